@@ -1,0 +1,87 @@
+"""The JSON API: songs, routines, generation jobs and attempts (session or token auth)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from coach import permissions
+from coach.serializers import AttemptSerializer, GenerationJobSerializer, RoutineSerializer, SongSerializer
+from coach.services.routines import GenerationRequestError, request_generation, routine_document
+from coach.services.songs import AudioError, create_song
+
+
+class SongViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = SongSerializer
+    parser_classes = (MultiPartParser, FormParser)
+
+    def get_queryset(self):
+        return permissions.songs_for(self.request.user)
+
+    def perform_create(self, serializer):
+        try:
+            song = create_song(self.request.user, serializer.validated_data["audio"],
+                               serializer.validated_data.get("title", ""))
+        except AudioError as error:
+            raise ValidationError({"audio": [str(error)]}) from error
+        serializer.instance = song
+
+    def perform_destroy(self, instance):
+        if instance.owner_id != self.request.user.pk:
+            raise ValidationError("Only the person who uploaded a song can delete it.")
+        instance.audio.delete(save=False)
+        instance.delete()
+
+
+class RoutineViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RoutineSerializer
+
+    def get_queryset(self):
+        return permissions.routines_for(self.request.user)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def document(self, request, pk=None):
+        """The whole routine with its frames: {fps, joints, frames (T×J×3, metres), beats, ...}."""
+        return Response(routine_document(self.get_object()))
+
+
+class GenerationJobViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = GenerationJobSerializer
+    parser_classes = (JSONParser, FormParser, MultiPartParser)
+
+    def get_queryset(self):
+        return permissions.jobs_for(self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "song" in serializer.fields:
+            serializer.fields["song"].queryset = permissions.songs_for(self.request.user)
+        return serializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            job = request_generation(data["song"], request.user, data["style"], data["level"], data["seed"])
+        except GenerationRequestError as error:
+            raise ValidationError(str(error)) from error
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class AttemptViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AttemptSerializer
+
+    def get_queryset(self):
+        return permissions.attempts_for(self.request.user)

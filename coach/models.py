@@ -1,0 +1,180 @@
+"""People, studios, songs, routines, generation jobs and practice attempts.
+
+Every model's primary key is a UUID: it is the public identifier in URLs and the API.
+Pose arrays are stored as one `.npy` file per routine or attempt, never a row per joint.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from generation.styles import LEVEL_CHOICES, STYLE_CHOICES
+
+
+class User(AbstractUser):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField("email address", blank=True)
+
+
+class Studio(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        INSTRUCTOR = "instructor", "Instructor"
+        STUDENT = "student", "Student"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "studio"], name="one_membership_per_studio")]
+
+    def __str__(self):
+        return f"{self.user} ({self.role}) in {self.studio}"
+
+    @property
+    def teaches(self) -> bool:
+        return self.role in (self.Role.OWNER, self.Role.INSTRUCTOR)
+
+
+class Invitation(models.Model):
+    """A link an instructor shares; whoever opens it signed in joins the studio as a student."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=12, choices=Membership.Role.choices, default=Membership.Role.STUDENT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    uses = models.PositiveIntegerField(default=0)
+
+    def is_valid(self) -> bool:
+        return timezone.now() < self.expires_at
+
+
+def song_upload_path(song, filename):
+    return f"songs/{song.id}/{filename}"
+
+
+class Song(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="songs")
+    title = models.CharField(max_length=200)
+    audio = models.FileField(upload_to=song_upload_path)
+    duration_s = models.FloatField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+def routine_frames_path(routine, filename):
+    return f"routines/{routine.id}/{filename}"
+
+
+class Routine(models.Model):
+    """A generated dance for a song: joint positions (T, J, 3) in metres at `fps`, stored as .npy."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    song = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="routines")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="routines")
+    style = models.CharField(max_length=20, choices=STYLE_CHOICES)
+    level = models.CharField(max_length=12, choices=LEVEL_CHOICES)
+    seed = models.IntegerField(default=0)
+    fps = models.FloatField()
+    joints = models.JSONField(help_text="Joint names, in the order of the frames' second axis.")
+    n_frames = models.PositiveIntegerField()
+    frames = models.FileField(upload_to=routine_frames_path)
+    beats = models.JSONField(help_text="Beat times in seconds on the song clock.")
+    downbeats = models.JSONField(default=list)
+    segments = models.JSONField(default=list, help_text='Phrases: [{"start_s", "end_s", "label"}].')
+    tempo_bpm = models.FloatField(null=True)
+    model_version = models.CharField(max_length=80)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_style_display()} ({self.level}) for {self.song}"
+
+    @property
+    def duration_s(self) -> float:
+        return self.n_frames / self.fps
+
+
+class GenerationJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    song = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    style = models.CharField(max_length=20, choices=STYLE_CHOICES)
+    level = models.CharField(max_length=12, choices=LEVEL_CHOICES)
+    seed = models.IntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(default=0.0, help_text="0 to 1.")
+    message = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    routine = models.OneToOneField(Routine, null=True, blank=True, on_delete=models.SET_NULL, related_name="job")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+def attempt_poses_path(attempt, filename):
+    return f"attempts/{attempt.id}/{filename}"
+
+
+class Attempt(models.Model):
+    """A learner's practice of a routine: the pose frames received and the per-beat scores."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETE = "complete", "Complete"
+        INCOMPLETE = "incomplete", "Incomplete"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="attempts")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    pose_format = models.CharField(max_length=16, default="mediapipe33")
+    poses = models.FileField(upload_to=attempt_poses_path, blank=True, help_text=".npz: timestamps_ms, frames")
+    beat_results = models.JSONField(default=list)
+    summary = models.JSONField(default=dict)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    @property
+    def overall(self):
+        return self.summary.get("overall")

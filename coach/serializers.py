@@ -1,0 +1,59 @@
+from rest_framework import serializers
+
+from coach.models import Attempt, GenerationJob, Routine, Song
+from generation.styles import LEVEL_CHOICES, STYLE_CHOICES
+
+
+class SongSerializer(serializers.ModelSerializer):
+    audio = serializers.FileField(write_only=True)
+    audio_url = serializers.FileField(source="audio", read_only=True, use_url=True)
+    owner = serializers.CharField(source="owner.username", read_only=True)
+
+    class Meta:
+        model = Song
+        fields = ("id", "title", "owner", "duration_s", "created_at", "audio", "audio_url")
+        read_only_fields = ("id", "duration_s", "created_at")
+        extra_kwargs = {"title": {"required": False, "allow_blank": True}}
+
+
+class RoutineSerializer(serializers.ModelSerializer):
+    song = serializers.PrimaryKeyRelatedField(read_only=True)
+    duration_s = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = Routine
+        fields = (
+            "id", "song", "style", "level", "seed", "fps", "joints", "n_frames", "duration_s",
+            "beats", "downbeats", "segments", "tempo_bpm", "model_version", "created_at",
+        )
+        read_only_fields = fields
+
+
+class GenerationJobSerializer(serializers.ModelSerializer):
+    song = serializers.PrimaryKeyRelatedField(queryset=Song.objects.none())
+    style = serializers.ChoiceField(choices=STYLE_CHOICES)
+    level = serializers.ChoiceField(choices=LEVEL_CHOICES)
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+
+    class Meta:
+        model = GenerationJob
+        fields = (
+            "id", "song", "style", "level", "seed", "status", "progress", "message", "error",
+            "routine", "created_at", "started_at", "finished_at",
+        )
+        read_only_fields = (
+            "id", "status", "progress", "message", "error", "routine", "created_at", "started_at",
+            "finished_at",
+        )
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    learner = serializers.CharField(source="learner.username", read_only=True)
+
+    class Meta:
+        model = Attempt
+        fields = (
+            "id", "routine", "learner", "status", "pose_format", "beat_results", "summary",
+            "started_at", "finished_at",
+        )
+        read_only_fields = fields

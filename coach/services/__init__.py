@@ -1,0 +1,1 @@
+"""Business rules as plain functions: views, the API and tasks call these."""

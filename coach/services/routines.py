@@ -1,0 +1,114 @@
+"""Generation jobs and the routines they produce."""
+
+import io
+
+import numpy as np
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from coach.models import GenerationJob, Routine
+from generation.skeleton import BONES
+from generation.styles import LEVELS, STYLES
+
+
+class GenerationRequestError(ValueError):
+    pass
+
+
+def request_generation(song, user, style: str, level: str, seed: int = 0) -> GenerationJob:
+    """Queue a routine for `song`; the job is sent to the `gpu` queue once it is committed."""
+    from generation.tasks import generate_routine_task
+
+    if style not in STYLES:
+        raise GenerationRequestError(f"Unknown style '{style}'. Choose one of: {', '.join(STYLES)}.")
+    if level not in LEVELS:
+        raise GenerationRequestError(f"Unknown level '{level}'. Choose one of: {', '.join(LEVELS)}.")
+    with transaction.atomic():
+        job = GenerationJob.objects.create(song=song, requested_by=user, style=style, level=level, seed=seed)
+        transaction.on_commit(lambda: generate_routine_task.delay(str(job.id)))
+    return job
+
+
+def job_group(job_id) -> str:
+    return f"job.{job_id}"
+
+
+def job_state(job: GenerationJob) -> dict:
+    return {
+        "id": str(job.id),
+        "status": job.status,
+        "progress": round(job.progress, 3),
+        "message": job.message,
+        "error": job.error,
+        "routine": str(job.routine_id) if job.routine_id else None,
+    }
+
+
+def update_job(job: GenerationJob, **fields) -> None:
+    """Save the given fields and tell anyone watching the job's progress socket."""
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=list(fields))
+    async_to_sync(get_channel_layer().group_send)(
+        job_group(job.id), {"type": "job.update", "state": job_state(job)}
+    )
+
+
+def store_routine(song, owner, routine: dict) -> Routine:
+    """Save a generated routine dict (`frames` an ndarray (T, J, 3) in metres) as a Routine."""
+    frames = np.asarray(routine["frames"], dtype=np.float32)
+    buffer = io.BytesIO()
+    np.save(buffer, frames)
+    with transaction.atomic():
+        record = Routine(
+            song=song,
+            owner=owner,
+            style=routine["style"],
+            level=routine["level"],
+            seed=routine["seed"],
+            fps=routine["fps"],
+            joints=list(routine["joints"]),
+            n_frames=frames.shape[0],
+            beats=[float(t) for t in routine["beats"]],
+            downbeats=[float(t) for t in routine.get("downbeats", [])],
+            segments=list(routine.get("segments", [])),
+            tempo_bpm=routine.get("tempo_bpm"),
+            model_version=str(routine.get("model", ""))[:80],
+        )
+        record.frames.save("frames.npy", ContentFile(buffer.getvalue()), save=False)
+        record.save()
+    return record
+
+
+def routine_frames(routine: Routine) -> np.ndarray:
+    """The routine's joint positions, (T, J, 3) float32 metres."""
+    with routine.frames.open("rb") as handle:
+        return np.load(io.BytesIO(handle.read()), allow_pickle=False)
+
+
+def routine_document(routine: Routine) -> dict:
+    """The routine in the documented JSON shape {fps, joints, frames, beats, segments, ...}."""
+    return {
+        "id": str(routine.id),
+        "fps": routine.fps,
+        "joints": routine.joints,
+        "bones": [[routine.joints.index(a), routine.joints.index(b)] for a, b in BONES],
+        "frames": np.round(routine_frames(routine), 4).tolist(),
+        "beats": routine.beats,
+        "downbeats": routine.downbeats,
+        "segments": routine.segments,
+        "style": routine.style,
+        "level": routine.level,
+        "seed": routine.seed,
+        "model": routine.model_version,
+        "tempo_bpm": routine.tempo_bpm,
+        "audio_url": routine.song.audio.url,
+    }
+
+
+def mark_started(job: GenerationJob) -> None:
+    update_job(job, status=GenerationJob.Status.RUNNING, started_at=timezone.now(), progress=0.0,
+               message="Analysing the music")

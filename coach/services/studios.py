@@ -1,0 +1,45 @@
+"""Studios, memberships and invitation links."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from coach.models import Invitation, Membership, Studio
+
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+@transaction.atomic
+def create_studio(owner, name: str) -> Studio:
+    studio = Studio.objects.create(name=name)
+    Membership.objects.create(user=owner, studio=studio, role=Membership.Role.OWNER)
+    return studio
+
+
+def invite(studio, created_by, role: str = Membership.Role.STUDENT) -> Invitation:
+    return Invitation.objects.create(
+        studio=studio, created_by=created_by, role=role, expires_at=timezone.now() + INVITATION_LIFETIME
+    )
+
+
+class InvitationError(ValueError):
+    pass
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, user) -> Membership:
+    """Join the invitation's studio; an existing membership is kept as it is."""
+    if not invitation.is_valid():
+        raise InvitationError("This invitation has expired. Ask your instructor for a new link.")
+    membership, created = Membership.objects.get_or_create(
+        user=user, studio=invitation.studio, defaults={"role": invitation.role}
+    )
+    if created:
+        Invitation.objects.filter(pk=invitation.pk).update(uses=invitation.uses + 1)
+    return membership
+
+
+def role_in(user, studio) -> str | None:
+    membership = Membership.objects.filter(user=user, studio=studio).first()
+    return membership.role if membership else None
