@@ -1,0 +1,402 @@
+"""Music analysis: the features a routine is generated from, on the routine's own frame grid.
+
+`analyse` turns decoded audio into a `MusicAnalysis`: beats, tempo, downbeats, 8-count phrases
+and a ``(T, len(FEATURE_NAMES))`` float32 feature matrix whose frame ``t`` is at ``t / FPS``
+seconds of the song (``FPS`` is the canonical pose rate, so music and motion frames line up one
+to one).
+
+How it works, and why:
+
+- Tempo. An onset-strength envelope (all mel bands plus the bands below ~200 Hz again, so kick
+  and bass weigh more) is autocorrelated in 6 s windows. Every tempo in the dance range
+  ``TEMPO_RANGE_BPM`` (60-140 BPM, where people step) is scored by the autocorrelation at one
+  beat plus half the weight at half a beat, two beats and a quarter at one bar: the metrical
+  levels a real beat has around it. The best one wins, so a 170 BPM breakbeat is counted at
+  85 and a 57 BPM ballad at 114: the octave a dancer steps to.
+- Beats. librosa's dynamic-programming tracker, given that tempo, places the beats on the
+  onsets; it follows gradual tempo changes (rubato, a drummer drifting) because each beat is
+  chosen relative to the previous one, not to a fixed grid.
+- Downbeats. Beats per bar is 3 or 4 (2/4 music is counted in 4, as dancers do). For each
+  meter and each offset of the first downbeat, bars are scored by how much more low-frequency
+  onset and harmonic change falls on their first beat than on the others; 3 is chosen only
+  when it clearly beats 4 (`THREE_FOUR_MARGIN`), as a waltz does.
+- Phrases are 8 beats (an "8-count") from the first downbeat.
+
+Feature columns (`FEATURE_NAMES`), each roughly unit scale:
+
+- ``onset``, ``energy`` and ``mfcc_0..19`` are standardised per song (zero mean, unit
+  variance over the song's frames), so a quiet master and a loud one give the same features;
+  ``energy`` is RMS in dB before standardising.
+- ``chroma_*`` (12 pitch classes, C first) are in [0, 1], normalised per frame by librosa.
+- The beat-grid columns (`BEAT_GRID_FEATURES`): sine and cosine of the beat phase and of the
+  bar phase, and a pulse (a Gaussian of width `PULSE_WIDTH_S` centred on each beat / downbeat,
+  peak 1). Beat times alone give them, so data with a known tempo and no audio (AIST++) gets
+  exactly these columns from `beat_grid_features` and a mask marking the rest as missing.
+"""
+
+import math
+from dataclasses import dataclass
+
+import librosa
+import numpy as np
+
+from generation import audio as audio_io
+from generation import skeleton
+
+FPS = skeleton.CANONICAL_FPS
+TEMPO_RANGE_BPM = (60.0, 140.0)
+DEFAULT_BEATS_PER_BAR = 4
+BEATS_PER_PHRASE = 8
+# Fewer beats than this cannot give a tempo, a bar and a phrase.
+MIN_BEATS = 4
+# Half width of the beat and downbeat pulse columns, seconds.
+PULSE_WIDTH_S = 0.05
+# 3/4 is chosen only when its downbeat contrast exceeds 4/4's by this factor.
+THREE_FOUR_MARGIN = 1.3
+
+_N_MFCC = 20
+_PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+_SPECTRAL_FEATURES = (
+    ("onset", "energy")
+    + tuple(f"mfcc_{i}" for i in range(_N_MFCC))
+    + tuple(f"chroma_{p}" for p in _PITCH_CLASSES)
+)
+BEAT_GRID_FEATURES = (
+    "beat_phase_sin",
+    "beat_phase_cos",
+    "bar_phase_sin",
+    "bar_phase_cos",
+    "beat_pulse",
+    "downbeat_pulse",
+)
+FEATURE_NAMES = _SPECTRAL_FEATURES + BEAT_GRID_FEATURES
+_COLUMN = {name: i for i, name in enumerate(FEATURE_NAMES)}
+_BAR_COLUMNS = ("bar_phase_sin", "bar_phase_cos", "downbeat_pulse")
+# Columns standardised per song; chroma is already per-frame normalised.
+_STANDARDISED = ("onset", "energy") + tuple(f"mfcc_{i}" for i in range(_N_MFCC))
+
+# Beat tracking runs on a finer grid than the features (~11.6 ms at 22 050 Hz) for precise beats.
+_BEAT_HOP = 256
+# Feature hop: one frame per canonical pose frame (735 samples at 22 050 Hz and 30 fps).
+_FEATURE_HOP = round(audio_io.SAMPLE_RATE / FPS)
+_N_FFT = 2048
+_N_MELS = 64
+# Mel bands below this frequency form the low (kick, bass) onset envelope.
+_LOW_BAND_HZ = 200.0
+# Window of the local autocorrelation that scores tempi, seconds; long enough for a 60 BPM bar.
+_TEMPO_WINDOW_S = 6.0
+# Tightness of librosa's beat tracker: higher keeps the tempo steadier (dance music); 400
+# still follows the expressive piano clips, see `python -m generation.music_eval`.
+_TIGHTNESS = 400.0
+
+
+@dataclass(frozen=True)
+class MusicAnalysis:
+    """Everything the generator and the practice page need to know about a song."""
+
+    fps: float
+    duration_s: float
+    tempo_bpm: float
+    beats_per_bar: int
+    beat_times: np.ndarray  # (B,) seconds
+    downbeat_times: np.ndarray  # (D,) seconds
+    phrase_times: np.ndarray  # (P,) seconds, start of each 8-count phrase
+    features: np.ndarray  # (T, len(FEATURE_NAMES)) float32; frame t at t / fps seconds
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.features.shape[0])
+
+    def segments(self) -> list[dict]:
+        """One ``{"start_s", "end_s", "label"}`` per phrase; the last one ends with the song."""
+        ends = list(self.phrase_times[1:]) + [self.duration_s]
+        return [
+            {
+                "start_s": round(float(start), 3),
+                "end_s": round(float(end), 3),
+                "label": f"phrase {i + 1}",
+            }
+            for i, (start, end) in enumerate(zip(self.phrase_times, ends, strict=True))
+        ]
+
+
+def n_frames_for(duration_s: float, fps: float = FPS) -> int:
+    """Frames on the routine grid for a song of `duration_s` seconds: ``ceil(duration_s * fps)``."""
+    return math.ceil(round(duration_s * fps, 6))
+
+
+def beat_grid(
+    duration_s: float,
+    bpm: float,
+    first_beat_s: float = 0.0,
+    beats_per_bar: int = DEFAULT_BEATS_PER_BAR,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A steady beat grid: ``(beat_times (B,), downbeat_times (D,))`` in seconds.
+
+    Beats start at `first_beat_s`, which is also the first downbeat, and stop before
+    `duration_s`. This is the music of data that has a known tempo but no audio (AIST++).
+    """
+    if bpm <= 0 or beats_per_bar < 1 or duration_s <= 0:
+        raise ValueError("bpm, beats_per_bar and duration_s must be positive")
+    period = 60.0 / bpm
+    n_beats = max(0, math.ceil((duration_s - first_beat_s) / period - 1e-9))
+    beat_times = first_beat_s + period * np.arange(n_beats)
+    return beat_times, beat_times[::beats_per_bar].copy()
+
+
+def beat_grid_features(
+    n_frames: int, beat_times, downbeat_times, fps: float = FPS
+) -> tuple[np.ndarray, np.ndarray]:
+    """The feature columns that beat and downbeat times alone determine.
+
+    Returns ``features (n_frames, len(FEATURE_NAMES))`` float32, with only the
+    `BEAT_GRID_FEATURES` columns filled and the others 0, and ``known (len(FEATURE_NAMES),)``
+    bool marking the filled columns. Phases are extrapolated before the first and after the
+    last beat at the median beat period; pulses only mark the given beats. Without downbeats
+    the bar columns stay unknown.
+    """
+    beat_times = np.asarray(beat_times, dtype=np.float64)
+    downbeat_times = np.asarray(downbeat_times, dtype=np.float64)
+    if len(beat_times) < 2 or np.any(np.diff(beat_times) <= 0):
+        raise ValueError("need at least two beats in increasing order")
+    t = np.arange(n_frames) / fps
+    features = np.zeros((n_frames, len(FEATURE_NAMES)), dtype=np.float32)
+    known = np.zeros(len(FEATURE_NAMES), dtype=bool)
+
+    beat_position = _beat_position(t, beat_times)
+    _set_phase(features, known, "beat_phase", beat_position)
+    _set(features, known, "beat_pulse", _pulse(t, beat_times))
+    if len(downbeat_times):
+        bar_starts = _beat_position(downbeat_times, beat_times)
+        _set_phase(features, known, "bar_phase", _bar_position(beat_position, bar_starts))
+        _set(features, known, "downbeat_pulse", _pulse(t, downbeat_times))
+    return features, known
+
+
+def analyse(song: audio_io.DecodedAudio) -> MusicAnalysis:
+    """Analyse a whole song; raise `audio.AudioError` when it is silent, too short or too long.
+
+    The sample rate may be anything: audio is resampled to `audio.SAMPLE_RATE` first.
+    """
+    y = _checked_samples(song)
+    sr = audio_io.SAMPLE_RATE
+    duration_s = len(y) / sr
+
+    mel_fine = librosa.power_to_db(
+        librosa.feature.melspectrogram(
+            y=y, sr=sr, n_fft=_N_FFT, hop_length=_BEAT_HOP, n_mels=_N_MELS
+        )
+    )
+    low_bands = librosa.mel_frequencies(_N_MELS + 2)[1:-1] < _LOW_BAND_HZ
+    low_env = librosa.onset.onset_strength(S=mel_fine[low_bands], sr=sr, lag=2)
+    onset_env = librosa.onset.onset_strength(S=mel_fine, sr=sr, lag=2) + low_env
+
+    tempo = _dance_tempo(onset_env, sr / _BEAT_HOP)
+    _, beat_frames = librosa.beat.beat_track(
+        onset_envelope=onset_env, sr=sr, hop_length=_BEAT_HOP, bpm=tempo, tightness=_TIGHTNESS
+    )
+    if len(beat_frames) < MIN_BEATS:
+        raise audio_io.AudioError(
+            "No steady beat could be heard in this song, so there is nothing to dance to."
+        )
+    beat_times = librosa.frames_to_time(beat_frames, sr=sr, hop_length=_BEAT_HOP)
+
+    n_frames = n_frames_for(duration_s)
+    spectral = _spectral_features(y, sr, n_frames)
+    chroma = spectral[:, [_COLUMN[f"chroma_{p}"] for p in _PITCH_CLASSES]]
+    beats_per_bar, first_downbeat = _meter(beat_times, low_env, sr / _BEAT_HOP, chroma, FPS)
+    downbeat_times = beat_times[first_downbeat::beats_per_bar]
+    phrase_times = beat_times[first_downbeat::BEATS_PER_PHRASE]
+
+    grid, known = beat_grid_features(n_frames, beat_times, downbeat_times)
+    features = np.where(known, grid, spectral).astype(np.float32)
+    return MusicAnalysis(
+        fps=FPS,
+        duration_s=duration_s,
+        tempo_bpm=float(60.0 / np.median(np.diff(beat_times))),
+        beats_per_bar=beats_per_bar,
+        beat_times=beat_times,
+        downbeat_times=downbeat_times,
+        phrase_times=phrase_times,
+        features=features,
+    )
+
+
+def _checked_samples(song: audio_io.DecodedAudio) -> np.ndarray:
+    """Mono float32 samples at `audio.SAMPLE_RATE`, or `AudioError` for unusable audio."""
+    y = np.asarray(song.samples, dtype=np.float32)
+    if song.sample_rate != audio_io.SAMPLE_RATE:
+        y = librosa.resample(y, orig_sr=song.sample_rate, target_sr=audio_io.SAMPLE_RATE)
+    duration_s = len(y) / audio_io.SAMPLE_RATE
+    if duration_s < audio_io.MIN_DURATION_S:
+        raise audio_io.AudioError(
+            f"The song is {duration_s:.1f} s long; at least {audio_io.MIN_DURATION_S:.0f} seconds "
+            "are needed to find its beat."
+        )
+    if duration_s > audio_io.MAX_DURATION_S + 1:
+        raise audio_io.AudioError(
+            f"The song is longer than {audio_io.MAX_DURATION_S / 60:.0f} minutes."
+        )
+    if not np.isfinite(y).all() or np.abs(y).max() < audio_io.SILENCE_PEAK:
+        raise audio_io.AudioError("The song is silent: no sound could be heard in it.")
+    return y
+
+
+def _dance_tempo(onset_env: np.ndarray, env_fps: float) -> float:
+    """The tempo in `TEMPO_RANGE_BPM` best supported by the onsets' metrical structure, BPM."""
+    autocorr = _mean_autocorrelation(onset_env, round(_TEMPO_WINDOW_S * env_fps))
+    lags = np.arange(len(autocorr))
+
+    def strength(lag: np.ndarray) -> np.ndarray:
+        return np.interp(lag, lags, autocorr, right=0.0)
+
+    tempi = np.arange(TEMPO_RANGE_BPM[0], TEMPO_RANGE_BPM[1], 0.1)
+    beat_lag = 60.0 * env_fps / tempi
+    score = (
+        strength(beat_lag)
+        + 0.5 * strength(beat_lag / 2)
+        + 0.5 * strength(beat_lag * 2)
+        + 0.25 * strength(beat_lag * 4)
+    )
+    return float(tempi[np.argmax(score)])
+
+
+def _mean_autocorrelation(env: np.ndarray, window: int) -> np.ndarray:
+    """Autocorrelation ``(window,)`` of `env` averaged over half-overlapping windows.
+
+    Each window is normalised to its zero-lag value first, so loud passages do not dominate.
+    """
+    env = env - env.mean()
+    if len(env) < window:
+        env = np.pad(env, (0, window - len(env)))
+    frames = librosa.util.frame(env, frame_length=window, hop_length=window // 2, axis=0)
+    frames = frames * np.hanning(window)
+    spectrum = np.fft.rfft(frames, n=2 * window, axis=1)
+    autocorr = np.fft.irfft(np.abs(spectrum) ** 2, axis=1)[:, :window]
+    energy = autocorr[:, :1]
+    valid = energy[:, 0] > 0
+    if not valid.any():
+        return np.zeros(window)
+    return (autocorr[valid] / energy[valid]).mean(axis=0)
+
+
+def _spectral_features(y: np.ndarray, sr: int, n_frames: int) -> np.ndarray:
+    """``(n_frames, len(FEATURE_NAMES))`` float32 with the audio columns filled, one per frame."""
+    mel = librosa.feature.melspectrogram(
+        y=y, sr=sr, n_fft=_N_FFT, hop_length=_FEATURE_HOP, n_mels=_N_MELS
+    )
+    log_mel = librosa.power_to_db(mel)
+    columns = {
+        "onset": librosa.onset.onset_strength(S=log_mel, sr=sr),
+        "energy": librosa.amplitude_to_db(
+            librosa.feature.rms(y=y, frame_length=_N_FFT, hop_length=_FEATURE_HOP)[0],
+            ref=1.0,
+            top_db=None,
+        ),
+    }
+    mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=_N_MFCC)
+    chroma = librosa.feature.chroma_stft(y=y, sr=sr, n_fft=4 * _N_FFT, hop_length=_FEATURE_HOP)
+    columns.update({f"mfcc_{i}": mfcc[i] for i in range(_N_MFCC)})
+    columns.update({f"chroma_{p}": chroma[i] for i, p in enumerate(_PITCH_CLASSES)})
+
+    features = np.zeros((n_frames, len(FEATURE_NAMES)), dtype=np.float32)
+    for name, values in columns.items():
+        values = values[:n_frames]
+        if name in _STANDARDISED:
+            values = (values - values.mean()) / (values.std() + 1e-6)
+        features[: len(values), _COLUMN[name]] = values
+    return features
+
+
+def _meter(
+    beat_times: np.ndarray,
+    low_env: np.ndarray,
+    env_fps: float,
+    chroma: np.ndarray,
+    chroma_fps: float,
+) -> tuple[int, int]:
+    """``(beats_per_bar, index of the first downbeat in beat_times)``.
+
+    Each beat gets an accent: its low-band onset strength plus the change in harmony (chroma)
+    from the previous beat, each standardised over the song. A bar's first beat is where the
+    accent is highest on average.
+    """
+    accent = _standardise(_sample(low_env, beat_times, env_fps))
+    beat_chroma = chroma[np.clip(np.round(beat_times * chroma_fps).astype(int), 0, len(chroma) - 1)]
+    harmonic_change = np.r_[0.0, np.linalg.norm(np.diff(beat_chroma, axis=0), axis=1)]
+    accent = accent + _standardise(harmonic_change)
+
+    best = {}
+    for beats_per_bar in (3, 4):
+        contrasts = [
+            _downbeat_contrast(accent, beats_per_bar, offset) for offset in range(beats_per_bar)
+        ]
+        offset = int(np.argmax(contrasts))
+        best[beats_per_bar] = (contrasts[offset], offset)
+    if best[3][0] > THREE_FOUR_MARGIN * max(best[4][0], 1e-6) and len(beat_times) >= 12:
+        return 3, best[3][1]
+    return 4, best[4][1]
+
+
+def _downbeat_contrast(accent: np.ndarray, beats_per_bar: int, offset: int) -> float:
+    """How much more accent beats ``offset, offset + beats_per_bar, ...`` have than the rest."""
+    on = accent[offset::beats_per_bar]
+    off = np.delete(accent, np.arange(offset, len(accent), beats_per_bar))
+    return float(on.mean() - off.mean()) if len(off) else 0.0
+
+
+def _sample(env: np.ndarray, times: np.ndarray, env_fps: float) -> np.ndarray:
+    """The envelope's peak within +-2 frames of each time (beats are placed to ~1 frame)."""
+    idx = np.round(times * env_fps).astype(int)
+    window = np.clip(idx[:, None] + np.arange(-2, 3), 0, len(env) - 1)
+    return env[window].max(axis=1)
+
+
+def _standardise(values: np.ndarray) -> np.ndarray:
+    return (values - values.mean()) / (values.std() + 1e-9)
+
+
+def _beat_position(times: np.ndarray, beat_times: np.ndarray) -> np.ndarray:
+    """Continuous beat count at `times`: ``i`` at beat i, linear between beats.
+
+    Before the first and after the last beat it continues at the median beat period.
+    """
+    period = float(np.median(np.diff(beat_times)))
+    position = np.interp(times, beat_times, np.arange(len(beat_times), dtype=np.float64))
+    before, after = times < beat_times[0], times > beat_times[-1]
+    position[before] = (times[before] - beat_times[0]) / period
+    position[after] = len(beat_times) - 1 + (times[after] - beat_times[-1]) / period
+    return position
+
+
+def _bar_position(beat_position: np.ndarray, bar_starts: np.ndarray) -> np.ndarray:
+    """Continuous bar count from beat positions, given the beat positions of the downbeats."""
+    bar_length = (
+        float(np.median(np.diff(bar_starts))) if len(bar_starts) > 1 else DEFAULT_BEATS_PER_BAR
+    )
+    position = np.interp(beat_position, bar_starts, np.arange(len(bar_starts), dtype=np.float64))
+    before, after = beat_position < bar_starts[0], beat_position > bar_starts[-1]
+    position[before] = (beat_position[before] - bar_starts[0]) / bar_length
+    position[after] = len(bar_starts) - 1 + (beat_position[after] - bar_starts[-1]) / bar_length
+    return position
+
+
+def _pulse(times: np.ndarray, event_times: np.ndarray) -> np.ndarray:
+    """A Gaussian bump of peak 1 and width `PULSE_WIDTH_S` at each event."""
+    last = len(event_times) - 1
+    after = np.searchsorted(event_times, times)
+    left = event_times[np.clip(after - 1, 0, last)]
+    right = event_times[np.clip(after, 0, last)]
+    distance = np.minimum(np.abs(times - left), np.abs(times - right))
+    return np.exp(-0.5 * (distance / PULSE_WIDTH_S) ** 2)
+
+
+def _set(features: np.ndarray, known: np.ndarray, name: str, values: np.ndarray) -> None:
+    features[:, _COLUMN[name]] = values
+    known[_COLUMN[name]] = True
+
+
+def _set_phase(features: np.ndarray, known: np.ndarray, name: str, position: np.ndarray) -> None:
+    angle = 2 * np.pi * position
+    _set(features, known, f"{name}_sin", np.sin(angle))
+    _set(features, known, f"{name}_cos", np.cos(angle))
