@@ -120,6 +120,45 @@ SOURCE_LAYOUTS: dict[str, dict[str, tuple[int, ...]]] = {
         zip(_DIRECT, ((16,), (7,), (17,), (8,), (18,), (9,), (12,), (3,), (13,), (4,), (14,), (5,))),
         head=(0, 1),
     ),
+    # AIST++ retargeted onto a VRM avatar (datasets/aistpp/retargeted_vrm19), after forward
+    # kinematics (generation/data/vrm.py) in VRM humanoid bone order: 13/16 upper legs (hip
+    # joints), 14/17 lower legs (knees), 15/18 feet (ankles), 6/10 upper arms (shoulder joints),
+    # 7/11 lower arms (elbows), 8/12 hands (wrists), left first. Head = the head bone (4), placed
+    # at the dancers' median ear height above the shoulders.
+    "vrm19": dict(
+        zip(
+            _DIRECT,
+            ((13,), (16,), (14,), (17,), (15,), (18,), (6,), (10,), (7,), (11,), (8,), (12,)),
+            strict=True,
+        ),
+        head=(4,),
+    ),
+    # CMU salsa BVH (datasets/cmu/salsa, cgspeed "Daz-friendly" figure, 43 joints), indexed over
+    # joints and End Sites in file order (generation/data/bvh.py): 53/48 lThigh/rThigh (hip
+    # joints), 54/49 l/rShin (knees), 55/50 l/rFoot (ankles), 29/10 l/rShldr, 30/11 l/rForeArm
+    # (elbows), 31/12 l/rHand (wrists). Head = mean of the head joint (4, skull base) and the two
+    # eyes (5, 7): ear height, about 5 cm in front of the ears.
+    "bvh_salsa43": dict(
+        zip(
+            _DIRECT,
+            ((53,), (48,), (54,), (49,), (55,), (50,), (29,), (10,), (30,), (11,), (31,), (12,)),
+            strict=True,
+        ),
+        head=(4, 5, 7),
+    ),
+    # CMU 31-joint BVH skeleton (datasets/cmu/other/05_06), joints and End Sites in file order:
+    # 2/8 Left/RightUpLeg (hip joints), 3/9 Left/RightLeg (knees), 4/10 Left/RightFoot (ankles),
+    # 21/30 Left/RightArm (shoulder joints), 22/31 Left/RightForeArm (elbows), 23/32
+    # Left/RightHand (wrists). Head = the Head joint (18; its End Site has length 0), which sits
+    # at ear height (16 cm above the shoulders in 05_06, ears 17 cm in AIST++).
+    "bvh_cmu31": dict(
+        zip(
+            _DIRECT,
+            ((2,), (8,), (3,), (9,), (4,), (10,), (21,), (30,), (22,), (31,), (23,), (32,)),
+            strict=True,
+        ),
+        head=(18,),
+    ),
 }
 
 
