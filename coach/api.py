@@ -63,12 +63,6 @@ class GenerationJobViewSet(
     def get_queryset(self):
         return permissions.jobs_for(self.request.user)
 
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        if "song" in serializer.fields:
-            serializer.fields["song"].queryset = permissions.songs_for(self.request.user)
-        return serializer
-
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

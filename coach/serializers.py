@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from coach import permissions
 from coach.models import Attempt, GenerationJob, Routine, Song
 from generation.styles import LEVEL_CHOICES, STYLE_CHOICES
 
@@ -29,8 +30,15 @@ class RoutineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class VisibleSongField(serializers.PrimaryKeyRelatedField):
+    """A song id, accepted only if the requesting person may see that song."""
+
+    def get_queryset(self):
+        return permissions.songs_for(self.context["request"].user)
+
+
 class GenerationJobSerializer(serializers.ModelSerializer):
-    song = serializers.PrimaryKeyRelatedField(queryset=Song.objects.none())
+    song = VisibleSongField()
     style = serializers.ChoiceField(choices=STYLE_CHOICES)
     level = serializers.ChoiceField(choices=LEVEL_CHOICES)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)

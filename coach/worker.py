@@ -4,6 +4,7 @@ It runs the same Celery tasks as a separate `celery worker` process would; only 
 differs. Started once per process by the ASGI application (and by tests that need it).
 """
 
+import socket
 import threading
 
 from django.conf import settings
@@ -29,7 +30,7 @@ def start_embedded_worker():
             without_mingle=True,
             without_gossip=True,
             loglevel="WARNING",
-            hostname="embedded@%h",
+            hostname=f"embedded@{socket.gethostname()}",
         )
         thread = threading.Thread(target=_worker.start, name="embedded-celery", daemon=True)
         thread.start()

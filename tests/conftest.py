@@ -1,0 +1,64 @@
+"""Fixtures shared by every test: people in a studio, real audio files, isolated media."""
+
+import numpy as np
+import pytest
+import soundfile
+
+from coach.models import Membership
+from coach.services.studios import create_studio
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Password hashing strength is not under test; the default costs ~0.3 s per user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username, password="a-Strong-pass-42", **extra):
+        return django_user_model.objects.create_user(username=username, password=password, **extra)
+
+    return make
+
+
+@pytest.fixture
+def studio_people(make_user):
+    """A studio with an owner, an instructor and two students, plus an outsider in no studio."""
+    owner = make_user("olive")
+    studio = create_studio(owner, "Step Up Studio")
+    instructor = make_user("ines")
+    alice, bob = make_user("alice"), make_user("bob")
+    Membership.objects.create(user=instructor, studio=studio, role=Membership.Role.INSTRUCTOR)
+    Membership.objects.create(user=alice, studio=studio, role=Membership.Role.STUDENT)
+    Membership.objects.create(user=bob, studio=studio, role=Membership.Role.STUDENT)
+    outsider = make_user("oscar")
+    return {"studio": studio, "owner": owner, "instructor": instructor, "alice": alice, "bob": bob, "outsider": outsider}
+
+
+def click_track(duration_s: float, bpm: float = 120.0, sample_rate: int = 22050) -> np.ndarray:
+    """A tone with a click on every beat: real audio that any decoder and beat tracker accept."""
+    t = np.arange(int(duration_s * sample_rate)) / sample_rate
+    signal = 0.1 * np.sin(2 * np.pi * 220 * t)
+    for beat in np.arange(0, duration_s, 60.0 / bpm):
+        start = int(beat * sample_rate)
+        n = min(int(0.03 * sample_rate), len(t) - start)
+        signal[start : start + n] += 0.8 * np.exp(-np.arange(n) / (0.005 * sample_rate))
+    return (signal / np.abs(signal).max() * 0.9).astype(np.float32)
+
+
+@pytest.fixture
+def wav_file(tmp_path):
+    def make(duration_s=8.0, name="song.wav", silent=False):
+        path = tmp_path / name
+        samples = np.zeros(int(duration_s * 22050), np.float32) if silent else click_track(duration_s)
+        soundfile.write(path, samples, 22050)
+        return path
+
+    return make
