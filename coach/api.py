@@ -8,7 +8,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from coach import permissions
-from coach.serializers import AttemptSerializer, GenerationJobSerializer, RoutineSerializer, SongSerializer
+from coach.serializers import (
+    AttemptSerializer,
+    GenerationJobSerializer,
+    RoutineSerializer,
+    SongSerializer,
+)
 from coach.services.routines import GenerationRequestError, request_generation, routine_document
 from coach.services.songs import AudioError, create_song
 

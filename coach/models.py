@@ -61,6 +61,9 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     uses = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"Invitation to {self.studio}"
+
     def is_valid(self) -> bool:
         return timezone.now() < self.expires_at
 
@@ -144,6 +147,9 @@ class GenerationJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return f"{self.style} ({self.level}) for {self.song}: {self.status}"
+
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
@@ -174,6 +180,9 @@ class Attempt(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.learner} on {self.routine}"
 
     @property
     def overall(self):

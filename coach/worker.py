@@ -4,13 +4,17 @@ It runs the same Celery tasks as a separate `celery worker` process would; only 
 differs. Started once per process by the ASGI application (and by tests that need it).
 """
 
+import logging
 import socket
 import threading
 
+from celery.signals import worker_ready
 from django.conf import settings
 
 from coach.celery import app
+from coach.services.routines import requeue_unfinished_jobs
 
+log = logging.getLogger(__name__)
 QUEUES = ("gpu", "cpu")
 _lock = threading.Lock()
 _worker = None
@@ -35,6 +39,19 @@ def start_embedded_worker():
         thread = threading.Thread(target=_worker.start, name="embedded-celery", daemon=True)
         thread.start()
         return _worker
+
+
+@worker_ready.connect
+def _requeue_after_restart(sender, **kwargs):
+    # The in-memory queue died with the previous web process: queue its unfinished jobs again.
+    if sender is not None and str(sender.hostname).startswith("embedded@"):
+        try:
+            requeued = requeue_unfinished_jobs()
+        except Exception:  # e.g. the database is not migrated yet; jobs can be queued later
+            log.warning("could not requeue unfinished generation jobs", exc_info=True)
+        else:
+            if requeued:
+                log.info("requeued %d unfinished generation jobs", requeued)
 
 
 def embedded_worker_alive() -> bool:

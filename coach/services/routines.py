@@ -32,6 +32,20 @@ def request_generation(song, user, style: str, level: str, seed: int = 0) -> Gen
     return job
 
 
+def requeue_unfinished_jobs() -> int:
+    """Send every queued or interrupted job to the queue again; returns how many."""
+    from generation.tasks import generate_routine_task
+
+    unfinished = GenerationJob.objects.filter(
+        status__in=(GenerationJob.Status.QUEUED, GenerationJob.Status.RUNNING)
+    )
+    job_ids = [str(pk) for pk in unfinished.values_list("pk", flat=True)]
+    unfinished.update(status=GenerationJob.Status.QUEUED, message="Waiting for the generator")
+    for job_id in job_ids:
+        generate_routine_task.delay(job_id)
+    return len(job_ids)
+
+
 def job_group(job_id) -> str:
     return f"job.{job_id}"
 

@@ -1,8 +1,8 @@
 """Accepting a song upload: decode it, check the limits, store it whole or not at all."""
 
 import os
-from contextlib import contextmanager
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.files import File
