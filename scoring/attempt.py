@@ -1,0 +1,59 @@
+"""Offline scoring of a whole attempt (the CLI and the after-practice report)."""
+
+import numpy as np
+
+from scoring import params
+from scoring.align import align_offline
+from scoring.beats import score_span
+from scoring.formats import PoseInputError, parse_attempt
+from scoring.normalise import LearnerNormaliser, ViewEstimator, mirror_2d, project
+from scoring.reference import Reference
+from scoring.summary import summarise
+
+MIRROR_MODES = ("auto", "on", "off")
+BAND_FRAMES = round(params.ALIGN_BAND_S * params.GRID_FPS)
+
+
+def check_mirror(mirror: str) -> None:
+    if mirror not in MIRROR_MODES:
+        raise PoseInputError(f"mirror must be one of {', '.join(MIRROR_MODES)}, got {mirror!r}")
+
+
+def features(frames: np.ndarray) -> np.ndarray:
+    """Alignment features ``(n, J * 2)`` float64 from root-centred 2D joints ``(n, J, 2)``."""
+    return frames.reshape(len(frames), -1).astype(np.float64)
+
+
+def view_summary(yaw: float, mirrored: bool) -> dict:
+    return {"mirrored": bool(mirrored), "view_yaw_deg": round(float(np.degrees(yaw)) % 360.0, 1)}
+
+
+def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> dict:
+    """Score an ATTEMPT.json dict against ``reference``: ``{"beats": [...], "summary": {...}}``.
+
+    Beats scored are the reference beats that lie wholly inside the attempt's time span.
+    Raises `PoseInputError` for malformed input.
+    """
+    check_mirror(mirror)
+    normaliser = LearnerNormaliser()
+    learner, weights = normaliser.push(parse_attempt(attempt))
+    first = normaliser.first_grid
+    lo, hi = max(first, reference.start), min(first + len(learner), reference.end)
+    if hi - lo < 2:
+        raise PoseInputError("the attempt does not overlap the reference in time")
+    ours = slice(lo - first, hi - first)
+    theirs = slice(lo - reference.start, hi - reference.start)
+    view = ViewEstimator()
+    view.add(reference.joints[theirs], learner[ours], weights[ours])
+    yaw, mirrored = view.solve(mirror)
+    if mirrored:
+        learner, weights = mirror_2d(learner, weights)
+    reference_2d = project(reference.joints, yaw)
+    path = align_offline(features(learner[ours]), features(reference_2d[theirs]), BAND_FRAMES) + lo
+    beats = [
+        score_span(span, reference.beats[span[0]], path, learner, weights, first, reference_2d,
+                   reference.start, mirrored)
+        for span in reference.beat_spans()
+        if span[1] >= lo and span[2] <= hi
+    ]  # fmt: skip
+    return {"beats": beats, "summary": {**summarise(beats), **view_summary(yaw, mirrored)}}

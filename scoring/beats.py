@@ -1,0 +1,136 @@
+"""Per-beat scores from an alignment path (formulas and parameters: `scoring.params`)."""
+
+import numpy as np
+
+from generation.skeleton import BODY_PART_INDEX, JOINT_INDEX
+from scoring import params
+
+_PELVIS = JOINT_INDEX["pelvis"]
+# The pelvis is the origin of both poses, so it carries no accuracy information.
+_SCORED_JOINTS = np.array([j for j in range(len(JOINT_INDEX)) if j != _PELVIS])
+_PART_JOINTS = {part: [j for j in idx if j != _PELVIS] for part, idx in BODY_PART_INDEX.items()}
+_LEARNER_PART = {
+    part: part.replace("left", "@").replace("right", "left").replace("@", "right")
+    for part in BODY_PART_INDEX
+}
+
+
+def curve(x: float, points) -> float:
+    """Piecewise-linear score at ``x`` through ``(x, score)`` points, flat outside them."""
+    xs, ys = zip(*points, strict=True)
+    return float(np.interp(x, xs, ys))
+
+
+def label(overall: float) -> str:
+    return next(name for name, threshold in params.LABELS if overall >= threshold)
+
+
+def jerk(track: np.ndarray, weights: np.ndarray) -> float:
+    """Median over frames of the mean joint jerk magnitude (torso units / s^3) of a 2D track
+    ``(n, J, 2)`` with weights ``(n, J)``; 0 when it is shorter than 4 frames."""
+    if len(track) < 4:
+        return 0.0
+    third = track[3:] - 3 * track[2:-1] + 3 * track[1:-2] - track[:-3]
+    magnitude = np.linalg.norm(third, axis=-1)[:, _SCORED_JOINTS] * params.GRID_FPS**3
+    w = np.minimum.reduce([weights[3:], weights[2:-1], weights[1:-2], weights[:-3]])[:, _SCORED_JOINTS]
+    seen = w.sum(axis=1)
+    per_frame = (magnitude * w).sum(axis=1)[seen > 0] / seen[seen > 0]
+    return float(np.median(per_frame)) if len(per_frame) else 0.0
+
+
+def score_beat(
+    index: int,
+    time_s: float,
+    offsets: np.ndarray,
+    learner: np.ndarray,
+    weights: np.ndarray,
+    reference: np.ndarray,
+    learner_track: tuple[np.ndarray, np.ndarray],
+    reference_track: np.ndarray,
+    mirrored: bool,
+) -> dict:
+    """Score one beat.
+
+    offsets: ``(P,)`` learner minus reference grid frames along the path inside the beat.
+    learner, weights, reference: ``(P, J, 2)``, ``(P, J)``, ``(P, J, 2)`` aligned frame pairs.
+    learner_track: the learner's frames over the beat plus 3 before, ``(n, J, 2)`` and weights.
+    reference_track: the reference's frames over the beat plus 3 before, ``(m, J, 2)``.
+    mirrored: the learner was mirrored; parts are named in the learner's own left and right.
+    """
+    offset_ms = float(np.median(offsets)) * 1000.0 / params.GRID_FPS
+    distance = np.linalg.norm(learner - reference, axis=-1)
+    joint_weight = weights.sum(axis=0)
+    joint_distance = (distance * weights).sum(axis=0) / np.maximum(joint_weight, 1e-9)
+    visible = float(weights[:, _SCORED_JOINTS].mean())
+    if visible < params.MIN_BEAT_VISIBILITY:
+        parts = {_LEARNER_PART[p] if mirrored else p: 0.0 for p in _PART_JOINTS}
+        return _result(index, time_s, offset_ms, 0.0, 0.0, 0.0, parts, fix=None, force_miss=True)
+
+    def accuracy_of(joints) -> float:
+        w = joint_weight[joints]
+        d = float((joint_distance[joints] * w).sum() / w.sum()) if w.sum() > 0 else np.inf
+        return curve(d, params.ACCURACY_CURVE)
+
+    parts = {
+        (_LEARNER_PART[p] if mirrored else p): accuracy_of(joints) for p, joints in _PART_JOINTS.items()
+    }
+    accuracy = accuracy_of(_SCORED_JOINTS)
+    ratio = (jerk(*learner_track) + params.JERK_FLOOR) / (
+        jerk(reference_track, np.ones(reference_track.shape[:2])) + params.JERK_FLOOR
+    )
+    smoothness = curve(float(np.log2(ratio)), params.SMOOTHNESS_CURVE)
+    timing = curve(abs(offset_ms), params.TIMING_CURVE)
+    return _result(index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix=min(parts, key=parts.get))
+
+
+def _result(index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix, force_miss=False) -> dict:
+    scores = {"timing": timing, "accuracy": accuracy, "smoothness": smoothness}
+    overall = sum(params.OVERALL_WEIGHTS[k] * v for k, v in scores.items())
+    if force_miss:
+        overall = 0.0
+    return {
+        "index": int(index),
+        "time_s": round(float(time_s), 3),
+        "timing_offset_ms": round(offset_ms, 1),
+        "timing": round(timing, 1),
+        "accuracy": round(accuracy, 1),
+        "smoothness": round(smoothness, 1),
+        "overall": round(overall, 1),
+        "label": label(overall),
+        "parts": {k: round(v, 1) for k, v in parts.items()},
+        "fix": None if overall >= params.FIX_ABOVE else fix,
+    }
+
+
+def score_span(
+    span: tuple[int, int, int],
+    time_s: float,
+    path: np.ndarray,
+    learner: np.ndarray,
+    weights: np.ndarray,
+    learner_start: int,
+    reference: np.ndarray,
+    reference_start: int,
+    mirrored: bool,
+) -> dict:
+    """Score beat ``span`` = (index, first frame, end frame) from an alignment ``path`` ``(P, 2)``
+    of absolute (learner, reference) grid frames. ``learner`` ``(n, J, 2)`` / ``weights``
+    ``(n, J)`` start at grid frame ``learner_start`` (already mirrored if ``mirrored``);
+    ``reference`` ``(m, J, 2)`` (projected) starts at ``reference_start``."""
+    index, first, end = span
+    inside = path[(path[:, 1] >= first) & (path[:, 1] < end)]
+    rows = inside[:, 0] - learner_start
+    cols = inside[:, 1] - reference_start
+    track = slice(max(int(rows.min()) - 3, 0), int(rows.max()) + 1)
+    reference_track = reference[max(first - reference_start - 3, 0) : end - reference_start]
+    return score_beat(
+        index,
+        time_s,
+        inside[:, 0] - inside[:, 1],
+        learner[rows],
+        weights[rows],
+        reference[cols],
+        (learner[track], weights[track]),
+        reference_track,
+        mirrored,
+    )

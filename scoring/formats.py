@@ -1,0 +1,157 @@
+"""Parse and check learner pose input into a `PoseStream` of canonical joints.
+
+Accepted formats (``frames`` is ``(N, S, C)``):
+
+- ``mediapipe33``: MediaPipe Pose landmarks, ``S = 33``, ``C = 4``: image-normalised x, y
+  (0-1, y down), z (ignored: depth is unreliable) and visibility. ``image_size`` ``(w, h)`` in
+  pixels restores the aspect ratio. ``world_frames`` ``(N, 33, 3)``, MediaPipe's world landmarks
+  in metres (y down), replace x, y when given.
+- ``coco17``: COCO-17 keypoints in pixels (y down) with confidence, ``S = 17``, ``C = 3``, as in
+  AIST++ ``keypoints2d``.
+- ``canonical``: canonical joints (`generation.skeleton.JOINTS`), ``S = 15``, ``C = 2`` or ``3``,
+  metres, y up. A 3D learner is seen from the front: its x, y are its image plane. Optional
+  ``weights`` ``(N, 15)`` in [0, 1].
+
+Every value must be finite: a missing joint is sent with visibility / confidence 0 (or weight
+0), never as NaN.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from generation.skeleton import JOINTS, to_canonical
+from scoring import params
+
+FORMATS = ("mediapipe33", "coco17", "canonical")
+_SOURCE_JOINTS = {"mediapipe33": 33, "coco17": 17, "canonical": len(JOINTS)}
+
+
+class PoseInputError(ValueError):
+    """Pose input that cannot be scored; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class PoseStream:
+    """Learner (or recorded reference) poses as they arrived.
+
+    times_s: ``(N,)`` float64 song-clock seconds, strictly increasing.
+    joints: ``(N, 15, 2)`` float32 canonical joints in the image plane, +y up, any length unit.
+    weights: ``(N, 15)`` float32 joint reliability in [0, 1].
+    """
+
+    times_s: np.ndarray
+    joints: np.ndarray
+    weights: np.ndarray
+
+
+def _array(value, name: str, ndim: int) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise PoseInputError(f"{name} must be an array of numbers ({exc})") from None
+    if arr.ndim != ndim:
+        raise PoseInputError(f"{name} must have {ndim} dimensions, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        bad = np.argwhere(~np.isfinite(arr))[0].tolist()
+        raise PoseInputError(f"{name} has a non-finite value (NaN or inf) at index {bad}")
+    if np.any(np.abs(arr) > params.MAX_COORD_ABS):
+        raise PoseInputError(f"{name} has values beyond +-{params.MAX_COORD_ABS:g}")
+    return arr
+
+
+def _ramp(values: np.ndarray, fmt: str) -> np.ndarray:
+    low, full = params.VISIBILITY_RAMP[fmt]
+    return np.clip((values - low) / (full - low), 0.0, 1.0)
+
+
+def parse_pose_frames(
+    timestamps_ms,
+    frames,
+    fmt: str,
+    *,
+    image_size=None,
+    world_frames=None,
+    weights=None,
+    after_s: float | None = None,
+) -> PoseStream:
+    """Check one batch of learner frames and map it to canonical 2D joints.
+
+    ``after_s``: the time of the last frame already received; the batch must start after it.
+    Raises `PoseInputError` with a clear message on any problem.
+    """
+    if fmt not in FORMATS:
+        raise PoseInputError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    times_ms = _array(timestamps_ms, "timestamps_ms", 1)
+    data = _array(frames, "frames", 3)
+    n, n_joints, channels = data.shape
+    if len(times_ms) != n:
+        raise PoseInputError(f"{len(times_ms)} timestamps for {n} frames")
+    if n_joints != _SOURCE_JOINTS[fmt]:
+        raise PoseInputError(f"{fmt} frames need {_SOURCE_JOINTS[fmt]} joints, got {n_joints}")
+    allowed = {"mediapipe33": (4,), "coco17": (3,), "canonical": (2, 3)}[fmt]
+    if channels not in allowed:
+        raise PoseInputError(f"{fmt} frames need {' or '.join(map(str, allowed))} channels, got {channels}")
+    times_s = times_ms / 1000.0
+    if n and np.any(np.diff(times_s) <= 0):
+        i = int(np.argmax(np.diff(times_s) <= 0)) + 1
+        raise PoseInputError(f"timestamps_ms must strictly increase (frame {i})")
+    if n and after_s is not None and times_s[0] <= after_s:
+        raise PoseInputError(
+            f"timestamps_ms go backwards: {times_ms[0]:g} ms is not after the previous frame "
+            f"({after_s * 1000:g} ms)"
+        )
+    if n and (times_s[0] < -params.MAX_ATTEMPT_S or times_s[-1] > params.MAX_ATTEMPT_S):
+        raise PoseInputError(f"timestamps_ms must lie within +-{params.MAX_ATTEMPT_S:g} s")
+
+    if fmt == "canonical":
+        xy = data[..., :2]
+        if weights is None:
+            w = np.ones((n, n_joints))
+        else:
+            w = _array(weights, "weights", 2)
+            if w.shape != (n, n_joints):
+                raise PoseInputError(f"weights must have shape {(n, n_joints)}, got {w.shape}")
+            w = np.clip(w, 0.0, 1.0)
+        return PoseStream(times_s, xy.astype(np.float32), w.astype(np.float32))
+
+    if fmt == "mediapipe33":
+        visibility = data[..., 3]
+        if world_frames is not None:
+            world = _array(world_frames, "world_frames", 3)
+            if world.shape[:2] != (n, 33) or world.shape[2] < 3:
+                raise PoseInputError(f"world_frames must have shape ({n}, 33, 3), got {world.shape}")
+            xy = world[..., :2] * np.array([1.0, -1.0])
+        else:
+            size = params.DEFAULT_IMAGE_SIZE if image_size is None else image_size
+            size = _array(size, "image_size", 1)
+            if size.shape != (2,) or np.any(size <= 0):
+                raise PoseInputError("image_size must be [width, height] in pixels")
+            xy = data[..., :2] * size * np.array([1.0, -1.0])
+    else:
+        visibility = data[..., 2]
+        xy = data[..., :2] * np.array([1.0, -1.0])
+    stacked = np.concatenate([xy, _ramp(visibility, fmt)[..., None]], axis=-1)
+    canon = to_canonical(stacked, fmt)
+    # to_canonical averages every channel, so a derived joint's weight is its sources' mean.
+    return PoseStream(times_s, canon[..., :2], canon[..., 2])
+
+
+def parse_attempt(attempt) -> PoseStream:
+    """Parse an ATTEMPT.json dict: ``{"format", "timestamps_ms", "frames", ...}``."""
+    if not isinstance(attempt, dict):
+        raise PoseInputError("an attempt must be a JSON object")
+    missing = [k for k in ("format", "timestamps_ms", "frames") if k not in attempt]
+    if missing:
+        raise PoseInputError(f"attempt is missing {', '.join(missing)}")
+    stream = parse_pose_frames(
+        attempt["timestamps_ms"],
+        attempt["frames"],
+        attempt["format"],
+        image_size=attempt.get("image_size"),
+        world_frames=attempt.get("world_frames"),
+        weights=attempt.get("weights"),
+    )
+    if len(stream.times_s) < 2:
+        raise PoseInputError("an attempt needs at least 2 frames")
+    return stream

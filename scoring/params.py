@@ -1,0 +1,83 @@
+"""Every weight, threshold and window of the scoring engine, in one place.
+
+Units: seconds, milliseconds where the name says ``_MS``, and *torso units* for poses (distances
+divided by the pelvis-to-neck length, so 1.0 is one torso). Scores are 0-100.
+
+Formulas (see `scoring.beats` for the code that applies them):
+
+- timing: ``offset_ms`` is the median over the beat of (learner time - reference time) along the
+  alignment path, positive = late. ``timing = curve(|offset_ms|, TIMING_CURVE)``.
+- accuracy: ``d`` is the visibility-weighted mean distance (torso units) between the learner's
+  and the reference's root-centred 2D joints over the beat's aligned frame pairs, after the
+  viewpoint and mirror are applied. ``accuracy = curve(d, ACCURACY_CURVE)``; each body part uses
+  the same curve on its own joints.
+- smoothness: ``ratio = (J_learner + JERK_FLOOR) / (J_reference + JERK_FLOOR)`` where ``J`` is
+  the median over the beat's frames of the mean per-joint jerk magnitude (torso units / s^3,
+  third differences of the filtered 2D track). ``smoothness = curve(log2(ratio), SMOOTHNESS_CURVE)``:
+  moving as smoothly as the reference (or smoother) scores 100.
+- overall: ``sum(OVERALL_WEIGHTS[k] * score[k])``; label: the first ``LABELS`` entry whose
+  threshold the overall reaches; fix: the body part with the lowest accuracy, unless the beat
+  is ``FIX_ABOVE`` or better.
+
+`curve(x, points)` interpolates linearly between ``(x, score)`` points and is flat outside them.
+"""
+
+# Canonical grid everything is resampled onto (frames per second, song clock from 0 s).
+GRID_FPS = 30.0
+
+# Input limits: a longer attempt or a bigger message is rejected, not truncated.
+MAX_ATTEMPT_S = 20 * 60.0
+MAX_COORD_ABS = 1e5
+
+# Visibility / confidence -> joint weight: (value - low) / (full - low), clipped to [0, 1].
+# AIST++ detector confidences of well-seen joints are often only 0.3, MediaPipe's near 1.
+VISIBILITY_RAMP = {"mediapipe33": (0.3, 0.7), "coco17": (0.05, 0.3)}
+# A joint below this weight is treated as missing: its filtered position is held.
+MISSING_WEIGHT = 0.05
+# Image size assumed for MediaPipe's image-normalised x, y when the attempt does not give one.
+DEFAULT_IMAGE_SIZE = (640, 480)
+
+# A hole in the learner's timestamps longer than this is a drop-out: grid frames inside it are
+# interpolated for continuity but get weight 0.
+MAX_GAP_S = 0.25
+
+# One Euro filter (Casiez et al. 2012) on absolute positions in torso units at GRID_FPS:
+# cutoff = MIN_CUTOFF_HZ + BETA * |speed in torso units/s|.
+ONE_EURO_MIN_CUTOFF_HZ = 2.0
+ONE_EURO_BETA = 0.3
+ONE_EURO_D_CUTOFF_HZ = 1.0
+
+# The learner's body-size unit: a running weighted quantile of the 2D torso length. A high
+# quantile is the torso seen upright: leaning towards the camera shortens the 2D torso (by half
+# in AIST++ break dance), which would inflate the learner if the mean were used. Kept in a
+# log-spaced histogram (SCALE_BINS over SCALE_RANGE, any length unit) for O(1) updates.
+SCALE_QUANTILE = 0.8
+SCALE_RANGE = (1e-4, 1e6)
+SCALE_BINS = 500
+
+# Alignment: the learner may lead or lag the reference by at most ALIGN_BAND_S.
+ALIGN_BAND_S = 0.7
+# Streaming emits a beat this long after the beat ends (more waiting = more certain path).
+EMIT_DELAY_S = 0.4
+
+# Mirror auto-detection: mirrored wins when its viewpoint residual is below this fraction of
+# the unmirrored one (a margin so symmetric dances stay unmirrored).
+MIRROR_RESIDUAL_RATIO = 0.9
+
+TIMING_CURVE = ((0.0, 100.0), (50.0, 100.0), (100.0, 85.0), (150.0, 70.0), (250.0, 45.0), (400.0, 0.0))
+ACCURACY_CURVE = ((0.0, 100.0), (0.12, 100.0), (0.25, 80.0), (0.4, 50.0), (0.7, 0.0))
+JERK_FLOOR = 20.0
+SMOOTHNESS_CURVE = ((0.0, 100.0), (0.5, 100.0), (1.5, 60.0), (3.0, 0.0))
+
+OVERALL_WEIGHTS = {"timing": 0.3, "accuracy": 0.5, "smoothness": 0.2}
+LABELS = (("Perfect", 90.0), ("Great", 75.0), ("Good", 60.0), ("OK", 40.0), ("Miss", 0.0))
+FIX_ABOVE = 90.0
+
+# A beat whose aligned learner frames carry less than this mean joint weight was not seen.
+MIN_BEAT_VISIBILITY = 0.2
+
+# Attempt summary: how many weakest beats and body parts to name.
+WEAKEST_BEATS = 3
+WEAKEST_PARTS = 2
+# consistency = 100 - CONSISTENCY_SCALE * standard deviation of the beats' overall scores.
+CONSISTENCY_SCALE = 2.0
