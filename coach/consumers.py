@@ -18,6 +18,8 @@ class JobProgressConsumer(AsyncJsonWebsocketConsumer):
         job_id = self.scope["url_route"]["kwargs"]["job_id"]
         state = await self._state(user, job_id)
         if state is None:
+            # Accept first so the client receives the documented close code, not a bare 403.
+            await self.accept()
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.group = job_group(job_id)
