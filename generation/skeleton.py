@@ -104,20 +104,20 @@ SOURCE_LAYOUTS: dict[str, dict[str, tuple[int, ...]]] = {
     # MediaPipe Pose, 33 landmarks: 7/8 ears, 11/12 shoulders, 13/14 elbows, 15/16 wrists,
     # 23/24 hips, 25/26 knees, 27/28 ankles (left first). Head = midpoint of the ears.
     "mediapipe33": dict(
-        zip(_DIRECT, ((23,), (24,), (25,), (26,), (27,), (28,), (11,), (12,), (13,), (14,), (15,), (16,))),
+        zip(_DIRECT, ((23,), (24,), (25,), (26,), (27,), (28,), (11,), (12,), (13,), (14,), (15,), (16,)), strict=True),
         head=(7, 8),
     ),
     # COCO-17 (AIST++ keypoints2d/keypoints3d): 3/4 ears, 5/6 shoulders, 7/8 elbows,
     # 9/10 wrists, 11/12 hips, 13/14 knees, 15/16 ankles. Head = midpoint of the ears.
     "coco17": dict(
-        zip(_DIRECT, ((11,), (12,), (13,), (14,), (15,), (16,), (5,), (6,), (7,), (8,), (9,), (10,))),
+        zip(_DIRECT, ((11,), (12,), (13,), (14,), (15,), (16,), (5,), (6,), (7,), (8,), (9,), (10,)), strict=True),
         head=(3, 4),
     ),
     # Ballroom capture (Tang et al. 2018), 23 points, see datasets/ballroom/README.md:
     # 0/1 head points, 3-5 right arm, 7-9 right leg, 12-14 left arm, 16-18 left leg.
     # Its own "pelvis" (#2) sits 16 cm above the hips and is not used.
     "ballroom23": dict(
-        zip(_DIRECT, ((16,), (7,), (17,), (8,), (18,), (9,), (12,), (3,), (13,), (4,), (14,), (5,))),
+        zip(_DIRECT, ((16,), (7,), (17,), (8,), (18,), (9,), (12,), (3,), (13,), (4,), (14,), (5,)), strict=True),
         head=(0, 1),
     ),
     # AIST++ retargeted onto a VRM avatar (datasets/aistpp/retargeted_vrm19), after forward
