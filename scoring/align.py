@@ -1,9 +1,10 @@
 """Dynamic time warping of learner frames against reference frames on the same song clock.
 
 Both aligners use the same cost (squared Euclidean distance between feature rows), the same
-band (``|learner frame - reference frame| <= band``) and the same open start and end
-(dtaidistance's psi relaxation with ``psi = band``): a path may start or end anywhere within
-the band of the first or last frames. `align_offline` runs dtaidistance's C code over a whole
+band (``|learner frame - reference frame| <= band``), the same penalty on non-diagonal steps,
+a fixed start (the first learner frame matches the reference frame at the same song time: a
+free start lets a still opening swallow the first beats) and an open end (dtaidistance's psi
+relaxation at the end, ``band`` frames). `align_offline` runs dtaidistance's C code over a whole
 attempt; `StreamingAligner` adds one learner frame at a time in O(band) work.
 """
 
@@ -13,14 +14,16 @@ from dtaidistance import dtw_ndim
 _DIAGONAL, _LEARNER_STEP, _REFERENCE_STEP, _START = 0, 1, 2, 3
 
 
-def align_offline(learner: np.ndarray, reference: np.ndarray, band: int) -> np.ndarray:
+def align_offline(learner: np.ndarray, reference: np.ndarray, band: int, penalty: float = 0.0) -> np.ndarray:
     """Warping path ``(P, 2)`` of (learner row, reference row) for features ``(n, D)`` and
-    ``(n, D)`` covering the same grid frames."""
+    ``(n, D)`` covering the same grid frames. dtaidistance squares ``penalty`` and adds it to every
+    non-diagonal step (`StreamingAligner` takes the squared value)."""
     path = dtw_ndim.warping_path(
         np.ascontiguousarray(learner, dtype=np.float64),
         np.ascontiguousarray(reference, dtype=np.float64),
         window=band + 1,
-        psi=band,
+        psi=(0, band, 0, 0),
+        penalty=penalty,
         use_c=True,
     )
     return np.asarray(path, dtype=np.int64).reshape(-1, 2)
@@ -34,8 +37,9 @@ class StreamingAligner:
     to ``[first learner frame, reference_end)`` like the offline crop.
     """
 
-    def __init__(self, band: int, first_frame: int, reference_end: int):
+    def __init__(self, band: int, first_frame: int, reference_end: int, penalty: float = 0.0):
         self.band = band
+        self.penalty = penalty
         self.first = first_frame
         self.reference_end = reference_end
         self.lags = np.arange(-band, band + 1)
@@ -62,25 +66,23 @@ class StreamingAligner:
         cells = np.full(2 * self.band + 1, np.inf)
         cells[k_lo : k_hi + 1] = np.asarray(cost, dtype=np.float64)[::-1]
         previous = self._cost
-        vertical = np.concatenate([[np.inf], previous[:-1]])
+        vertical = np.concatenate([[np.inf], previous[:-1] + self.penalty])
         from_above = np.minimum(previous, vertical)
         codes = np.where(vertical < previous, _LEARNER_STEP, _DIAGONAL).astype(np.int8)
-        if self.rows == 0:
-            start = self.lags <= 0
-        else:
-            start = self.lags == self.rows if self.rows <= self.band else np.zeros_like(self.lags, bool)
+        start = (self.lags == 0) if self.rows == 0 else np.zeros_like(self.lags, bool)
         from_above = np.where(start, 0.0, from_above)
         codes = np.where(start, _START, codes)
         total = np.full_like(cells, np.inf)
         if k_hi >= k_lo:
-            # Reference steps run from high lag to low lag: D[k] = c[k] + min(A[k], D[k + 1]),
+            # Reference steps run from high lag to low lag: D[k] = c[k] + min(A[k], D[k+1] + p),
             # which unrolls to a running minimum over prefix sums of the reversed row.
             c = cells[k_lo : k_hi + 1][::-1]
             a = from_above[k_lo : k_hi + 1][::-1]
             prefix = np.cumsum(c)
-            entry = a - (prefix - c)
+            steps = self.penalty * np.arange(len(c))
+            entry = a - (prefix - c) - steps
             best = np.minimum.accumulate(entry)
-            total[k_lo : k_hi + 1] = (prefix + best)[::-1]
+            total[k_lo : k_hi + 1] = (prefix + steps + best)[::-1]
             took_step = np.concatenate([[False], entry[1:] > best[:-1]])[::-1]
             codes[k_lo : k_hi + 1] = np.where(took_step, _REFERENCE_STEP, codes[k_lo : k_hi + 1])
         if self.rows == len(self._pointers):

@@ -1,5 +1,7 @@
 """Offline scoring of a whole attempt (the CLI and the after-practice report)."""
 
+import math
+
 import numpy as np
 
 from scoring import params
@@ -49,7 +51,8 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
     if mirrored:
         learner, weights = mirror_2d(learner, weights)
     reference_2d = project(reference.joints, yaw)
-    path = align_offline(features(learner[ours]), features(reference_2d[theirs]), BAND_FRAMES) + lo
+    path = align_offline(features(learner[ours]), features(reference_2d[theirs]), BAND_FRAMES,
+                        math.sqrt(params.ALIGN_STEP_PENALTY)) + lo
     beats = [
         score_span(span, reference.beats[span[0]], path, learner, weights, first, reference_2d,
                    reference.start, mirrored)

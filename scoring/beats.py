@@ -102,6 +102,16 @@ def _result(index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix, 
     }
 
 
+def path_inside(path: np.ndarray, first: int, end: int) -> np.ndarray:
+    """Cells of ``path`` ``(P, 2)`` whose reference frame is in ``[first, end)``; if the path
+    skips the beat (an open end can stop short of the last frames), its nearest cells."""
+    inside = path[(path[:, 1] >= first) & (path[:, 1] < end)]
+    if len(inside):
+        return inside
+    gap = np.abs(path[:, 1] - np.clip(path[:, 1], first, end - 1))
+    return path[gap == gap.min()]
+
+
 def score_span(
     span: tuple[int, int, int],
     time_s: float,
@@ -118,7 +128,7 @@ def score_span(
     ``(n, J)`` start at grid frame ``learner_start`` (already mirrored if ``mirrored``);
     ``reference`` ``(m, J, 2)`` (projected) starts at ``reference_start``."""
     index, first, end = span
-    inside = path[(path[:, 1] >= first) & (path[:, 1] < end)]
+    inside = path_inside(path, first, end)
     rows = inside[:, 0] - learner_start
     cols = inside[:, 1] - reference_start
     track = slice(max(int(rows.min()) - 3, 0), int(rows.max()) + 1)

@@ -57,6 +57,10 @@ SCALE_BINS = 500
 
 # Alignment: the learner may lead or lag the reference by at most ALIGN_BAND_S.
 ALIGN_BAND_S = 0.7
+# Added to the cost (squared torso units, summed over joints) of every step that stretches or
+# compresses time, so that in still or ambiguous passages the path keeps the learner's tempo
+# instead of wandering.
+ALIGN_STEP_PENALTY = 0.05
 # Streaming emits a beat this long after the beat ends (more waiting = more certain path).
 EMIT_DELAY_S = 0.4
 

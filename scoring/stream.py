@@ -1,0 +1,162 @@
+"""Live scoring: frames arrive in small batches, beat results leave shortly after each beat.
+
+Work per learner frame is bounded: resampling and filtering are O(J); the viewpoint sums are
+O(J); one DTW row is O(band * J). Emitting a beat backtracks O(beat + band + delay) cells.
+"""
+
+import math
+
+import numpy as np
+
+from generation.skeleton import MIRROR
+from scoring import params
+from scoring.align import StreamingAligner
+from scoring.attempt import BAND_FRAMES, check_mirror, view_summary
+from scoring.beats import path_inside, score_span
+from scoring.formats import parse_pose_frames
+from scoring.normalise import LearnerNormaliser, ViewEstimator, mirror_2d, project
+from scoring.reference import Reference
+from scoring.summary import summarise
+
+EMIT_DELAY_FRAMES = round(params.EMIT_DELAY_S * params.GRID_FPS)
+
+
+class StreamingScorer:
+    """Score one learner's attempt while it happens.
+
+    ``push`` returns the beats that became final; ``finish`` scores the rest and summarises.
+    Emitted beats never change; at the end of an attempt they agree with `score_attempt`
+    within the tolerances stated in ``tests/scoring/test_streaming.py``.
+    """
+
+    def __init__(self, reference: Reference, mirror: str = "auto"):
+        check_mirror(mirror)
+        self.reference = reference
+        self.mirror = mirror
+        self._normaliser = LearnerNormaliser()
+        self._learner = np.zeros((256, *reference.joints.shape[1:2], 2), dtype=np.float32)
+        self._weights = np.zeros((256, reference.joints.shape[1]), dtype=np.float32)
+        self._frames = 0
+        self._last_time: float | None = None
+        self._view = ViewEstimator()
+        self._yaw, self._mirrored = 0.0, mirror == "on"
+        self._aligner: StreamingAligner | None = None
+        self._spans = reference.beat_spans()
+        self._next_span = 0
+        self._emitted: list[dict] = []
+        joints = reference.joints
+        self._ref_x, self._ref_y = joints[..., 0], joints[..., 1]
+        self._ref_z = joints[..., 2] if reference.is_3d else np.zeros_like(self._ref_x)
+
+    @property
+    def first_frame(self) -> int | None:
+        return self._normaliser.first_grid
+
+    def push(self, timestamps_ms, frames, fmt: str, *, image_size=None, world_frames=None, weights=None) -> list[dict]:
+        """Add learner frames ``(N, J, C)`` at ``timestamps_ms`` ``(N,)`` (song clock) in format
+        ``fmt``. Returns the beat results that became final. Raises `PoseInputError` on bad
+        input and then leaves the scorer as it was."""
+        stream = parse_pose_frames(
+            timestamps_ms, frames, fmt, image_size=image_size, world_frames=world_frames,
+            weights=weights, after_s=self._last_time,
+        )  # fmt: skip
+        if len(stream.times_s) == 0:
+            return []
+        self._last_time = float(stream.times_s[-1])
+        joints, joint_weights = self._normaliser.push(stream)
+        start = self._frames
+        self._append(joints, joint_weights)
+        self._update_view(start)
+        emitted = []
+        for row in range(start, self._frames):
+            frame = self.first_frame + row
+            if frame >= self.reference.end:
+                break
+            if frame < self.reference.start:
+                continue
+            if self._aligner is None:
+                self._aligner = StreamingAligner(
+                    BAND_FRAMES, frame, self.reference.end, params.ALIGN_STEP_PENALTY
+                )
+            self._step(row, frame)
+            emitted += self._emit_ready(frame)
+        return emitted
+
+    def finish(self) -> dict:
+        """``{"beats", "summary"}`` for the whole attempt: the emitted beats plus the beats the
+        attempt covered that were still waiting."""
+        beats = list(self._emitted)
+        if self._aligner is not None:
+            end = min(self.first_frame + self._frames, self.reference.end)
+            waiting = [s for s in self._spans[self._next_span :] if s[1] >= self._aligner.first and s[2] <= end]
+            if waiting:
+                lag = self._aligner.best_lag(max_reference=end)
+                path = self._aligner.backtrack(lag, stop_reference=waiting[0][1])
+                beats += [self._score(span, path) for span in waiting]
+        return {"beats": beats, "summary": {**summarise(beats), **view_summary(self._yaw, self._mirrored)}}
+
+    def _append(self, joints: np.ndarray, weights: np.ndarray) -> None:
+        needed = self._frames + len(joints)
+        if needed > len(self._learner):
+            size = max(needed, 2 * len(self._learner))
+            self._learner = np.resize(self._learner, (size, *self._learner.shape[1:]))
+            self._weights = np.resize(self._weights, (size, self._weights.shape[1]))
+        self._learner[self._frames : needed] = joints
+        self._weights[self._frames : needed] = weights
+        self._frames = needed
+
+    def _update_view(self, start: int) -> None:
+        first = self.first_frame + start
+        lo = max(first, self.reference.start)
+        hi = min(self.first_frame + self._frames, self.reference.end)
+        if hi <= lo:
+            return
+        rows = slice(lo - self.first_frame, hi - self.first_frame)
+        self._view.add(
+            self.reference.joints[lo - self.reference.start : hi - self.reference.start],
+            self._learner[rows],
+            self._weights[rows],
+        )
+        self._yaw, self._mirrored = self._view.solve(self.mirror)
+
+    def _step(self, row: int, frame: int) -> None:
+        lo, hi = self._aligner.reference_frames(frame)
+        ref_rows = slice(lo - self.reference.start, hi - self.reference.start)
+        joints = self._learner[row]
+        if self._mirrored:
+            u, v = -joints[MIRROR, 0], joints[MIRROR, 1]
+        else:
+            u, v = joints[:, 0], joints[:, 1]
+        c, s = math.cos(self._yaw), math.sin(self._yaw)
+        ref_u = self._ref_x[ref_rows] * c + self._ref_z[ref_rows] * s
+        cost = ((ref_u - u) ** 2).sum(axis=1) + ((self._ref_y[ref_rows] - v) ** 2).sum(axis=1)
+        self._aligner.step(cost)
+
+    def _emit_ready(self, frame: int) -> list[dict]:
+        emitted = []
+        while self._next_span < len(self._spans):
+            span = self._spans[self._next_span]
+            if span[1] >= self._aligner.first:
+                if frame < span[2] - 1 + EMIT_DELAY_FRAMES:
+                    break
+                path = self._aligner.backtrack(self._aligner.best_lag(), stop_reference=span[1])
+                emitted.append(self._score(span, path))
+            self._next_span += 1
+        self._emitted += emitted
+        return emitted
+
+    def _score(self, span: tuple[int, int, int], path: np.ndarray) -> dict:
+        """Score a beat from the part of the path that covers it, touching only nearby frames."""
+        index, first, end = span
+        inside = path_inside(path, first, end)
+        learner_lo = max(int(inside[:, 0].min()) - 3, self.first_frame)
+        rows = slice(learner_lo - self.first_frame, int(inside[:, 0].max()) + 1 - self.first_frame)
+        learner, weights = self._learner[rows], self._weights[rows]
+        if self._mirrored:
+            learner, weights = mirror_2d(learner, weights)
+        ref_lo = max(first - 3, self.reference.start)
+        reference = project(self.reference.joints[ref_lo - self.reference.start : end - self.reference.start], self._yaw)
+        return score_span(
+            span, self.reference.beats[index], inside, learner, weights, learner_lo, reference, ref_lo,
+            self._mirrored,
+        )  # fmt: skip
