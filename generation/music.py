@@ -51,8 +51,10 @@ BEATS_PER_PHRASE = 8
 MIN_BEATS = 4
 # Half width of the beat and downbeat pulse columns, seconds.
 PULSE_WIDTH_S = 0.05
+# Bonus, in standard deviations of beat accent, for the first beat being a downbeat.
+START_BONUS = 1.0
 # 3/4 is chosen only when its downbeat contrast exceeds 4/4's by this factor.
-THREE_FOUR_MARGIN = 1.3
+THREE_FOUR_MARGIN = 1.6
 
 _N_MFCC = 20
 _PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
@@ -81,8 +83,10 @@ _BEAT_HOP = 256
 _FEATURE_HOP = round(audio_io.SAMPLE_RATE / FPS)
 _N_FFT = 2048
 _N_MELS = 64
-# Mel bands below this frequency form the low (kick, bass) onset envelope.
+# Mel bands below this frequency form the low (kick, bass) onset envelope, those from there to
+# the mid limit the mid one (snare, claps, piano chords).
 _LOW_BAND_HZ = 200.0
+_MID_BAND_HZ = 2000.0
 # Window of the local autocorrelation that scores tempi, seconds; long enough for a 60 BPM bar.
 _TEMPO_WINDOW_S = 6.0
 # Tightness of librosa's beat tracker: higher keeps the tempo steadier (dance music); 400
@@ -187,13 +191,22 @@ def analyse(song: audio_io.DecodedAudio) -> MusicAnalysis:
             y=y, sr=sr, n_fft=_N_FFT, hop_length=_BEAT_HOP, n_mels=_N_MELS
         )
     )
-    low_bands = librosa.mel_frequencies(_N_MELS + 2)[1:-1] < _LOW_BAND_HZ
-    low_env = librosa.onset.onset_strength(S=mel_fine[low_bands], sr=sr, lag=2)
+    band_hz = librosa.mel_frequencies(_N_MELS + 2)[1:-1]
+    low_env = librosa.onset.onset_strength(S=mel_fine[band_hz < _LOW_BAND_HZ], sr=sr, lag=2)
+    mid_bands = (band_hz >= _LOW_BAND_HZ) & (band_hz < _MID_BAND_HZ)
+    mid_env = librosa.onset.onset_strength(S=mel_fine[mid_bands], sr=sr, lag=2)
     onset_env = librosa.onset.onset_strength(S=mel_fine, sr=sr, lag=2) + low_env
 
     tempo = _dance_tempo(onset_env, sr / _BEAT_HOP)
     _, beat_frames = librosa.beat.beat_track(
-        onset_envelope=onset_env, sr=sr, hop_length=_BEAT_HOP, bpm=tempo, tightness=_TIGHTNESS
+        onset_envelope=onset_env,
+        sr=sr,
+        hop_length=_BEAT_HOP,
+        bpm=tempo,
+        tightness=_TIGHTNESS,
+        # librosa's trimming drops a song's first beat when it falls at 0 s; beats in silence
+        # (zero onset strength) are dropped either way.
+        trim=False,
     )
     if len(beat_frames) < MIN_BEATS:
         raise audio_io.AudioError(
@@ -204,7 +217,9 @@ def analyse(song: audio_io.DecodedAudio) -> MusicAnalysis:
     n_frames = n_frames_for(duration_s)
     spectral = _spectral_features(y, sr, n_frames)
     chroma = spectral[:, [_COLUMN[f"chroma_{p}"] for p in _PITCH_CLASSES]]
-    beats_per_bar, first_downbeat = _meter(beat_times, low_env, sr / _BEAT_HOP, chroma, FPS)
+    beats_per_bar, first_downbeat = _meter(
+        beat_times, low_env, mid_env, sr / _BEAT_HOP, chroma, FPS
+    )
     downbeat_times = beat_times[first_downbeat::beats_per_bar]
     phrase_times = beat_times[first_downbeat::BEATS_PER_PHRASE]
 
@@ -311,28 +326,32 @@ def _spectral_features(y: np.ndarray, sr: int, n_frames: int) -> np.ndarray:
 def _meter(
     beat_times: np.ndarray,
     low_env: np.ndarray,
+    mid_env: np.ndarray,
     env_fps: float,
     chroma: np.ndarray,
     chroma_fps: float,
 ) -> tuple[int, int]:
     """``(beats_per_bar, index of the first downbeat in beat_times)``.
 
-    Each beat gets an accent: its low-band onset strength plus the change in harmony (chroma)
-    from the previous beat, each standardised over the song. A bar's first beat is where the
-    accent is highest on average.
+    Each beat gets an accent: low-band onset strength (kick, bass) minus mid-band onset
+    strength (the snare's backbeat), plus the change in harmony (chroma) from the previous beat,
+    each standardised over the song. A bar's first beat is where the accent is highest on
+    average.
     """
-    accent = _standardise(_sample(low_env, beat_times, env_fps))
+    low = _standardise(_sample(low_env, beat_times, env_fps))
+    mid = _standardise(_sample(mid_env, beat_times, env_fps))
     beat_chroma = chroma[np.clip(np.round(beat_times * chroma_fps).astype(int), 0, len(chroma) - 1)]
     harmonic_change = np.r_[0.0, np.linalg.norm(np.diff(beat_chroma, axis=0), axis=1)]
-    accent = accent + _standardise(harmonic_change)
+    accent = low - mid + _standardise(harmonic_change)
 
     best = {}
     for beats_per_bar in (3, 4):
         contrasts = [
             _downbeat_contrast(accent, beats_per_bar, offset) for offset in range(beats_per_bar)
         ]
-        offset = int(np.argmax(contrasts))
-        best[beats_per_bar] = (contrasts[offset], offset)
+        # Most songs start on a downbeat: the first beat wins unless accents say otherwise.
+        offset = int(np.argmax(np.array(contrasts) + START_BONUS * (np.arange(beats_per_bar) == 0)))
+        best[beats_per_bar] = (max(contrasts), offset)
     if best[3][0] > THREE_FOUR_MARGIN * max(best[4][0], 1e-6) and len(beat_times) >= 12:
         return 3, best[3][1]
     return 4, best[4][1]
