@@ -50,7 +50,9 @@ def _table(result: dict) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scoring", description=__doc__.splitlines()[0])
     parser.add_argument("attempt", help="ATTEMPT.json: {format, timestamps_ms, frames}")
-    parser.add_argument("--reference", required=True, help="ROUTINE.json, or a recording with beats")
+    parser.add_argument(
+        "--reference", required=True, help="ROUTINE.json, or a recording with beats"
+    )
     parser.add_argument("--mirror", choices=MIRROR_MODES, default="auto")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)

@@ -14,7 +14,9 @@ from dtaidistance import dtw_ndim
 _DIAGONAL, _LEARNER_STEP, _REFERENCE_STEP, _START = 0, 1, 2, 3
 
 
-def align_offline(learner: np.ndarray, reference: np.ndarray, band: int, penalty: float = 0.0) -> np.ndarray:
+def align_offline(
+    learner: np.ndarray, reference: np.ndarray, band: int, penalty: float = 0.0
+) -> np.ndarray:
     """Warping path ``(P, 2)`` of (learner row, reference row) for features ``(n, D)`` and
     ``(n, D)`` covering the same grid frames. dtaidistance squares ``penalty`` and adds it to every
     non-diagonal step (`StreamingAligner` takes the squared value)."""

@@ -51,8 +51,15 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
     if mirrored:
         learner, weights = mirror_2d(learner, weights)
     reference_2d = project(reference.joints, yaw)
-    path = align_offline(features(learner[ours]), features(reference_2d[theirs]), BAND_FRAMES,
-                        math.sqrt(params.ALIGN_STEP_PENALTY)) + lo
+    path = (
+        align_offline(
+            features(learner[ours]),
+            features(reference_2d[theirs]),
+            BAND_FRAMES,
+            math.sqrt(params.ALIGN_STEP_PENALTY),
+        )
+        + lo
+    )
     beats = [
         score_span(span, reference.beats[span[0]], path, learner, weights, first, reference_2d,
                    reference.start, mirrored)

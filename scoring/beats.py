@@ -32,7 +32,9 @@ def jerk(track: np.ndarray, weights: np.ndarray) -> float:
         return 0.0
     third = track[3:] - 3 * track[2:-1] + 3 * track[1:-2] - track[:-3]
     magnitude = np.linalg.norm(third, axis=-1)[:, _SCORED_JOINTS] * params.GRID_FPS**3
-    w = np.minimum.reduce([weights[3:], weights[2:-1], weights[1:-2], weights[:-3]])[:, _SCORED_JOINTS]
+    w = np.minimum.reduce([weights[3:], weights[2:-1], weights[1:-2], weights[:-3]])[
+        :, _SCORED_JOINTS
+    ]
     seen = w.sum(axis=1)
     per_frame = (magnitude * w).sum(axis=1)[seen > 0] / seen[seen > 0]
     return float(np.median(per_frame)) if len(per_frame) else 0.0
@@ -72,7 +74,8 @@ def score_beat(
         return curve(d, params.ACCURACY_CURVE)
 
     parts = {
-        (_LEARNER_PART[p] if mirrored else p): accuracy_of(joints) for p, joints in _PART_JOINTS.items()
+        (_LEARNER_PART[p] if mirrored else p): accuracy_of(joints)
+        for p, joints in _PART_JOINTS.items()
     }
     accuracy = accuracy_of(_SCORED_JOINTS)
     ratio = (jerk(*learner_track) + params.JERK_FLOOR) / (
@@ -80,10 +83,14 @@ def score_beat(
     )
     smoothness = curve(float(np.log2(ratio)), params.SMOOTHNESS_CURVE)
     timing = curve(abs(offset_ms), params.TIMING_CURVE)
-    return _result(index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix=min(parts, key=parts.get))
+    return _result(
+        index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix=min(parts, key=parts.get)
+    )
 
 
-def _result(index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix, force_miss=False) -> dict:
+def _result(
+    index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix, force_miss=False
+) -> dict:
     scores = {"timing": timing, "accuracy": accuracy, "smoothness": smoothness}
     overall = sum(params.OVERALL_WEIGHTS[k] * v for k, v in scores.items())
     if force_miss:

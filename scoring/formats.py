@@ -91,7 +91,9 @@ def parse_pose_frames(
         raise PoseInputError(f"{fmt} frames need {_SOURCE_JOINTS[fmt]} joints, got {n_joints}")
     allowed = {"mediapipe33": (4,), "coco17": (3,), "canonical": (2, 3)}[fmt]
     if channels not in allowed:
-        raise PoseInputError(f"{fmt} frames need {' or '.join(map(str, allowed))} channels, got {channels}")
+        raise PoseInputError(
+            f"{fmt} frames need {' or '.join(map(str, allowed))} channels, got {channels}"
+        )
     times_s = times_ms / 1000.0
     if n and np.any(np.diff(times_s) <= 0):
         i = int(np.argmax(np.diff(times_s) <= 0)) + 1
@@ -120,7 +122,9 @@ def parse_pose_frames(
         if world_frames is not None:
             world = _array(world_frames, "world_frames", 3)
             if world.shape[:2] != (n, 33) or world.shape[2] < 3:
-                raise PoseInputError(f"world_frames must have shape ({n}, 33, 3), got {world.shape}")
+                raise PoseInputError(
+                    f"world_frames must have shape ({n}, 33, 3), got {world.shape}"
+                )
             xy = world[..., :2] * np.array([1.0, -1.0])
         else:
             size = params.DEFAULT_IMAGE_SIZE if image_size is None else image_size

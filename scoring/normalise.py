@@ -157,7 +157,9 @@ class LearnerNormaliser:
         self._scale.add(torso, float(min(weights[_NECK], weights[_PELVIS])))
         scale = self._scale.value()
         if scale <= 0:
-            return np.zeros(joints.shape, dtype=np.float32), np.zeros(weights.shape, dtype=np.float32)
+            return np.zeros(joints.shape, dtype=np.float32), np.zeros(
+                weights.shape, dtype=np.float32
+            )
         present = weights >= params.MISSING_WEIGHT
         filtered = self._filter(joints / scale, present)
         return filtered - filtered[_PELVIS], np.where(present, weights, 0.0)
@@ -210,4 +212,4 @@ class ViewEstimator:
             use_mirror = False
         else:
             use_mirror = mirrored[1] < params.MIRROR_RESIDUAL_RATIO * plain[1]
-        return (mirrored if use_mirror else plain)[0], use_mirror
+        return (mirrored if use_mirror else plain)[0], bool(use_mirror)

@@ -52,8 +52,8 @@ ONE_EURO_D_CUTOFF_HZ = 1.0
 # in AIST++ break dance), which would inflate the learner if the mean were used. Kept in a
 # log-spaced histogram (SCALE_BINS over SCALE_RANGE, any length unit) for O(1) updates.
 SCALE_QUANTILE = 0.8
-SCALE_RANGE = (1e-4, 1e6)
-SCALE_BINS = 500
+SCALE_RANGE = (1e-3, 1e5)
+SCALE_BINS = 1000
 
 # Alignment: the learner may lead or lag the reference by at most ALIGN_BAND_S.
 ALIGN_BAND_S = 0.7
@@ -68,10 +68,20 @@ EMIT_DELAY_S = 0.4
 # the unmirrored one (a margin so symmetric dances stay unmirrored).
 MIRROR_RESIDUAL_RATIO = 0.9
 
-TIMING_CURVE = ((0.0, 100.0), (50.0, 100.0), (100.0, 85.0), (150.0, 70.0), (250.0, 45.0), (400.0, 0.0))
-ACCURACY_CURVE = ((0.0, 100.0), (0.12, 100.0), (0.25, 80.0), (0.4, 50.0), (0.7, 0.0))
-JERK_FLOOR = 20.0
-SMOOTHNESS_CURVE = ((0.0, 100.0), (0.5, 100.0), (1.5, 60.0), (3.0, 0.0))
+TIMING_CURVE = (
+    (0.0, 100.0),
+    (50.0, 100.0),
+    (100.0, 85.0),
+    (150.0, 70.0),
+    (250.0, 45.0),
+    (400.0, 0.0),
+)
+ACCURACY_CURVE = ((0.0, 100.0), (0.1, 100.0), (0.2, 80.0), (0.3, 50.0), (0.5, 0.0))
+# About the jerk of a 2D tracker's noise after the One Euro filter (AIST++ detections of a
+# dancer: 250-1400 torso units / s^3 where the smooth 3D reference has 25-640), so ordinary
+# tracker noise costs little while added jitter or jerky motion does.
+JERK_FLOOR = 300.0
+SMOOTHNESS_CURVE = ((0.0, 100.0), (0.5, 100.0), (1.0, 90.0), (2.0, 50.0), (3.0, 0.0))
 
 OVERALL_WEIGHTS = {"timing": 0.3, "accuracy": 0.5, "smoothness": 0.2}
 LABELS = (("Perfect", 90.0), ("Great", 75.0), ("Good", 60.0), ("OK", 40.0), ("Miss", 0.0))

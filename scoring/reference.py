@@ -70,7 +70,9 @@ class Reference:
         except (TypeError, ValueError):
             raise PoseInputError("routine frames must be an array of numbers") from None
         if frames.ndim != 3 or frames.shape[1:] != (len(JOINTS), 3) or len(frames) < 2:
-            raise PoseInputError(f"routine frames must have shape (T>=2, {len(JOINTS)}, 3), got {frames.shape}")
+            raise PoseInputError(
+                f"routine frames must have shape (T>=2, {len(JOINTS)}, 3), got {frames.shape}"
+            )
         if not np.all(np.isfinite(frames)):
             raise PoseInputError("routine frames contain NaN or inf")
         frames = frames[:, [names.index(j) for j in JOINTS]]
@@ -79,7 +81,9 @@ class Reference:
         grid_t = np.arange(math.floor(duration * params.GRID_FPS + 1e-6) + 1) / params.GRID_FPS
         src_t = np.arange(len(frames)) / fps
         flat = frames.reshape(len(frames), -1)
-        resampled = np.stack([np.interp(grid_t, src_t, flat[:, c]) for c in range(flat.shape[1])], 1)
+        resampled = np.stack(
+            [np.interp(grid_t, src_t, flat[:, c]) for c in range(flat.shape[1])], 1
+        )
         resampled = resampled.reshape(len(grid_t), len(JOINTS), 3)
         torso = float(np.median(torso_length(resampled)))
         if torso <= 0:
@@ -96,7 +100,7 @@ class Reference:
     def from_attempt(cls, attempt: dict) -> "Reference":
         """From a recording in any ATTEMPT.json format plus ``"beats"`` in seconds."""
         if not isinstance(attempt, dict) or "beats" not in attempt:
-            raise PoseInputError("a recorded reference needs \"beats\" (seconds)")
+            raise PoseInputError('a recorded reference needs "beats" (seconds)')
         beats = _beats(attempt["beats"])
         normaliser = LearnerNormaliser()
         joints, _ = normaliser.push(parse_attempt(attempt))

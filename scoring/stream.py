@@ -19,6 +19,9 @@ from scoring.reference import Reference
 from scoring.summary import summarise
 
 EMIT_DELAY_FRAMES = round(params.EMIT_DELAY_S * params.GRID_FPS)
+# The viewpoint (yaw, mirror) is re-estimated at most this often: its sums are cheap to add in
+# blocks, and the estimate barely moves frame to frame once a few seconds are in.
+VIEW_BLOCK_FRAMES = 15
 
 
 class StreamingScorer:
@@ -39,6 +42,7 @@ class StreamingScorer:
         self._frames = 0
         self._last_time: float | None = None
         self._view = ViewEstimator()
+        self._view_rows = self._view_next = 0
         self._yaw, self._mirrored = 0.0, mirror == "on"
         self._aligner: StreamingAligner | None = None
         self._spans = reference.beat_spans()
@@ -52,7 +56,9 @@ class StreamingScorer:
     def first_frame(self) -> int | None:
         return self._normaliser.first_grid
 
-    def push(self, timestamps_ms, frames, fmt: str, *, image_size=None, world_frames=None, weights=None) -> list[dict]:
+    def push(
+        self, timestamps_ms, frames, fmt: str, *, image_size=None, world_frames=None, weights=None
+    ) -> list[dict]:
         """Add learner frames ``(N, J, C)`` at ``timestamps_ms`` ``(N,)`` (song clock) in format
         ``fmt``. Returns the beat results that became final. Raises `PoseInputError` on bad
         input and then leaves the scorer as it was."""
@@ -66,7 +72,6 @@ class StreamingScorer:
         joints, joint_weights = self._normaliser.push(stream)
         start = self._frames
         self._append(joints, joint_weights)
-        self._update_view(start)
         emitted = []
         for row in range(start, self._frames):
             frame = self.first_frame + row
@@ -78,6 +83,9 @@ class StreamingScorer:
                 self._aligner = StreamingAligner(
                     BAND_FRAMES, frame, self.reference.end, params.ALIGN_STEP_PENALTY
                 )
+                self._view_rows = self._view_next = row
+            if row >= self._view_next:
+                self._update_view(row + 1)
             self._step(row, frame)
             emitted += self._emit_ready(frame)
         return emitted
@@ -88,12 +96,19 @@ class StreamingScorer:
         beats = list(self._emitted)
         if self._aligner is not None:
             end = min(self.first_frame + self._frames, self.reference.end)
-            waiting = [s for s in self._spans[self._next_span :] if s[1] >= self._aligner.first and s[2] <= end]
+            waiting = [
+                s
+                for s in self._spans[self._next_span :]
+                if s[1] >= self._aligner.first and s[2] <= end
+            ]
             if waiting:
                 lag = self._aligner.best_lag(max_reference=end)
                 path = self._aligner.backtrack(lag, stop_reference=waiting[0][1])
                 beats += [self._score(span, path) for span in waiting]
-        return {"beats": beats, "summary": {**summarise(beats), **view_summary(self._yaw, self._mirrored)}}
+        return {
+            "beats": beats,
+            "summary": {**summarise(beats), **view_summary(self._yaw, self._mirrored)},
+        }
 
     def _append(self, joints: np.ndarray, weights: np.ndarray) -> None:
         needed = self._frames + len(joints)
@@ -105,12 +120,15 @@ class StreamingScorer:
         self._weights[self._frames : needed] = weights
         self._frames = needed
 
-    def _update_view(self, start: int) -> None:
-        first = self.first_frame + start
-        lo = max(first, self.reference.start)
-        hi = min(self.first_frame + self._frames, self.reference.end)
-        if hi <= lo:
-            return
+    def _update_view(self, end_row: int) -> None:
+        """Add learner rows up to ``end_row`` to the view estimate and re-solve it. Updates
+        come after 1, 2, 4, 8... then every VIEW_BLOCK_FRAMES aligned frames, whatever the
+        batch sizes, so results do not depend on how frames were batched."""
+        first_aligned = self._aligner.first - self.first_frame
+        self._view_next = end_row + min(VIEW_BLOCK_FRAMES, max(1, end_row - first_aligned))
+        lo = self.first_frame + self._view_rows
+        hi = self.first_frame + end_row
+        self._view_rows = end_row
         rows = slice(lo - self.first_frame, hi - self.first_frame)
         self._view.add(
             self.reference.joints[lo - self.reference.start : hi - self.reference.start],
@@ -155,7 +173,10 @@ class StreamingScorer:
         if self._mirrored:
             learner, weights = mirror_2d(learner, weights)
         ref_lo = max(first - 3, self.reference.start)
-        reference = project(self.reference.joints[ref_lo - self.reference.start : end - self.reference.start], self._yaw)
+        reference = project(
+            self.reference.joints[ref_lo - self.reference.start : end - self.reference.start],
+            self._yaw,
+        )
         return score_span(
             span, self.reference.beats[index], inside, learner, weights, learner_lo, reference, ref_lo,
             self._mirrored,

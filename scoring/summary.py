@@ -29,7 +29,8 @@ def summarise(beats: list[dict]) -> dict:
         labels[beat["label"]] += 1
     means = {k: round(float(np.mean([b[k] for b in beats])), 1) for k in _SCORES}
     parts = {
-        part: round(float(np.mean([b["parts"][part] for b in beats])), 1) for part in beats[0]["parts"]
+        part: round(float(np.mean([b["parts"][part] for b in beats])), 1)
+        for part in beats[0]["parts"]
     }
     overall = np.array([b["overall"] for b in beats])
     weakest = np.argsort(overall, kind="stable")[: params.WEAKEST_BEATS]
@@ -59,4 +60,6 @@ def consistency_over_attempts(attempts: list[dict]) -> float | None:
     spreads = [np.std(v) for v in by_index.values() if len(v) >= 2]
     if not spreads:
         return None
-    return round(min(max(100.0 - params.CONSISTENCY_SCALE * float(np.mean(spreads)), 0.0), 100.0), 1)
+    return round(
+        min(max(100.0 - params.CONSISTENCY_SCALE * float(np.mean(spreads)), 0.0), 100.0), 1
+    )

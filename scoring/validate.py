@@ -19,7 +19,11 @@ from scoring.reference import Reference
 _COCO_MIRROR = np.array([0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15])
 _IMAGE_WIDTH_PX = 1920
 
-SAME_BPM = ("gBR_sBM_cAll_d04_mBR2_ch08", "gBR_sBM_cAll_d06_mBR2_ch06", "gJS_sBM_cAll_d03_mJS2_ch07")
+SAME_BPM = (
+    "gBR_sBM_cAll_d04_mBR2_ch08",
+    "gBR_sBM_cAll_d06_mBR2_ch06",
+    "gJS_sBM_cAll_d03_mJS2_ch07",
+)
 LONG = "gJS_sFM_cAll_d02_mJS4_ch09"
 
 
@@ -81,7 +85,12 @@ def ballroom_routine(sequence: str, beats: list[float]) -> dict:
     """Routine dict from a ballroom capture (25 fps, cm), scored on the given beats."""
     data = np.load(shared_dir() / "datasets" / "ballroom" / "motion" / f"{sequence}.npz")
     frames = to_canonical(data["positions"], "ballroom23") / 100.0
-    return {"fps": float(data["fps"]), "joints": list(JOINTS), "frames": frames.tolist(), "beats": beats}
+    return {
+        "fps": float(data["fps"]),
+        "joints": list(JOINTS),
+        "frames": frames.tolist(),
+        "beats": beats,
+    }
 
 
 def _row(case: str, result: dict) -> dict:
@@ -98,12 +107,21 @@ def figures(cameras=(0, 4, 8)) -> list[dict]:
         for cam in cameras:
             result = score_attempt(aist_attempt(name, cam), references[name], "off")
             rows.append(_row(f"same dance, camera c0{cam + 1}: {name}", result))
-    for learner, ref in ((SAME_BPM[0], SAME_BPM[1]), (SAME_BPM[1], SAME_BPM[2]), (SAME_BPM[2], SAME_BPM[0])):
+    for learner, ref in (
+        (SAME_BPM[0], SAME_BPM[1]),
+        (SAME_BPM[1], SAME_BPM[2]),
+        (SAME_BPM[2], SAME_BPM[0]),
+    ):
         result = score_attempt(aist_attempt(learner, 0), references[ref], "off")
         rows.append(_row(f"different dance: {learner} vs {ref}", result))
     beats = references[LONG].beats.tolist()
     ballroom = Reference.from_routine(ballroom_routine("DANCE_W_1", beats))
-    rows.append(_row(f"different dance: {LONG} vs ballroom DANCE_W_1", score_attempt(aist_attempt(LONG, 0), ballroom, "off")))
+    rows.append(
+        _row(
+            f"different dance: {LONG} vs ballroom DANCE_W_1",
+            score_attempt(aist_attempt(LONG, 0), ballroom, "off"),
+        )
+    )
     name = SAME_BPM[0]
     for offset in (-200.0, 150.0, 300.0):
         result = score_attempt(aist_attempt(name, 0, offset_ms=offset), references[name], "off")

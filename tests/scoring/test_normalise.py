@@ -1,0 +1,70 @@
+import math
+
+import numpy as np
+
+from generation.skeleton import JOINT_INDEX
+from scoring import parse_attempt, score_attempt
+from scoring.formats import PoseStream
+from scoring.normalise import LearnerNormaliser, OneEuroFilter, ViewEstimator, mirror_2d, project
+
+
+def _moved_and_scaled(attempt, factor, shift):
+    frames = np.array(attempt["frames"])
+    frames[..., :2] = frames[..., :2] * factor + shift
+    return {**attempt, "frames": frames.tolist()}
+
+
+def test_scores_ignore_position_and_body_size(reference, attempt):
+    base = score_attempt(attempt, reference, "off")
+    other = score_attempt(_moved_and_scaled(attempt, 0.6, [-300.0, 120.0]), reference, "off")
+    for a, b in zip(base["beats"], other["beats"], strict=True):
+        assert abs(a["accuracy"] - b["accuracy"]) <= 1.0
+        assert a["timing_offset_ms"] == b["timing_offset_ms"]
+
+
+def test_one_euro_filter_removes_most_jitter_of_a_still_joint():
+    rng = np.random.default_rng(0)
+    noisy = 1.0 + 0.02 * rng.normal(size=(300, 1, 2))
+    one_euro = OneEuroFilter()
+    out = np.array([one_euro(frame, np.ones(1, bool)) for frame in noisy])
+    assert out[30:].std() < 0.5 * noisy[30:].std()
+
+
+def test_uneven_timestamps_and_drop_outs_are_resampled_onto_the_grid(attempt):
+    stream = parse_attempt(attempt)
+    rng = np.random.default_rng(1)
+    keep = np.sort(rng.choice(len(stream.times_s), size=len(stream.times_s) // 3, replace=False))
+    keep = keep[(stream.times_s[keep] < 3.0) | (stream.times_s[keep] > 4.0)]  # a 1 s drop-out
+    uneven = PoseStream(stream.times_s[keep], stream.joints[keep], stream.weights[keep])
+    joints, weights = LearnerNormaliser().push(uneven)
+    grid_t = (np.arange(len(joints)) + math.ceil(uneven.times_s[0] * 30 - 1e-6)) / 30
+    inside_gap = (grid_t > uneven.times_s[uneven.times_s < 3.0][-1]) & (grid_t < 4.0)
+    assert np.all(weights[inside_gap] == 0)
+    assert weights[~inside_gap].mean() > 0.5
+    assert np.all(np.isfinite(joints))
+
+
+def test_view_estimator_finds_the_camera_yaw_and_the_mirror(reference):
+    yaw = math.radians(70.0)
+    view_2d = project(reference.joints, yaw)
+    weights = np.ones(view_2d.shape[:2], dtype=np.float32)
+    plain = ViewEstimator()
+    plain.add(reference.joints, view_2d, weights)
+    found, mirrored = plain.solve("auto")
+    assert abs(math.degrees(found) - 70.0) < 1.0 and not mirrored
+    flipped = ViewEstimator()
+    flipped.add(reference.joints, *mirror_2d(view_2d, weights))
+    assert flipped.solve("auto")[1] is True
+    assert flipped.solve("off")[1] is False
+
+
+def test_mirror_2d_swaps_sides_and_is_its_own_inverse():
+    joints = np.random.default_rng(2).normal(size=(4, 15, 2)).astype(np.float32)
+    weights = np.random.default_rng(3).random((4, 15)).astype(np.float32)
+    mirrored, mirrored_w = mirror_2d(joints, weights)
+    left, right = JOINT_INDEX["left_wrist"], JOINT_INDEX["right_wrist"]
+    assert mirrored[0, left, 0] == -joints[0, right, 0]
+    assert mirrored_w[0, left] == weights[0, right]
+    back, back_w = mirror_2d(mirrored, mirrored_w)
+    np.testing.assert_array_equal(back, joints)
+    np.testing.assert_array_equal(back_w, weights)

@@ -1,0 +1,75 @@
+"""Streaming against offline scoring of the same real attempt.
+
+Tolerance (stated here, checked below): at the end of an attempt, per beat the overall score
+differs by at most 5 points on at least 90 % of beats, the timing offset is the same within
+one grid frame (34 ms) on at least 85 % of beats, and the attempt's mean overall differs by at
+most 2 points. Differences come from the streaming view estimate (yaw and mirror from the
+frames seen so far) and from committing each beat's path 0.4 s after the beat.
+"""
+
+import numpy as np
+import pytest
+
+from scoring import Reference, StreamingScorer, score_attempt
+from scoring.stream import EMIT_DELAY_FRAMES
+from scoring.validate import LONG, SAME_BPM, aist_attempt, aist_routine
+
+
+def _stream(reference, attempt, batch, mirror="auto"):
+    scorer = StreamingScorer(reference, mirror)
+    times, frames = np.array(attempt["timestamps_ms"]), np.array(attempt["frames"])
+    arrivals = []
+    for i in range(0, len(times), batch):
+        for beat in scorer.push(times[i : i + batch], frames[i : i + batch], attempt["format"]):
+            arrivals.append((beat, times[min(i + batch, len(times)) - 1] / 1000.0))
+    return scorer.finish(), arrivals
+
+
+def _agreement(offline, streaming):
+    a = {b["index"]: b for b in offline["beats"]}
+    b = {b["index"]: b for b in streaming["beats"]}
+    assert a.keys() == b.keys()
+    overall = np.array([abs(a[i]["overall"] - b[i]["overall"]) for i in a])
+    offset = np.array([abs(a[i]["timing_offset_ms"] - b[i]["timing_offset_ms"]) for i in a])
+    return overall, offset
+
+
+@pytest.mark.parametrize(("name", "camera"), [(SAME_BPM[1], 2), (SAME_BPM[0], 3), (SAME_BPM[2], 0)])
+def test_streaming_agrees_with_offline(name, camera):
+    reference = Reference.from_routine(aist_routine(name))
+    attempt = aist_attempt(name, camera)
+    offline = score_attempt(attempt, reference)
+    streaming, _ = _stream(reference, attempt, batch=2)
+    overall, offset = _agreement(offline, streaming)
+    assert np.mean(overall <= 5.0) >= 0.9
+    assert np.mean(offset <= 34.0) >= 0.85
+    assert abs(offline["summary"]["overall"] - streaming["summary"]["overall"]) <= 2.0
+    assert streaming["summary"]["mirrored"] == offline["summary"]["mirrored"]
+
+
+@pytest.mark.slow
+def test_streaming_agrees_with_offline_on_a_long_dance():
+    reference = Reference.from_routine(aist_routine(LONG))
+    attempt = aist_attempt(LONG, 4)
+    overall, offset = _agreement(
+        score_attempt(attempt, reference), _stream(reference, attempt, 1)[0]
+    )
+    assert len(overall) > 50
+    assert np.mean(overall <= 5.0) >= 0.9
+    assert np.mean(offset <= 34.0) >= 0.85
+
+
+def test_beats_are_emitted_shortly_after_they_end(reference, attempt):
+    _, arrivals = _stream(reference, attempt, batch=4)
+    assert len(arrivals) >= 14
+    period = float(np.diff(reference.beats).mean())
+    for beat, arrived_s in arrivals:
+        late = arrived_s - (beat["time_s"] + period)
+        # the delay plus one 4-frame batch at 60 fps plus one grid frame
+        assert late <= EMIT_DELAY_FRAMES / 30 + 4 / 60 + 1 / 30 + 1e-6
+
+
+def test_batch_size_does_not_change_the_result(reference, attempt):
+    one, _ = _stream(reference, attempt, batch=1)
+    many, _ = _stream(reference, attempt, batch=25)
+    assert one == many
