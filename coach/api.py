@@ -1,5 +1,7 @@
 """The JSON API: songs, routines, generation jobs and attempts (session or token auth)."""
 
+import numpy as np
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +16,7 @@ from coach.serializers import (
     RoutineSerializer,
     SongSerializer,
 )
+from coach.services.practice import attempt_poses, start_attempt
 from coach.services.routines import GenerationRequestError, request_generation, routine_document
 from coach.services.songs import AudioError, create_song
 
@@ -79,8 +82,31 @@ class GenerationJobViewSet(
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-class AttemptViewSet(viewsets.ReadOnlyModelViewSet):
+class AttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Attempts: created here, then fed over the practice socket `/ws/practice/<id>/`."""
+
     serializer_class = AttemptSerializer
+    parser_classes = (JSONParser, FormParser)
 
     def get_queryset(self):
         return permissions.attempts_for(self.request.user)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = start_attempt(self.request.user, data["routine"], data["pose_format"], data["mirror"])
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def document(self, request, pk=None):
+        """The attempt with every received pose frame, for the report's replay."""
+        attempt = self.get_object()
+        poses = attempt_poses(attempt)
+        return Response({
+            "attempt": self.get_serializer(attempt).data,
+            "poses": {
+                "format": poses["format"],
+                "timestamps_ms": np.round(poses["timestamps_ms"], 1).tolist(),
+                "frames": np.round(poses["frames"], 4).tolist(),
+            },
+            "routine_document_url": reverse("api-routine-document", args=[attempt.routine_id]),
+        })

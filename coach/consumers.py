@@ -1,13 +1,29 @@
-"""WebSocket consumers. They stay thin: check who is asking, then relay."""
+"""WebSocket consumers. They stay thin: check who is asking, parse, call a service, relay.
+
+Close codes (RFC 6455 private range, mirroring HTTP statuses):
+4400 too many refused messages, 4403 not logged in or not yours, 4404 no such attempt or job,
+4409 attempt already finished, 4413 oversize messages, 4429 flooding.
+"""
+
+import asyncio
+import json
+import logging
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 
 from coach.permissions import jobs_for
+from coach.services import practice
 from coach.services.routines import job_group, job_state
 
-# Close code for "not allowed": the job does not exist or is not yours (RFC 6455 private range).
+log = logging.getLogger(__name__)
+CLOSE_BAD_MESSAGES = 4400
 CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_BIG = 4413
+CLOSE_FLOODING = 4429
+# Pings sent after `ready` to measure the client's clock offset and round trip.
+CLOCK_PINGS = 5
+CLOCK_PING_INTERVAL_S = 0.2
 
 
 class JobProgressConsumer(AsyncJsonWebsocketConsumer):
@@ -38,3 +54,95 @@ class JobProgressConsumer(AsyncJsonWebsocketConsumer):
     def _state(self, user, job_id):
         job = jobs_for(user).filter(pk=job_id).first()
         return job_state(job) if job else None
+
+
+class PracticeConsumer(AsyncWebsocketConsumer):
+    """One learner's attempt: pose batches in; acks, clock pings and beat results out.
+
+    The message shapes are in README.md ("Practice socket"); the rules in
+    `coach.services.practice`.
+    """
+
+    session = None
+
+    async def connect(self):
+        await self.accept()
+        self.bucket = practice.TokenBucket()
+        self.errors = 0
+        self.finished = False
+        attempt_id = self.scope["url_route"]["kwargs"]["attempt_id"]
+        try:
+            self.session = await database_sync_to_async(practice.open_session)(self.scope["user"], attempt_id)
+        except practice.PracticeDenied as denied:
+            await self._send({"type": "error", "code": "denied", "message": str(denied)})
+            await self.close(code=denied.close_code)
+            return
+        await self._send(practice.ready_message(self.session))
+        self.pinger = asyncio.ensure_future(self._ping_clock())
+
+    async def disconnect(self, code):
+        if getattr(self, "pinger", None):
+            self.pinger.cancel()
+        if self.session is not None and not self.finished:
+            await database_sync_to_async(practice.interrupt)(self.session)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.session is None or self.finished:
+            return
+        if not self.bucket.take():
+            await self.close(code=CLOSE_FLOODING)
+            return
+        raw = text_data if text_data is not None else bytes_data
+        if len(raw) > practice.MAX_MESSAGE_BYTES:
+            await self._refuse("too_big", f"messages are limited to {practice.MAX_MESSAGE_BYTES} bytes", CLOSE_TOO_BIG)
+            return
+        try:
+            message = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            await self._refuse("bad_json", "messages must be JSON")
+            return
+        if not isinstance(message, dict):
+            await self._refuse("bad_message", "a message must be a JSON object with a type")
+            return
+        try:
+            await self._dispatch(message)
+        except practice.PracticeError as error:
+            await self._refuse(error.code, str(error))
+        except Exception:  # one learner's bad luck must not take the socket server down
+            log.exception("practice message failed for attempt %s", self.session.attempt.id)
+            await self._refuse("server_error", "the server could not handle that message")
+
+    async def _dispatch(self, message: dict):
+        kind = message.get("type")
+        if kind == "frames":
+            for reply in await database_sync_to_async(practice.receive_frames)(self.session, message):
+                await self._send(reply)
+        elif kind == "pong":
+            received = practice.server_time_ms()
+            reply = await database_sync_to_async(practice.record_clock)(
+                self.session, message.get("server_time_ms"), message.get("client_time_ms"), received
+            )
+            await self._send(reply)
+        elif kind == "calibration":
+            await database_sync_to_async(practice.calibrate)(self.session, message.get("audio_latency_ms"))
+        elif kind == "end":
+            summary = await database_sync_to_async(practice.finish)(self.session)
+            self.finished = True
+            await self._send(summary)
+            await self.close(code=1000)
+        else:
+            raise practice.PracticeError("bad_message", f"unknown message type {kind!r}")
+
+    async def _refuse(self, code: str, text: str, close_code: int = CLOSE_BAD_MESSAGES):
+        self.errors += 1
+        await self._send({"type": "error", "code": code, "message": text})
+        if self.errors >= practice.MAX_ERRORS:
+            await self.close(code=close_code)
+
+    async def _ping_clock(self):
+        for _ in range(CLOCK_PINGS):
+            await self._send({"type": "ping", "server_time_ms": practice.server_time_ms()})
+            await asyncio.sleep(CLOCK_PING_INTERVAL_S)
+
+    async def _send(self, message: dict):
+        await self.send(text_data=json.dumps(message, allow_nan=False))

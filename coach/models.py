@@ -155,10 +155,6 @@ class GenerationJob(models.Model):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
 
-def attempt_poses_path(attempt, filename):
-    return f"attempts/{attempt.id}/{filename}"
-
-
 class Attempt(models.Model):
     """A learner's practice of a routine: the pose frames received and the per-beat scores."""
 
@@ -170,9 +166,18 @@ class Attempt(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="attempts")
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    class Mirror(models.TextChoices):
+        AUTO = "auto", "Detect"
+        ON = "on", "Mirrored"
+        OFF = "off", "Not mirrored"
+
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     pose_format = models.CharField(max_length=16, default="mediapipe33")
-    poses = models.FileField(upload_to=attempt_poses_path, blank=True, help_text=".npz: timestamps_ms, frames")
+    mirror = models.CharField(max_length=4, choices=Mirror.choices, default=Mirror.AUTO)
+    last_seq = models.IntegerField(default=-1, help_text="Sequence number of the last stored pose batch.")
+    clock_offset_ms = models.FloatField(null=True, blank=True, help_text="Client clock minus server clock.")
+    rtt_ms = models.FloatField(null=True, blank=True)
+    audio_latency_ms = models.FloatField(default=0.0, help_text="The client's audio output latency.")
     beat_results = models.JSONField(default=list)
     summary = models.JSONField(default=dict)
     started_at = models.DateTimeField(default=timezone.now)
@@ -187,3 +192,24 @@ class Attempt(models.Model):
     @property
     def overall(self):
         return self.summary.get("overall")
+
+
+class PoseBatch(models.Model):
+    """One batch of pose frames as received on the practice socket, kept for replay and reports.
+
+    `timestamps` and `frames` are `.npy` bytes: (n,) float64 ms on the song clock and
+    (n, J, C) float32 in the attempt's pose format.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="batches")
+    seq = models.PositiveIntegerField()
+    timestamps = models.BinaryField()
+    frames = models.BinaryField()
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["attempt", "seq"], name="one_batch_per_seq")]
+
+    def __str__(self):
+        return f"batch {self.seq} of {self.attempt_id}"

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from coach import permissions
 from coach.models import Attempt, GenerationJob, Routine, Song
+from coach.services.practice import POSE_FORMATS
 from generation.styles import LEVEL_CHOICES, STYLE_CHOICES
 
 
@@ -55,13 +56,24 @@ class GenerationJobSerializer(serializers.ModelSerializer):
         )
 
 
+class VisibleRoutineField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return permissions.routines_for(self.context["request"].user)
+
+
 class AttemptSerializer(serializers.ModelSerializer):
     learner = serializers.CharField(source="learner.username", read_only=True)
+    routine = VisibleRoutineField()
+    pose_format = serializers.ChoiceField(choices=POSE_FORMATS, default="mediapipe33")
+    mirror = serializers.ChoiceField(choices=Attempt.Mirror.choices, default=Attempt.Mirror.AUTO)
 
     class Meta:
         model = Attempt
         fields = (
-            "id", "routine", "learner", "status", "pose_format", "beat_results", "summary",
-            "started_at", "finished_at",
+            "id", "routine", "learner", "status", "pose_format", "mirror", "beat_results", "summary",
+            "clock_offset_ms", "rtt_ms", "audio_latency_ms", "started_at", "finished_at",
         )
-        read_only_fields = fields
+        read_only_fields = (
+            "id", "learner", "status", "beat_results", "summary", "clock_offset_ms", "rtt_ms",
+            "audio_latency_ms", "started_at", "finished_at",
+        )

@@ -96,6 +96,30 @@ def routine(request, routine_id):
 
 
 @login_required
+def practice(request, routine_id):
+    routine = get_object_or_404(permissions.routines_for(request.user), pk=routine_id)
+    context = {
+        "routine": routine,
+        "document_url": reverse("api-routine-document", args=[routine.id]),
+        "attempts_url": reverse("api-attempt-list"),
+    }
+    return render(request, "routines/practice.html", context)
+
+
+@login_required
+def attempt_report(request, attempt_id):
+    attempt = get_object_or_404(permissions.attempts_for(request.user), pk=attempt_id)
+    history = attempt.routine.attempts.filter(learner=attempt.learner).order_by("started_at")
+    context = {
+        "attempt": attempt,
+        "routine": attempt.routine,
+        "history": history,
+        "document_url": reverse("api-attempt-document", args=[attempt.id]),
+    }
+    return render(request, "attempts/report.html", context)
+
+
+@login_required
 def studio_new(request):
     form = StudioForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

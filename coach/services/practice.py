@@ -1,0 +1,254 @@
+"""Live practice: the rules behind the practice socket, callable without a socket.
+
+A `PracticeSession` holds one connection's streaming scorer. Every frame batch is stored before
+it is acknowledged, and every beat result as soon as it is final, so a dropped connection loses
+nothing: reconnecting replays the stored batches into a fresh scorer and the client resends
+whatever was not acknowledged (batches are de-duplicated by sequence number).
+The message shapes are documented in `coach/consumers.py`.
+"""
+
+import io
+import math
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from coach.models import Attempt, PoseBatch
+from coach.services.routines import routine_frames
+from scoring import PoseInputError, Reference, StreamingScorer
+
+POSE_FORMATS = ("mediapipe33", "coco17", "canonical")
+MAX_MESSAGE_BYTES = 64 * 1024
+MAX_FRAMES_PER_BATCH = 64
+# Token bucket per connection: sustained messages per second and burst size.
+RATE_PER_S = 30.0
+BURST = 60
+MAX_ERRORS = 20
+# A calibration outside this range is a broken measurement, not a real device.
+MAX_AUDIO_LATENCY_MS = 1000.0
+
+
+class PracticeError(Exception):
+    """A refused message: `code` names the reason for the client, the message explains it."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+class PracticeDenied(Exception):
+    """The socket may not be opened; `close_code` is the WebSocket close code to send."""
+
+    def __init__(self, close_code: int, message: str):
+        super().__init__(message)
+        self.close_code = close_code
+
+
+@dataclass
+class TokenBucket:
+    rate: float = RATE_PER_S
+    capacity: float = BURST
+    tokens: float = BURST
+    updated: float = field(default_factory=time.monotonic)
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
+
+
+@dataclass
+class PracticeSession:
+    attempt: Attempt
+    scorer: StreamingScorer
+    scored_beats: set[int]
+
+
+def start_attempt(learner, routine, pose_format: str = "mediapipe33", mirror: str = "auto") -> Attempt:
+    if pose_format not in POSE_FORMATS:
+        raise PracticeError("bad_message", f"pose_format must be one of {', '.join(POSE_FORMATS)}")
+    if mirror not in Attempt.Mirror.values:
+        raise PracticeError("bad_message", "mirror must be auto, on or off")
+    return Attempt.objects.create(routine=routine, learner=learner, pose_format=pose_format, mirror=mirror)
+
+
+@lru_cache(maxsize=64)
+def _reference(routine_id, created_at) -> Reference:
+    # Routines never change once stored, so (id, created_at) is a safe cache key.
+    from coach.models import Routine
+
+    routine = Routine.objects.get(pk=routine_id)
+    return Reference.from_routine(
+        {"fps": routine.fps, "joints": routine.joints, "frames": routine_frames(routine), "beats": routine.beats}
+    )
+
+
+def reference_for(routine) -> Reference:
+    return _reference(routine.pk, routine.created_at)
+
+
+def open_session(user, attempt_id) -> PracticeSession:
+    """Check that `user` may practise this attempt now, and rebuild its scorer from what is stored."""
+    if not user.is_authenticated:
+        raise PracticeDenied(4403, "log in to practise")
+    attempt = Attempt.objects.select_related("routine").filter(pk=attempt_id).first()
+    if attempt is None:
+        raise PracticeDenied(4404, "no such attempt")
+    if attempt.learner_id != user.pk:
+        raise PracticeDenied(4403, "this attempt belongs to someone else")
+    if attempt.status == Attempt.Status.COMPLETE:
+        raise PracticeDenied(4409, "this attempt is finished; start a new one")
+    scorer = StreamingScorer(reference_for(attempt.routine), mirror=attempt.mirror)
+    for batch in attempt.batches.all():
+        timestamps, frames = _load(batch.timestamps), _load(batch.frames)
+        scorer.push(timestamps - attempt.audio_latency_ms, frames, attempt.pose_format)
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        attempt.status = Attempt.Status.IN_PROGRESS
+        attempt.save(update_fields=["status"])
+    return PracticeSession(attempt, scorer, {beat["index"] for beat in attempt.beat_results})
+
+
+def ready_message(session: PracticeSession) -> dict:
+    return {
+        "type": "ready",
+        "attempt": str(session.attempt.id),
+        "acked_seq": session.attempt.last_seq,
+        "beats": session.attempt.beat_results,
+        "server_time_ms": server_time_ms(),
+    }
+
+
+def server_time_ms() -> float:
+    return time.time() * 1000.0
+
+
+def record_clock(session: PracticeSession, sent_server_ms, client_ms, received_server_ms: float) -> dict:
+    """Estimate the client's clock offset from one ping/pong; keep the lowest-RTT estimate."""
+    sent, client = _number(sent_server_ms, "server_time_ms"), _number(client_ms, "client_time_ms")
+    rtt = received_server_ms - sent
+    if not 0 <= rtt < 60_000:
+        raise PracticeError("bad_message", "pong does not answer a recent ping")
+    offset = client - (sent + rtt / 2)
+    attempt = session.attempt
+    if attempt.rtt_ms is None or rtt <= attempt.rtt_ms:
+        attempt.rtt_ms, attempt.clock_offset_ms = rtt, offset
+        attempt.save(update_fields=["rtt_ms", "clock_offset_ms"])
+    return {"type": "clock", "offset_ms": round(attempt.clock_offset_ms, 1), "rtt_ms": round(attempt.rtt_ms, 1)}
+
+
+def calibrate(session: PracticeSession, audio_latency_ms) -> None:
+    """Learners move to the sound they hear, which leaves the speaker this much after the clock."""
+    latency = _number(audio_latency_ms, "audio_latency_ms")
+    if not 0 <= latency <= MAX_AUDIO_LATENCY_MS:
+        raise PracticeError("bad_message", f"audio_latency_ms must be between 0 and {MAX_AUDIO_LATENCY_MS:.0f}")
+    attempt = session.attempt
+    if attempt.batches.exists():
+        raise PracticeError("bad_message", "calibrate before sending frames")
+    attempt.audio_latency_ms = latency
+    attempt.save(update_fields=["audio_latency_ms"])
+
+
+def receive_frames(session: PracticeSession, message: dict) -> list[dict]:
+    """Store and score one frame batch; returns the messages to send back (ack, then beats)."""
+    attempt = session.attempt
+    seq = message.get("seq")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise PracticeError("bad_message", "seq must be a non-negative integer")
+    if seq <= attempt.last_seq:
+        return [{"type": "ack", "seq": seq}]  # a resent batch we already have
+    if seq != attempt.last_seq + 1:
+        raise PracticeError("out_of_order", f"expected batch {attempt.last_seq + 1}, got {seq}; resend from there")
+    fmt = message.get("format", attempt.pose_format)
+    if fmt != attempt.pose_format:
+        raise PracticeError("bad_frames", f"this attempt receives {attempt.pose_format} frames, not {fmt}")
+    timestamps, frames = _arrays(message)
+    try:
+        beats = session.scorer.push(
+            timestamps - attempt.audio_latency_ms, frames, fmt, image_size=message.get("image_size")
+        )
+    except PoseInputError as error:
+        raise PracticeError("bad_frames", str(error)) from error
+    new_beats = [beat for beat in beats if beat["index"] not in session.scored_beats]
+    with transaction.atomic():
+        PoseBatch.objects.create(attempt=attempt, seq=seq, timestamps=_dump(timestamps), frames=_dump(frames))
+        attempt.last_seq = seq
+        attempt.beat_results = [*attempt.beat_results, *new_beats]
+        attempt.save(update_fields=["last_seq", "beat_results"])
+    session.scored_beats.update(beat["index"] for beat in new_beats)
+    return [{"type": "ack", "seq": seq}, *({"type": "beat", **beat} for beat in new_beats)]
+
+
+def finish(session: PracticeSession) -> dict:
+    """The learner finished: score what is left, store the summary, mark the attempt complete."""
+    result = session.scorer.finish()
+    attempt = session.attempt
+    attempt.beat_results = result["beats"]
+    attempt.summary = result["summary"]
+    attempt.status = Attempt.Status.COMPLETE
+    attempt.finished_at = timezone.now()
+    attempt.save(update_fields=["beat_results", "summary", "status", "finished_at"])
+    report_url = reverse("attempt_report", args=[attempt.id])
+    return {"type": "summary", "summary": attempt.summary, "report_url": report_url}
+
+
+def interrupt(session: PracticeSession) -> None:
+    """The connection dropped before the end: keep everything, mark the attempt incomplete."""
+    attempt = session.attempt
+    attempt.refresh_from_db(fields=["status"])
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        result = session.scorer.finish()
+        attempt.summary = result["summary"] if result["beats"] else {}
+        attempt.status = Attempt.Status.INCOMPLETE
+        attempt.save(update_fields=["summary", "status"])
+
+
+def attempt_poses(attempt: Attempt) -> dict:
+    """Every received frame, in order: {"format", "timestamps_ms" (n,), "frames" (n, J, C)}."""
+    batches = list(attempt.batches.all())
+    if not batches:
+        return {"format": attempt.pose_format, "timestamps_ms": np.zeros(0), "frames": np.zeros((0, 0, 0))}
+    return {
+        "format": attempt.pose_format,
+        "timestamps_ms": np.concatenate([_load(b.timestamps) for b in batches]),
+        "frames": np.concatenate([_load(b.frames) for b in batches]),
+    }
+
+
+def _arrays(message: dict) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        timestamps = np.asarray(message["timestamps_ms"], dtype=np.float64)
+        frames = np.asarray(message["frames"], dtype=np.float32)
+    except KeyError as missing:
+        raise PracticeError("bad_frames", f"a frames message needs {missing}") from None
+    except (TypeError, ValueError):
+        raise PracticeError("bad_frames", "timestamps_ms and frames must be arrays of numbers") from None
+    if timestamps.ndim != 1 or frames.ndim != 3 or len(timestamps) != len(frames):
+        raise PracticeError("bad_frames", "expected timestamps_ms (n,) and frames (n, joints, channels)")
+    if len(frames) > MAX_FRAMES_PER_BATCH:
+        raise PracticeError("bad_frames", f"at most {MAX_FRAMES_PER_BATCH} frames per batch")
+    return timestamps, frames
+
+
+def _number(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise PracticeError("bad_message", f"{name} must be a finite number")
+    return float(value)
+
+
+def _dump(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _load(blob) -> np.ndarray:
+    return np.load(io.BytesIO(bytes(blob)), allow_pickle=False)

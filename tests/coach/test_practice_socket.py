@@ -1,0 +1,266 @@
+"""The practice socket, end to end in-process: a real recording streamed in batches, scored live.
+
+The routine is AIST++'s triangulated 3D dance; the learner is camera c03's 2D detections of the
+same dance (COCO-17), sent as the browser would: ~100 ms batches with sequence numbers.
+"""
+
+import asyncio
+import json
+
+import numpy as np
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from coach.asgi import application
+from coach.models import Attempt, PoseBatch
+from coach.services.practice import start_attempt
+from coach.services.routines import store_routine
+from scoring.validate import SAME_BPM, aist_attempt, aist_routine
+from tests.coach.factories import make_song
+
+pytestmark = pytest.mark.django_db(transaction=True)
+DANCE = SAME_BPM[1]
+BATCH = 12  # frames per message: 200 ms of this 60 fps recording (within the rate limit's burst)
+
+
+@pytest.fixture(scope="module")
+def recording():
+    attempt = aist_attempt(DANCE, 2)
+    return np.asarray(attempt["timestamps_ms"]), np.asarray(attempt["frames"], dtype=np.float32)
+
+
+@pytest.fixture
+def attempt(make_user):
+    learner = make_user("alice")
+    routine = aist_routine(DANCE)
+    routine.update(style="break", level="beginner", seed=0, model="recorded")
+    stored = store_routine(make_song(learner), learner, routine)
+    return start_attempt(learner, stored, pose_format="coco17", mirror="off")
+
+
+def session_cookie(user) -> bytes:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+def communicator(attempt_id, cookie):
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+    if cookie is not None:
+        headers.append((b"cookie", cookie))
+    return WebsocketCommunicator(application, f"/ws/practice/{attempt_id}/", headers=headers)
+
+
+async def receive_until(socket, kind, timeout=10):
+    """Messages up to and including the first of `kind` (answering the server's clock pings)."""
+    seen = []
+    while True:
+        message = json.loads(await socket.receive_from(timeout=timeout))
+        if message["type"] == "ping":
+            await socket.send_to(text_data=json.dumps(
+                {"type": "pong", "server_time_ms": message["server_time_ms"], "client_time_ms": 1.0e12}
+            ))
+            continue
+        seen.append(message)
+        if message["type"] == kind:
+            return seen
+
+
+def batches(recording, start=0, stop=None):
+    times, frames = recording
+    stop = len(times) if stop is None else stop
+    for seq, first in enumerate(range(0, len(times), BATCH)):
+        if first >= stop:
+            break
+        if first >= start:
+            yield {
+                "type": "frames", "seq": seq, "format": "coco17",
+                "timestamps_ms": times[first : first + BATCH].tolist(),
+                "frames": frames[first : first + BATCH].tolist(),
+                "image_size": [1920, 1080],
+            }
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def test_a_whole_attempt_is_scored_beat_by_beat_and_stored(attempt, recording):
+    cookie = session_cookie(attempt.learner)
+
+    async def practise():
+        socket = communicator(attempt.id, cookie)
+        connected, _ = await socket.connect()
+        assert connected
+        ready = (await receive_until(socket, "ready"))[-1]
+        assert ready["acked_seq"] == -1
+        beats, acks = [], []
+        for batch in batches(recording):
+            await socket.send_to(text_data=json.dumps(batch))
+            for message in await receive_until(socket, "ack"):
+                if message["type"] in ("beat", "ack"):
+                    (beats if message["type"] == "beat" else acks).append(message)
+        await socket.send_to(text_data=json.dumps({"type": "end"}))
+        summary = (await receive_until(socket, "summary"))[-1]
+        await socket.disconnect()
+        return beats, acks, summary
+
+    beats, acks, summary = run(practise())
+    n_batches = len(list(batches(recording)))
+    assert [a["seq"] for a in acks] == list(range(n_batches))
+    assert len(beats) >= 12, "most of the 16 beats are reported live, before the end"
+    assert {"index", "timing_offset_ms", "accuracy", "label", "parts", "fix"} <= set(beats[0])
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.COMPLETE
+    assert len(attempt.beat_results) >= len(beats) and attempt.summary == summary["summary"]
+    assert summary["report_url"] == f"/attempts/{attempt.id}/"
+    # The same dance seen from another camera scores well.
+    assert summary["summary"]["accuracy"] > 60
+    assert PoseBatch.objects.filter(attempt=attempt).count() == n_batches
+    assert attempt.clock_offset_ms is not None and attempt.rtt_ms is not None
+
+
+def test_a_dropped_connection_loses_nothing(attempt, recording):
+    all_batches = list(batches(recording))
+    half = len(all_batches) // 2
+
+    cookie = session_cookie(attempt.learner)
+
+    async def practise():
+        socket = communicator(attempt.id, cookie)
+        await socket.connect()
+        await receive_until(socket, "ready")
+        for batch in all_batches[:half]:
+            await socket.send_to(text_data=json.dumps(batch))
+            await receive_until(socket, "ack")
+        await socket.disconnect()  # the network drops mid-song
+
+        socket = communicator(attempt.id, cookie)
+        await socket.connect()
+        ready = (await receive_until(socket, "ready"))[-1]
+        # The client resends from one batch before the acknowledged one: that one is a duplicate.
+        for batch in all_batches[ready["acked_seq"] :]:
+            await socket.send_to(text_data=json.dumps(batch))
+            await receive_until(socket, "ack")
+        await socket.send_to(text_data=json.dumps({"type": "end"}))
+        summary = (await receive_until(socket, "summary"))[-1]
+        await socket.disconnect()
+        return ready, summary
+
+    ready, summary = run(practise())
+    assert ready["acked_seq"] == half - 1
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.COMPLETE
+    assert PoseBatch.objects.filter(attempt=attempt).count() == len(all_batches)
+    indexes = [b["index"] for b in attempt.beat_results]
+    assert indexes == sorted(set(indexes)), "no beat is stored twice"
+
+
+def test_an_interrupted_attempt_is_kept_as_incomplete(attempt, recording):
+    cookie = session_cookie(attempt.learner)
+
+    async def practise():
+        socket = communicator(attempt.id, cookie)
+        await socket.connect()
+        await receive_until(socket, "ready")
+        for batch in list(batches(recording))[:20]:
+            await socket.send_to(text_data=json.dumps(batch))
+            await receive_until(socket, "ack")
+        await socket.disconnect()
+
+    run(practise())
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.INCOMPLETE
+    assert attempt.batches.count() == 20
+
+
+BAD_MESSAGES = [
+    ("not json at all", "bad_json"),
+    ("[1, 2, 3]", "bad_message"),
+    (json.dumps({"type": "dance"}), "bad_message"),
+    (json.dumps({"type": "frames", "seq": "zero"}), "bad_message"),
+    (json.dumps({"type": "frames", "seq": 5, "timestamps_ms": [0], "frames": [[[0, 0, 1]] * 17]}), "out_of_order"),
+    (json.dumps({"type": "frames", "seq": 0, "timestamps_ms": [0, 1], "frames": [[[0, 0, 1]] * 17]}), "bad_frames"),
+    (json.dumps({"type": "frames", "seq": 0, "timestamps_ms": [0], "frames": [[[0, 0, 1]] * 5]}), "bad_frames"),
+    ('{"type": "frames", "seq": 0, "timestamps_ms": [0], "frames": [[[NaN, 0, 1]]]}', "bad_frames"),
+    (json.dumps({"type": "calibration", "audio_latency_ms": -5}), "bad_message"),
+    ("x" * 70_000, "too_big"),
+]
+
+
+@pytest.mark.parametrize(("raw", "code"), BAD_MESSAGES)
+def test_bad_messages_get_an_error_and_change_nothing(attempt, recording, raw, code):
+    cookie = session_cookie(attempt.learner)
+
+    async def practise():
+        socket = communicator(attempt.id, cookie)
+        await socket.connect()
+        await receive_until(socket, "ready")
+        await socket.send_to(text_data=raw)
+        error = (await receive_until(socket, "error"))[-1]
+        # The connection still works afterwards.
+        await socket.send_to(text_data=json.dumps(next(batches(recording))))
+        ack = (await receive_until(socket, "ack"))[-1]
+        await socket.disconnect()
+        return error, ack
+
+    error, ack = run(practise())
+    assert error["code"] == code and error["message"]
+    assert ack["seq"] == 0
+    attempt.refresh_from_db()
+    assert attempt.last_seq == 0 and attempt.batches.count() == 1
+
+
+def test_timestamps_going_backwards_are_refused(attempt, recording):
+    first, second = list(batches(recording))[2:4]
+    first["seq"], second["seq"] = 0, 1
+    second["timestamps_ms"] = [t - 1000 for t in second["timestamps_ms"]]
+
+    cookie = session_cookie(attempt.learner)
+
+    async def practise():
+        socket = communicator(attempt.id, cookie)
+        await socket.connect()
+        await receive_until(socket, "ready")
+        await socket.send_to(text_data=json.dumps(first))
+        await receive_until(socket, "ack")
+        await socket.send_to(text_data=json.dumps(second))
+        error = (await receive_until(socket, "error"))[-1]
+        await socket.disconnect()
+        return error
+
+    assert run(practise())["code"] == "bad_frames"
+    assert attempt.batches.count() == 1
+
+
+def test_a_flood_closes_the_socket(attempt):
+    cookie = session_cookie(attempt.learner)
+
+    async def practise():
+        socket = communicator(attempt.id, cookie)
+        await socket.connect()
+        await receive_until(socket, "ready")
+        for _ in range(200):
+            await socket.send_to(text_data='{"type": "calibration", "audio_latency_ms": 20}')
+        while True:
+            output = await socket.receive_output(timeout=10)
+            if output["type"] == "websocket.close":
+                return output["code"]
+
+    assert run(practise()) == 4429
+
+
+@pytest.mark.parametrize("who", ["bob", "anonymous"])
+def test_nobody_else_can_open_the_socket(attempt, make_user, who):
+    cookie = session_cookie(make_user("bob")) if who == "bob" else None
+
+    async def practise():
+        socket = communicator(attempt.id, cookie)
+        await socket.connect()
+        while True:
+            output = await socket.receive_output(timeout=5)
+            if output["type"] == "websocket.close":
+                return output["code"]
+
+    assert run(practise()) == 4403
