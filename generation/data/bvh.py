@@ -10,6 +10,8 @@ index of a node in that list is what `generation.skeleton.SOURCE_LAYOUTS` refers
 """
 
 import gzip
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,8 +30,12 @@ class Bvh:
     frame_time: float  # seconds per frame as the header states it (may be wrong: see cmu/README)
 
 
-def parse_bvh(text: str) -> Bvh:
-    """Parse BVH text. Raises ValueError on a malformed file."""
+def parse_bvh(text: str, motion: np.ndarray | None = None) -> Bvh:
+    """Parse BVH text. Raises ValueError on a malformed file.
+
+    ``motion`` ``(T, C)``, when given, is used instead of parsing the motion lines (the slow part:
+    `read_bvh` caches it).
+    """
     head, sep, motion_text = text.partition("MOTION")
     if not sep:
         raise ValueError("no MOTION section")
@@ -73,25 +79,49 @@ def parse_bvh(text: str) -> Bvh:
     lines = motion_text.split("\n", 3)
     n_frames = int(lines[1].split(":")[1])
     frame_time = float(lines[2].split(":")[1])
-    values = np.array(lines[3].split(), dtype=np.float64)
     n_channels = sum(len(c) for c in channels)
-    if values.size != n_frames * n_channels:
-        raise ValueError(f"expected {n_frames} x {n_channels} motion values, found {values.size}")
+    if motion is None:
+        values = np.fromstring(lines[3], sep=" ")
+        if values.size != n_frames * n_channels:
+            raise ValueError(
+                f"expected {n_frames} x {n_channels} motion values, found {values.size}"
+            )
+        motion = values.reshape(n_frames, n_channels)
+    elif motion.shape != (n_frames, n_channels):
+        raise ValueError(f"motion of shape {motion.shape} does not fit {n_frames} x {n_channels}")
     return Bvh(
         nodes=tuple(nodes),
         parents=tuple(parents),
         offsets=np.array(offsets),
         channels=tuple(channels),
-        motion=values.reshape(n_frames, n_channels),
+        motion=motion,
         frame_time=frame_time,
     )
 
 
-def read_bvh(path: Path) -> Bvh:
-    """Read a ``.bvh`` or gzipped ``.bvh.gz`` file."""
+def read_bvh(path: Path, cache: Path | None = None) -> Bvh:
+    """Read a ``.bvh`` or gzipped ``.bvh.gz`` file.
+
+    With a ``cache`` folder, the parsed motion is kept there as ``.npy``, keyed by the file's name,
+    size and modification time; later reads skip parsing the numbers.
+    """
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt") as handle:
-        return parse_bvh(handle.read())
+        text = handle.read()
+    if cache is None:
+        return parse_bvh(text)
+    stat = path.stat()
+    cached = cache / f"{path.name}-{stat.st_size}-{stat.st_mtime_ns}.npy"
+    if cached.exists():
+        return parse_bvh(text, motion=np.load(cached))
+    bvh = parse_bvh(text)
+    cache.mkdir(parents=True, exist_ok=True)
+    # Write then rename, so a reader never sees half a file.
+    partial = cached.with_suffix(f".{os.getpid()}.partial")
+    with open(partial, "wb") as handle:
+        np.save(handle, bvh.motion)
+    partial.replace(cached)
+    return bvh
 
 
 def _axis_rotation(axis: int, degrees: np.ndarray) -> np.ndarray:
@@ -108,23 +138,35 @@ def _axis_rotation(axis: int, degrees: np.ndarray) -> np.ndarray:
     return out
 
 
-def node_positions(bvh: Bvh) -> np.ndarray:
-    """World positions ``(T, N, 3)`` of every node (joints and End Sites), file units."""
+def node_positions(bvh: Bvh, wanted: Iterable[int] | None = None) -> np.ndarray:
+    """World positions ``(T, N, 3)`` of the nodes (joints and End Sites), file units.
+
+    With ``wanted`` (node indices) only those nodes and their ancestors are computed; the other
+    rows are NaN. Saves the finger joints, which no canonical joint needs.
+    """
+    needed = np.ones(len(bvh.nodes), dtype=bool)
+    if wanted is not None:
+        needed[:] = False
+        for node in wanted:
+            while node >= 0 and not needed[node]:
+                needed[node] = True
+                node = bvh.parents[node]
     n_frames = len(bvh.motion)
     world = np.empty((n_frames, len(bvh.nodes), 3, 3))
-    positions = np.empty((n_frames, len(bvh.nodes), 3))
-    column = 0
+    positions = np.full((n_frames, len(bvh.nodes), 3), np.nan)
+    first_column = np.cumsum([0] + [len(c) for c in bvh.channels])
     for node, parent in enumerate(bvh.parents):
-        local = np.broadcast_to(np.eye(3), (n_frames, 3, 3)).copy()
+        if not needed[node]:
+            continue
+        local = np.broadcast_to(np.eye(3), (n_frames, 3, 3))
         translation = np.broadcast_to(bvh.offsets[node], (n_frames, 3)).copy()
-        for name in bvh.channels[node]:
-            values = bvh.motion[:, column]
-            column += 1
+        for column, name in enumerate(bvh.channels[node], start=first_column[node]):
             axis = _AXES[name[0]]
             if name.endswith("position"):
-                translation[:, axis] += values
+                translation[:, axis] += bvh.motion[:, column]
             else:
-                local = local @ _axis_rotation(axis, values)
+                # Channel order is multiplication order: "Z X Y" gives Rz @ Rx @ Ry.
+                local = local @ _axis_rotation(axis, bvh.motion[:, column])
         if parent < 0:
             world[:, node] = local
             positions[:, node] = translation

@@ -43,12 +43,13 @@ def jump_frames(
     ``frames`` is ``(T, J, 3)`` in metres at ``fps``.
     """
     step = max_speed / fps
-    moved = np.zeros(len(frames))
+    # Largest joint displacement from one and from two frames back; index i is frame i.
+    from_previous = np.r_[0.0, np.linalg.norm(np.diff(frames, axis=0), axis=-1).max(axis=1)]
+    from_two_back = np.r_[0.0, 0.0, np.linalg.norm(frames[2:] - frames[:-2], axis=-1).max(axis=1)]
     flagged = np.zeros(len(frames), dtype=bool)
     for i in range(1, len(frames)):
-        previous = i - 2 if i >= 2 and flagged[i - 1] and not flagged[i - 2] else i - 1
-        moved[i] = np.linalg.norm(frames[i] - frames[previous], axis=-1).max()
-        flagged[i] = moved[i] > step
+        skip_back = i >= 2 and flagged[i - 1] and not flagged[i - 2]
+        flagged[i] = (from_two_back[i] if skip_back else from_previous[i]) > step
     return flagged
 
 

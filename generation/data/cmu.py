@@ -25,10 +25,10 @@ from generation.data.bvh import node_positions, read_bvh
 from generation.data.cleaning import clean_poses
 from generation.data.clip import Clip
 from generation.data.floor import put_on_floor
-from generation.data.paths import datasets_dir
+from generation.data.paths import cache_dir, datasets_dir
 from generation.data.resample import resample
 from generation.data.splits import split_of
-from generation.skeleton import CANONICAL_FPS, to_canonical
+from generation.skeleton import CANONICAL_FPS, SOURCE_LAYOUTS, to_canonical
 
 LAYOUTS = {43: "bvh_salsa43", 31: "bvh_cmu31"}
 
@@ -45,9 +45,11 @@ def cmu_index() -> list[dict]:
 def cmu_frames(entry: dict) -> tuple[np.ndarray, int]:
     """Canonical frames ``(T, 15, 3)`` at the true capture rate (metres, floor at 0, cleaned)
     of one index entry, and the number of frames cleaning replaced."""
-    bvh = read_bvh(cmu_dir() / entry["file"])
-    nodes = node_positions(bvh) * entry["units"]["meters_per_unit"]
-    frames = put_on_floor(to_canonical(nodes, LAYOUTS[entry["joint_count"]]))
+    bvh = read_bvh(cmu_dir() / entry["file"], cache=cache_dir() / "bvh-motion")
+    layout = SOURCE_LAYOUTS[LAYOUTS[entry["joint_count"]]]
+    used = [node for nodes in layout.values() for node in nodes]
+    positions = node_positions(bvh, used) * entry["units"]["meters_per_unit"]
+    frames = put_on_floor(to_canonical(positions, layout))
     return clean_poses(frames, float(entry["capture_fps"]))
 
 

@@ -20,3 +20,10 @@ def shared_dir() -> Path:
 def datasets_dir() -> Path:
     """``<shared>/datasets``: ballroom/, aistpp/, cmu/ and splits.json."""
     return shared_dir() / "datasets"
+
+
+def cache_dir() -> Path:
+    """Where parsed data may be cached: ``$COACH_CACHE_DIR``, else ``<project root>/.cache``
+    (ignored by git). Deleting it is always safe."""
+    configured = os.environ.get("COACH_CACHE_DIR")
+    return Path(configured) if configured else PROJECT_ROOT / ".cache"
