@@ -1,0 +1,51 @@
+"""``python manage.py train_choreographer``: train the choreography model (see
+`generation.training.train_choreographer`)."""
+
+import json
+
+from django.core.management.base import BaseCommand
+
+from generation.training import TrainingConfig, train_choreographer
+
+
+class Command(BaseCommand):
+    help = "Train the choreography model on the train split and write its checkpoint."
+
+    def add_arguments(self, parser):
+        defaults = TrainingConfig()
+        parser.add_argument(
+            "--out", help="checkpoint path (default: COACH_MODEL_PATH or the shipped one)"
+        )
+        parser.add_argument("--steps", type=int, default=defaults.steps)
+        parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
+        parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
+        parser.add_argument("--max-minutes", type=float, default=defaults.max_minutes)
+        parser.add_argument("--seed", type=int, default=defaults.seed)
+        parser.add_argument(
+            "--hidden", type=int, help="decoder GRU width (architecture default if unset)"
+        )
+        parser.add_argument("--device", help="cpu or cuda (default: cuda when present)")
+        parser.add_argument(
+            "--sources", default="ballroom,aistpp,cmu", help="comma-separated data sets to train on"
+        )
+
+    def handle(self, *args, **options):
+        config = TrainingConfig(
+            steps=options["steps"],
+            batch_size=options["batch_size"],
+            learning_rate=options["learning_rate"],
+            max_minutes=options["max_minutes"],
+            seed=options["seed"],
+            model={"hidden": options["hidden"]} if options["hidden"] else {},
+            device=options["device"],
+        )
+        report = train_choreographer(
+            out_path=options["out"],
+            config=config,
+            sources=tuple(options["sources"].split(",")),
+            progress=lambda message: self.stdout.write(message),
+        )
+        summary = {k: report[k] for k in ("checkpoint", "steps", "wall_s", "data_prep_s", "device")}
+        summary["final_loss"] = report["losses"][-1] if report["losses"] else None
+        summary["final_val_loss"] = report["val_losses"][-1] if report["val_losses"] else None
+        self.stdout.write(json.dumps(summary, indent=2))
