@@ -174,7 +174,6 @@ class Attempt(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     pose_format = models.CharField(max_length=16, default="mediapipe33")
     mirror = models.CharField(max_length=4, choices=Mirror.choices, default=Mirror.AUTO)
-    last_seq = models.IntegerField(default=-1, help_text="Sequence number of the last stored pose batch.")
     clock_offset_ms = models.FloatField(null=True, blank=True, help_text="Client clock minus server clock.")
     rtt_ms = models.FloatField(null=True, blank=True)
     audio_latency_ms = models.FloatField(default=0.0, help_text="The client's audio output latency.")

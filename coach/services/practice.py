@@ -71,6 +71,11 @@ class PracticeSession:
     attempt: Attempt
     scorer: StreamingScorer
     scored_beats: set[int]
+    next_seq: int  # the stored batches are 0 .. next_seq - 1
+
+    @property
+    def acked_seq(self) -> int:
+        return self.next_seq - 1
 
 
 def start_attempt(learner, routine, pose_format: str = "mediapipe33", mirror: str = "auto") -> Attempt:
@@ -108,20 +113,22 @@ def open_session(user, attempt_id) -> PracticeSession:
     if attempt.status == Attempt.Status.COMPLETE:
         raise PracticeDenied(4409, "this attempt is finished; start a new one")
     scorer = StreamingScorer(reference_for(attempt.routine), mirror=attempt.mirror)
+    next_seq = 0
     for batch in attempt.batches.all():
         timestamps, frames = _load(batch.timestamps), _load(batch.frames)
         scorer.push(timestamps - attempt.audio_latency_ms, frames, attempt.pose_format)
+        next_seq = batch.seq + 1
     if attempt.status != Attempt.Status.IN_PROGRESS:
         attempt.status = Attempt.Status.IN_PROGRESS
         attempt.save(update_fields=["status"])
-    return PracticeSession(attempt, scorer, {beat["index"] for beat in attempt.beat_results})
+    return PracticeSession(attempt, scorer, {beat["index"] for beat in attempt.beat_results}, next_seq)
 
 
 def ready_message(session: PracticeSession) -> dict:
     return {
         "type": "ready",
         "attempt": str(session.attempt.id),
-        "acked_seq": session.attempt.last_seq,
+        "acked_seq": session.acked_seq,
         "beats": session.attempt.beat_results,
         "server_time_ms": server_time_ms(),
     }
@@ -151,7 +158,7 @@ def calibrate(session: PracticeSession, audio_latency_ms) -> None:
     if not 0 <= latency <= MAX_AUDIO_LATENCY_MS:
         raise PracticeError("bad_message", f"audio_latency_ms must be between 0 and {MAX_AUDIO_LATENCY_MS:.0f}")
     attempt = session.attempt
-    if attempt.batches.exists():
+    if session.next_seq > 0:
         raise PracticeError("bad_message", "calibrate before sending frames")
     attempt.audio_latency_ms = latency
     attempt.save(update_fields=["audio_latency_ms"])
@@ -163,10 +170,10 @@ def receive_frames(session: PracticeSession, message: dict) -> list[dict]:
     seq = message.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise PracticeError("bad_message", "seq must be a non-negative integer")
-    if seq <= attempt.last_seq:
+    if seq < session.next_seq:
         return [{"type": "ack", "seq": seq}]  # a resent batch we already have
-    if seq != attempt.last_seq + 1:
-        raise PracticeError("out_of_order", f"expected batch {attempt.last_seq + 1}, got {seq}; resend from there")
+    if seq != session.next_seq:
+        raise PracticeError("out_of_order", f"expected batch {session.next_seq}, got {seq}; resend from there")
     fmt = message.get("format", attempt.pose_format)
     if fmt != attempt.pose_format:
         raise PracticeError("bad_frames", f"this attempt receives {attempt.pose_format} frames, not {fmt}")
@@ -180,9 +187,10 @@ def receive_frames(session: PracticeSession, message: dict) -> list[dict]:
     new_beats = [beat for beat in beats if beat["index"] not in session.scored_beats]
     with transaction.atomic():
         PoseBatch.objects.create(attempt=attempt, seq=seq, timestamps=_dump(timestamps), frames=_dump(frames))
-        attempt.last_seq = seq
-        attempt.beat_results = [*attempt.beat_results, *new_beats]
-        attempt.save(update_fields=["last_seq", "beat_results"])
+        if new_beats:
+            attempt.beat_results = [*attempt.beat_results, *new_beats]
+            attempt.save(update_fields=["beat_results"])
+    session.next_seq = seq + 1
     session.scored_beats.update(beat["index"] for beat in new_beats)
     return [{"type": "ack", "seq": seq}, *({"type": "beat", **beat} for beat in new_beats)]
 
