@@ -35,37 +35,75 @@ def project(reference: np.ndarray, yaw: float) -> np.ndarray:
 
 
 class OneEuroFilter:
-    """One Euro filter (Casiez, Roussel, Vogel, CHI 2012) over ``(J, 2)`` positions at a fixed
-    rate; joints flagged missing keep their last filtered value."""
+    """One Euro filter (Casiez, Roussel, Vogel, CHI 2012) over ``(n, J, C)`` positions at a fixed
+    rate, batch by batch; the result does not depend on how frames are batched.
+
+    As in the original, speed is the low-passed difference of raw samples. Given the speeds,
+    the filter is the linear recurrence ``y[t] = y[t-1] + a[t] (x[t] - y[t-1])``, solved in
+    short chunks with cumulative products instead of a Python loop over frames. A missing joint
+    (``present`` false) keeps its filtered value; a joint seen for the first time starts at its
+    position.
+    """
+
+    _CHUNK = 32  # keeps the cumulative products of (1 - a) far above float64 underflow
 
     def __init__(self, rate_hz: float = params.GRID_FPS):
         self.rate_hz = rate_hz
-        self.value: np.ndarray | None = None
-        self.speed: np.ndarray | None = None
-        self.seen: np.ndarray | None = None
+        self.value: np.ndarray | None = None  # (J, C) last filtered position
+        self.raw: np.ndarray | None = None  # (J, C) last present raw position
+        self.speed: np.ndarray | None = None  # (J,) low-passed speed
+        self.seen: np.ndarray | None = None  # (J,)
 
     def _alpha(self, cutoff_hz):
-        tau = 1.0 / (2.0 * math.pi * cutoff_hz)
-        return 1.0 / (1.0 + tau * self.rate_hz)
+        return 1.0 / (1.0 + self.rate_hz / (2.0 * math.pi * cutoff_hz))
 
-    def __call__(self, position: np.ndarray, present: np.ndarray) -> np.ndarray:
+    def __call__(self, positions: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """Filtered ``(n, J, C)`` float64 of positions ``(n, J, C)``, present ``(n, J)`` bool."""
+        x = positions.astype(np.float64)
         if self.value is None:
-            self.value = np.where(present[:, None], position, 0.0)
-            self.speed = np.zeros_like(position)
-            self.seen = present.copy()
-            return self.value.copy()
-        # A joint seen for the first time starts at its position instead of sliding in from 0.
-        fresh = present & ~self.seen
-        self.value[fresh] = position[fresh]
-        self.seen |= present
-        raw_speed = (position - self.value) * self.rate_hz
-        self.speed += self._alpha(params.ONE_EURO_D_CUTOFF_HZ) * (raw_speed - self.speed)
-        cutoff = params.ONE_EURO_MIN_CUTOFF_HZ + params.ONE_EURO_BETA * np.linalg.norm(
-            self.speed, axis=1, keepdims=True
-        )
-        step = self._alpha(cutoff) * (position - self.value)
-        self.value += np.where(present[:, None], step, 0.0)
-        return self.value.copy()
+            self.value = np.zeros(x.shape[1:])
+            self.raw = np.zeros(x.shape[1:])
+            self.speed = np.zeros(x.shape[1])
+            self.seen = np.zeros(x.shape[1], dtype=bool)
+        out = np.empty_like(x)
+        for lo in range(0, len(x), self._CHUNK):
+            hi = lo + self._CHUNK
+            out[lo:hi] = self._chunk(x[lo:hi], present[lo:hi])
+        return out
+
+    def _chunk(self, x: np.ndarray, ok: np.ndarray) -> np.ndarray:
+        fresh = ok.any(axis=0) & ~self.seen
+        first = np.argmax(ok, axis=0)
+        unseen = self.value.copy()
+        self.value[fresh] = self.raw[fresh] = x[first[fresh], fresh]
+        self.seen |= fresh
+        # Raw samples with gaps filled by the last present one; row 0 is the state's.
+        filled = _forward_fill(np.concatenate([self.raw[None], np.where(ok[..., None], x, np.nan)]))
+        raw_speed = np.linalg.norm(np.diff(filled, axis=0), axis=-1) * self.rate_hz
+        a_speed = np.where(ok, self._alpha(params.ONE_EURO_D_CUTOFF_HZ), 0.0)
+        speed = _low_pass(raw_speed, a_speed, self.speed)
+        cutoff = params.ONE_EURO_MIN_CUTOFF_HZ + params.ONE_EURO_BETA * speed
+        y = _low_pass(x, np.where(ok, self._alpha(cutoff), 0.0)[..., None], self.value)
+        # Before its first sample a joint stays where it was, as it would frame by frame.
+        before = fresh & (np.arange(len(x))[:, None] < first)
+        y[before] = np.broadcast_to(unseen, y.shape)[before]
+        self.value, self.raw, self.speed = y[-1].copy(), filled[-1].copy(), speed[-1].copy()
+        return y
+
+
+def _forward_fill(values: np.ndarray) -> np.ndarray:
+    """Replace NaN rows of ``(n, J, C)`` by the last earlier finite row of the same joint
+    (row 0 must be finite)."""
+    index = np.where(np.isfinite(values[..., 0]), np.arange(len(values))[:, None], 0)
+    np.maximum.accumulate(index, axis=0, out=index)
+    return np.take_along_axis(values, index[..., None], axis=0)
+
+
+def _low_pass(x: np.ndarray, alpha: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """``y[t] = y[t-1] + alpha[t] (x[t] - y[t-1])`` from ``y[-1] = start`` (alpha < 1), as
+    ``y[t] = keep[t] (start + sum_{k<=t} alpha[k] x[k] / keep[k])``, keep = cumprod(1 - alpha)."""
+    keep = np.cumprod(1.0 - alpha, axis=0)
+    return keep * (start + np.cumsum(alpha * x / keep, axis=0))
 
 
 class RunningQuantile:
@@ -78,10 +116,11 @@ class RunningQuantile:
         self._step = (math.log(high) - self._log_low) / params.SCALE_BINS
         self.counts = np.zeros(params.SCALE_BINS)
 
-    def add(self, value: float, weight: float) -> None:
-        if value > 0 and weight > 0:
-            b = int((math.log(value) - self._log_low) / self._step)
-            self.counts[min(max(b, 0), len(self.counts) - 1)] += weight
+    def add_many(self, values: np.ndarray, weights: np.ndarray) -> None:
+        """Add values ``(n,)`` with weights ``(n,)``; non-positive ones are ignored."""
+        keep = (values > 0) & (weights > 0)
+        bins = ((np.log(values[keep]) - self._log_low) / self._step).astype(np.int64)
+        np.add.at(self.counts, np.clip(bins, 0, len(self.counts) - 1), weights[keep])
 
     def value(self) -> float:
         """The quantile (0 before any value), interpolated within its bin."""
@@ -107,23 +146,28 @@ class LearnerNormaliser:
         self.first_grid: int | None = None
         self.next_grid = 0
         self._last: tuple[float, np.ndarray, np.ndarray] | None = None
-        self._scale = RunningQuantile()
+        self._quantile = RunningQuantile()
+        self._scale = 0.0
+        self._rows = self._next_update = 0
+        self._pending = (np.zeros(0), np.zeros(0))
         self._filter = OneEuroFilter()
 
     @property
     def scale(self) -> float:
         """Current torso length estimate in input units (0 until a torso was seen)."""
-        return self._scale.value()
+        return self._scale
 
     def push(self, stream: PoseStream) -> tuple[np.ndarray, np.ndarray]:
         """Resample, scale, filter and root-centre a batch. Returns joints ``(n, 15, 2)``
         float32 and weights ``(n, 15)`` float32 for the grid frames the batch completed."""
         joints, weights = self._resample(stream)
-        out = np.zeros(joints.shape, dtype=np.float32)
-        out_w = np.zeros(weights.shape, dtype=np.float32)
-        for k in range(len(joints)):
-            out[k], out_w[k] = self._frame(joints[k], weights[k])
-        return out, out_w
+        scale = self._scales(joints, weights)
+        known = scale > 0
+        present = (weights >= params.MISSING_WEIGHT) & known[:, None]
+        filtered = self._filter(joints / np.where(known, scale, 1.0)[:, None, None], present)
+        centred = filtered - filtered[:, _PELVIS : _PELVIS + 1]
+        centred[~known] = 0.0
+        return centred.astype(np.float32), np.where(present, weights, 0.0).astype(np.float32)
 
     def _resample(self, stream: PoseStream) -> tuple[np.ndarray, np.ndarray]:
         times, joints, weights = stream.times_s, stream.joints, stream.weights
@@ -152,17 +196,31 @@ class LearnerNormaliser:
         w = np.where((~on_sample & (span > params.MAX_GAP_S))[:, None], 0.0, w)
         return out, w
 
-    def _frame(self, joints: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        torso = float(np.linalg.norm(joints[_NECK] - joints[_PELVIS]))
-        self._scale.add(torso, float(min(weights[_NECK], weights[_PELVIS])))
-        scale = self._scale.value()
-        if scale <= 0:
-            return np.zeros(joints.shape, dtype=np.float32), np.zeros(
-                weights.shape, dtype=np.float32
-            )
-        present = weights >= params.MISSING_WEIGHT
-        filtered = self._filter(joints / scale, present)
-        return filtered - filtered[_PELVIS], np.where(present, weights, 0.0)
+    def _scales(self, joints: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Body-size unit per frame ``(n,)``: the torso quantile as of the last update, made
+        after frames 1, 2, 4, 8... then every SCALE_BLOCK_FRAMES frames of the attempt (so the
+        result does not depend on batching); 0 before any torso was seen."""
+        torso = np.linalg.norm(joints[:, _NECK] - joints[:, _PELVIS], axis=-1)
+        torso_weight = np.minimum(weights[:, _NECK], weights[:, _PELVIS])
+        # Frames since the last update, from earlier batches first.
+        torso = np.concatenate([self._pending[0], torso])
+        torso_weight = np.concatenate([self._pending[1], torso_weight])
+        offset = len(self._pending[0])
+        out = np.empty(len(joints))
+        used = 0
+        for k in range(len(joints)):
+            row = self._rows + k
+            if row == self._next_update:
+                self._quantile.add_many(
+                    torso[used : offset + k + 1], torso_weight[used : offset + k + 1]
+                )
+                used = offset + k + 1
+                self._scale = self._quantile.value()
+                self._next_update = row + min(params.SCALE_BLOCK_FRAMES, max(1, row))
+            out[k] = self._scale
+        self._pending = (torso[used:], torso_weight[used:])
+        self._rows += len(joints)
+        return out
 
 
 class ViewEstimator:

@@ -54,6 +54,8 @@ ONE_EURO_D_CUTOFF_HZ = 1.0
 SCALE_QUANTILE = 0.8
 SCALE_RANGE = (1e-3, 1e5)
 SCALE_BINS = 1000
+# The scale estimate is refreshed after 1, 2, 4, 8... then every SCALE_BLOCK_FRAMES frames.
+SCALE_BLOCK_FRAMES = 15
 
 # Alignment: the learner may lead or lag the reference by at most ALIGN_BAND_S.
 ALIGN_BAND_S = 0.7

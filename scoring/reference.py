@@ -90,9 +90,7 @@ class Reference:
             raise PoseInputError("routine has no torso (pelvis and neck coincide)")
         # The learner's track goes through a causal One Euro filter, which lags a little; the
         # same filter on the reference keeps that lag out of the timing offsets.
-        one_euro = OneEuroFilter()
-        present = np.ones(len(JOINTS), dtype=bool)
-        filtered = np.stack([one_euro(frame / torso, present) for frame in resampled])
+        filtered = OneEuroFilter()(resampled / torso, np.ones(resampled.shape[:2], dtype=bool))
         centred = filtered - filtered[:, JOINT_INDEX["pelvis"] : JOINT_INDEX["pelvis"] + 1]
         return cls(centred.astype(np.float32), beats)
 

@@ -93,47 +93,47 @@ def ballroom_routine(sequence: str, beats: list[float]) -> dict:
     }
 
 
-def _row(case: str, result: dict) -> dict:
+def _row(kind: str, case: str, result: dict, **extra) -> dict:
     s = result["summary"]
     keys = ("overall", "timing", "accuracy", "smoothness", "timing_offset_ms", "mirrored")
-    return {"case": case, **{k: s[k] for k in keys}}
+    return {"kind": kind, "case": case, **{k: s[k] for k in keys}, **extra}
 
 
 def figures(cameras=(0, 4, 8)) -> list[dict]:
-    """The validation table: one row per case, attempt summaries of real recordings."""
+    """The validation table: one row per case, attempt summaries of real recordings.
+
+    ``kind`` is same / different / offset / jitter / mirror; the offset, jitter and mirror rows
+    alter camera c01 of ``SAME_BPM[0]``, whose unaltered row is the first ``same`` row.
+    """
     rows = []
     references = {name: Reference.from_routine(aist_routine(name)) for name in (*SAME_BPM, LONG)}
     for name in (*SAME_BPM, LONG):
         for cam in cameras:
             result = score_attempt(aist_attempt(name, cam), references[name], "off")
-            rows.append(_row(f"same dance, camera c0{cam + 1}: {name}", result))
-    for learner, ref in (
-        (SAME_BPM[0], SAME_BPM[1]),
-        (SAME_BPM[1], SAME_BPM[2]),
-        (SAME_BPM[2], SAME_BPM[0]),
-    ):
+            rows.append(_row("same", f"same dance, camera c0{cam + 1}: {name}", result))
+    pairs = ((SAME_BPM[0], SAME_BPM[1]), (SAME_BPM[1], SAME_BPM[2]), (SAME_BPM[2], SAME_BPM[0]))
+    for learner, ref in pairs:
         result = score_attempt(aist_attempt(learner, 0), references[ref], "off")
-        rows.append(_row(f"different dance: {learner} vs {ref}", result))
-    beats = references[LONG].beats.tolist()
-    ballroom = Reference.from_routine(ballroom_routine("DANCE_W_1", beats))
-    rows.append(
-        _row(
-            f"different dance: {LONG} vs ballroom DANCE_W_1",
-            score_attempt(aist_attempt(LONG, 0), ballroom, "off"),
-        )
+        rows.append(_row("different", f"different dance: {learner} vs {ref}", result))
+    ballroom = Reference.from_routine(
+        ballroom_routine("DANCE_W_1", references[LONG].beats.tolist())
     )
+    result = score_attempt(aist_attempt(LONG, 0), ballroom, "off")
+    rows.append(_row("different", f"different dance: {LONG} vs ballroom waltz DANCE_W_1", result))
     name = SAME_BPM[0]
     for offset in (-200.0, 150.0, 300.0):
         result = score_attempt(aist_attempt(name, 0, offset_ms=offset), references[name], "off")
-        rows.append(_row(f"learner {offset:+.0f} ms late: {name}", result))
+        rows.append(
+            _row("offset", f"learner {offset:+.0f} ms late, c01: {name}", result, shift_ms=offset)
+        )
     jitter = 0.05 * torso_px(name, 0)
     result = score_attempt(aist_attempt(name, 0, jitter_px=jitter), references[name], "off")
-    rows.append(_row(f"jitter {jitter:.1f} px (5% torso): {name}", result))
-    for mode in ("on", "auto"):
+    rows.append(_row("jitter", f"jitter {jitter:.1f} px (5% of torso), c01: {name}", result))
+    for mode in ("on", "auto", "off"):
         result = score_attempt(aist_attempt(name, 0, mirrored=True), references[name], mode)
-        rows.append(_row(f"mirrored learner, mirror {mode}: {name}", result))
-    result = score_attempt(aist_attempt(name, 0, mirrored=True), references[name], "off")
-    rows.append(_row(f"mirrored learner, mirror off: {name}", result))
+        rows.append(
+            _row("mirror", f"mirrored learner, mirror {mode}, c01: {name}", result, mode=mode)
+        )
     return rows
 
 

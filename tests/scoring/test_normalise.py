@@ -25,9 +25,13 @@ def test_scores_ignore_position_and_body_size(reference, attempt):
 def test_one_euro_filter_removes_most_jitter_of_a_still_joint():
     rng = np.random.default_rng(0)
     noisy = 1.0 + 0.02 * rng.normal(size=(300, 1, 2))
-    one_euro = OneEuroFilter()
-    out = np.array([one_euro(frame, np.ones(1, bool)) for frame in noisy])
+    present = np.ones((300, 1), bool)
+    out = OneEuroFilter()(noisy, present)
     assert out[30:].std() < 0.5 * noisy[30:].std()
+    # Frame by frame, the filter gives the same result as in one batch.
+    one_euro = OneEuroFilter()
+    stepwise = np.concatenate([one_euro(noisy[i : i + 1], present[i : i + 1]) for i in range(300)])
+    np.testing.assert_allclose(stepwise, out, atol=1e-9)
 
 
 def test_uneven_timestamps_and_drop_outs_are_resampled_onto_the_grid(attempt):
