@@ -13,13 +13,16 @@ How it works, and why:
   beat plus half the weight at half a beat, two beats and a quarter at one bar: the metrical
   levels a real beat has around it. The best one wins, so a 170 BPM breakbeat is counted at
   85 and a 57 BPM ballad at 114: the octave a dancer steps to.
-- Beats. librosa's dynamic-programming tracker, given that tempo, places the beats on the
-  onsets; it follows gradual tempo changes (rubato, a drummer drifting) because each beat is
-  chosen relative to the previous one, not to a fixed grid.
-- Downbeats. Beats per bar is 3 or 4 (2/4 music is counted in 4, as dancers do). For each
-  meter and each offset of the first downbeat, bars are scored by how much more low-frequency
-  onset and harmonic change falls on their first beat than on the others; 3 is chosen only
-  when it clearly beats 4 (`THREE_FOUR_MARGIN`), as a waltz does.
+- Beats. librosa's dynamic-programming tracker places the beats on the onsets at that tempo;
+  it bends each beat towards the onsets, so rubato and a drifting drummer are followed. A real
+  tempo change (a window's best tempo more than `_TEMPO_CHANGE_MIN` away from the song's, on
+  ~12 s of evidence) gives the tracker a time-varying tempo.
+- Downbeats. Beats per bar is 3 or 4 (2/4 music is counted in 4, as dancers do). Each beat
+  gets an accent: low-band onsets (kick, bass) minus mid-band onsets (the snare's backbeat) plus
+  the change of harmony since the previous beat. For each meter and offset, bars are scored by
+  how much more accent their first beat has than the others; the song's first beat gets a bonus
+  (`START_BONUS`) because most songs start on a downbeat. 3 is chosen only when it clearly
+  beats 4 (`THREE_FOUR_MARGIN`), as waltzes do.
 - Phrases are 8 beats (an "8-count") from the first downbeat.
 
 Feature columns (`FEATURE_NAMES`), each roughly unit scale:
@@ -89,6 +92,11 @@ _LOW_BAND_HZ = 200.0
 _MID_BAND_HZ = 2000.0
 # Window of the local autocorrelation that scores tempi, seconds; long enough for a 60 BPM bar.
 _TEMPO_WINDOW_S = 6.0
+# Cost of a local tempo one octave away from the song's tempo, as a share of the window's best
+# score: a window changes tempo only on clear evidence.
+_TEMPO_CHANGE_COST = 1.0
+# Local tempi closer than this share to the song's tempo are taken as the song's tempo.
+_TEMPO_CHANGE_MIN = 0.15
 # Tightness of librosa's beat tracker: higher keeps the tempo steadier (dance music); 400
 # still follows the expressive piano clips, see `python -m generation.music_eval`.
 _TIGHTNESS = 400.0
@@ -257,42 +265,61 @@ def _checked_samples(song: audio_io.DecodedAudio) -> np.ndarray:
     return y
 
 
-def _dance_tempo(onset_env: np.ndarray, env_fps: float) -> float:
-    """The tempo in `TEMPO_RANGE_BPM` best supported by the onsets' metrical structure, BPM."""
-    autocorr = _mean_autocorrelation(onset_env, round(_TEMPO_WINDOW_S * env_fps))
-    lags = np.arange(len(autocorr))
+def _dance_tempo(onset_env: np.ndarray, env_fps: float) -> np.ndarray:
+    """Tempo in `TEMPO_RANGE_BPM` per onset-envelope frame ``(len(onset_env),)``, BPM.
 
-    def strength(lag: np.ndarray) -> np.ndarray:
-        return np.interp(lag, lags, autocorr, right=0.0)
-
+    Each window's tempo candidates are scored by the metrical levels around them; the song's
+    tempo is the best over all windows, and each window may move from it (a tempo change) at a
+    cost of `_TEMPO_CHANGE_COST` of its best score per octave, so it neither flips octave on a
+    quiet bar nor wanders with rubato.
+    """
+    window = round(_TEMPO_WINDOW_S * env_fps)
+    autocorr, centres = _window_autocorrelations(onset_env, window)
+    lags = np.arange(window)
     tempi = np.arange(TEMPO_RANGE_BPM[0], TEMPO_RANGE_BPM[1], 0.1)
     beat_lag = 60.0 * env_fps / tempi
+
+    def strength(lag: np.ndarray) -> np.ndarray:
+        return np.stack([np.interp(lag, lags, row, right=0.0) for row in autocorr])
+
     score = (
         strength(beat_lag)
         + 0.5 * strength(beat_lag / 2)
         + 0.5 * strength(beat_lag * 2)
         + 0.25 * strength(beat_lag * 4)
     )
-    return float(tempi[np.argmax(score)])
+    song_tempo = tempi[np.argmax(score.mean(axis=0))]
+    # Neighbouring windows share the evidence: ~12 s of music decide each local tempo.
+    kernel = np.ones(3) / 3
+    smoothed = np.apply_along_axis(
+        np.convolve, 0, np.pad(score, ((1, 1), (0, 0)), "edge"), kernel, "valid"
+    )
+    change = np.abs(np.log2(tempi / song_tempo))
+    smoothed -= _TEMPO_CHANGE_COST * change * smoothed.max(axis=1, keepdims=True)
+    local = tempi[np.argmax(smoothed, axis=1)]
+    # Small drifts are the beat tracker's job (it bends each beat); only real changes move it.
+    local[np.abs(np.log2(local / song_tempo)) < np.log2(1 + _TEMPO_CHANGE_MIN)] = song_tempo
+    return np.interp(np.arange(len(onset_env)), centres, local)
 
 
-def _mean_autocorrelation(env: np.ndarray, window: int) -> np.ndarray:
-    """Autocorrelation ``(window,)`` of `env` averaged over half-overlapping windows.
+def _window_autocorrelations(env: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Autocorrelations ``(W, window)`` of `env` in half-overlapping windows, and their centres.
 
-    Each window is normalised to its zero-lag value first, so loud passages do not dominate.
+    Each is normalised to its zero-lag value, so loud passages do not dominate; silent windows
+    are left out (all zeros when everything is silent).
     """
     env = env - env.mean()
     if len(env) < window:
         env = np.pad(env, (0, window - len(env)))
     frames = librosa.util.frame(env, frame_length=window, hop_length=window // 2, axis=0)
+    centres = window // 2 + (window // 2) * np.arange(len(frames))
     frames = frames * np.hanning(window)
     spectrum = np.fft.rfft(frames, n=2 * window, axis=1)
     autocorr = np.fft.irfft(np.abs(spectrum) ** 2, axis=1)[:, :window]
-    energy = autocorr[:, :1]
-    valid = energy[:, 0] > 0
+    valid = autocorr[:, 0] > 0
     if not valid.any():
-        return np.zeros(window)
-    return (autocorr[valid] / energy[valid]).mean(axis=0)
+        return np.zeros((1, window)), centres[:1]
+    return autocorr[valid] / autocorr[valid, :1], centres[valid]
 
 
 def _spectral_features(y: np.ndarray, sr: int, n_frames: int) -> np.ndarray:
