@@ -15,10 +15,17 @@ _LEARNER_PART = {
 }
 
 
-def curve(x: float, points) -> float:
-    """Piecewise-linear score at ``x`` through ``(x, score)`` points, flat outside them."""
+# (15, 6) joint-to-part membership, pelvis left out.
+_PART_MATRIX = np.zeros((len(JOINT_INDEX), len(_PART_JOINTS)))
+for _k, _joints in enumerate(_PART_JOINTS.values()):
+    _PART_MATRIX[_joints, _k] = 1.0
+
+
+def curve(x, points):
+    """Piecewise-linear score at ``x`` (a number or an array) through ``(x, score)`` points,
+    flat outside them."""
     xs, ys = zip(*points, strict=True)
-    return float(np.interp(x, xs, ys))
+    return np.interp(x, xs, ys)
 
 
 def label(overall: float) -> str:
@@ -68,21 +75,22 @@ def score_beat(
         parts = {_LEARNER_PART[p] if mirrored else p: 0.0 for p in _PART_JOINTS}
         return _result(index, time_s, offset_ms, 0.0, 0.0, 0.0, parts, fix=None, force_miss=True)
 
-    def accuracy_of(joints) -> float:
-        w = joint_weight[joints]
-        d = float((joint_distance[joints] * w).sum() / w.sum()) if w.sum() > 0 else np.inf
-        return curve(d, params.ACCURACY_CURVE)
-
-    parts = {
-        (_LEARNER_PART[p] if mirrored else p): accuracy_of(joints)
-        for p, joints in _PART_JOINTS.items()
-    }
-    accuracy = accuracy_of(_SCORED_JOINTS)
+    # Weighted mean distance per part and over all scored joints; an unseen part scores 0.
+    part_weight = joint_weight @ _PART_MATRIX
+    part_distance = np.where(
+        part_weight > 0, (joint_distance * joint_weight) @ _PART_MATRIX / np.maximum(part_weight, 1e-9), np.inf
+    )
+    part_scores = curve(part_distance, params.ACCURACY_CURVE)
+    names = [_LEARNER_PART[p] if mirrored else p for p in _PART_JOINTS]
+    parts = dict(zip(names, part_scores.tolist(), strict=True))
+    scored = joint_weight[_SCORED_JOINTS]
+    overall_distance = (joint_distance[_SCORED_JOINTS] * scored).sum() / scored.sum()
+    accuracy = float(curve(overall_distance, params.ACCURACY_CURVE))
     ratio = (jerk(*learner_track) + params.JERK_FLOOR) / (
         jerk(reference_track, np.ones(reference_track.shape[:2])) + params.JERK_FLOOR
     )
-    smoothness = curve(float(np.log2(ratio)), params.SMOOTHNESS_CURVE)
-    timing = curve(abs(offset_ms), params.TIMING_CURVE)
+    smoothness = float(curve(np.log2(ratio), params.SMOOTHNESS_CURVE))
+    timing = float(curve(abs(offset_ms), params.TIMING_CURVE))
     return _result(
         index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix=min(parts, key=parts.get)
     )

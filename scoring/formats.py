@@ -60,6 +60,16 @@ def _array(value, name: str, ndim: int, limit: float = params.MAX_COORD_ABS) -> 
     return arr
 
 
+def _mapping(fmt: str) -> np.ndarray:
+    """``(15, S)`` matrix that `to_canonical` applies to a source layout, obtained by mapping
+    the identity once, so a batch maps with one product instead of a loop over joints."""
+    source = _SOURCE_JOINTS[fmt]
+    return to_canonical(np.eye(source, dtype=np.float32)[None], fmt)[0]
+
+
+_MAPPINGS = {fmt: _mapping(fmt) for fmt in ("mediapipe33", "coco17")}
+
+
 def _ramp(values: np.ndarray, fmt: str) -> np.ndarray:
     low, full = params.VISIBILITY_RAMP[fmt]
     return np.clip((values - low) / (full - low), 0.0, 1.0)
@@ -134,7 +144,7 @@ def parse_pose_frames(
         visibility = data[..., 2]
         xy = data[..., :2] * np.array([1.0, -1.0])
     stacked = np.concatenate([xy, _ramp(visibility, fmt)[..., None]], axis=-1)
-    canon = to_canonical(stacked, fmt)
+    canon = np.einsum("js,nsc->njc", _MAPPINGS[fmt], stacked).astype(np.float32)
     # to_canonical averages every channel, so a derived joint's weight is its sources' mean.
     return PoseStream(times_s, canon[..., :2], canon[..., 2])
 

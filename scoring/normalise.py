@@ -72,6 +72,8 @@ class OneEuroFilter:
         return out
 
     def _chunk(self, x: np.ndarray, ok: np.ndarray) -> np.ndarray:
+        if len(x) == 1 and self.seen[ok[0]].all():
+            return self._one(x[0], ok[0])[None]
         fresh = ok.any(axis=0) & ~self.seen
         first = np.argmax(ok, axis=0)
         unseen = self.value.copy()
@@ -89,6 +91,19 @@ class OneEuroFilter:
         y[before] = np.broadcast_to(unseen, y.shape)[before]
         self.value, self.raw, self.speed = y[-1].copy(), filled[-1].copy(), speed[-1].copy()
         return y
+
+
+    def _one(self, x: np.ndarray, ok: np.ndarray) -> np.ndarray:
+        """The same recurrence for a single frame whose present joints were seen before (the
+        live case), without the chunk machinery."""
+        raw_speed = np.where(ok, np.linalg.norm(x - self.raw, axis=-1) * self.rate_hz, 0.0)
+        a_speed = np.where(ok, self._alpha(params.ONE_EURO_D_CUTOFF_HZ), 0.0)
+        self.speed = self.speed + a_speed * (raw_speed - self.speed)
+        cutoff = params.ONE_EURO_MIN_CUTOFF_HZ + params.ONE_EURO_BETA * self.speed
+        alpha = np.where(ok, self._alpha(cutoff), 0.0)[:, None]
+        self.value = self.value + alpha * (x - self.value)
+        self.raw = np.where(ok[:, None], x, self.raw)
+        return self.value.copy()
 
 
 def _forward_fill(values: np.ndarray) -> np.ndarray:
