@@ -78,7 +78,9 @@ def score_beat(
     # Weighted mean distance per part and over all scored joints; an unseen part scores 0.
     part_weight = joint_weight @ _PART_MATRIX
     part_distance = np.where(
-        part_weight > 0, (joint_distance * joint_weight) @ _PART_MATRIX / np.maximum(part_weight, 1e-9), np.inf
+        part_weight > 0,
+        (joint_distance * joint_weight) @ _PART_MATRIX / np.maximum(part_weight, 1e-9),
+        np.inf,
     )
     part_scores = curve(part_distance, params.ACCURACY_CURVE)
     names = [_LEARNER_PART[p] if mirrored else p for p in _PART_JOINTS]

@@ -92,7 +92,6 @@ class OneEuroFilter:
         self.value, self.raw, self.speed = y[-1].copy(), filled[-1].copy(), speed[-1].copy()
         return y
 
-
     def _one(self, x: np.ndarray, ok: np.ndarray) -> np.ndarray:
         """The same recurrence for a single frame whose present joints were seen before (the
         live case), without the chunk machinery."""
