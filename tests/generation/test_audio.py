@@ -76,6 +76,7 @@ def test_too_short_file_is_refused(tmp_path, demo_wav):
         audio.load_song(path)
 
 
+@pytest.mark.slow
 def test_too_long_file_is_refused(tmp_path):
     path = tmp_path / "long.ogg"
     ffmpeg(
