@@ -11,8 +11,6 @@ attempt; `StreamingAligner` adds one learner frame at a time in O(band) work.
 import numpy as np
 from dtaidistance import dtw_ndim
 
-_DIAGONAL, _LEARNER_STEP, _REFERENCE_STEP, _START = 0, 1, 2, 3
-
 
 def align_offline(
     learner: np.ndarray, reference: np.ndarray, band: int, penalty: float = 0.0
@@ -34,9 +32,11 @@ def align_offline(
 class StreamingAligner:
     """Banded DTW, one learner frame per `step`, with back-pointers to recover the path.
 
-    Grid frames are absolute indices. Cells are kept in lag coordinates,
-    ``lag = learner frame - reference frame`` in ``[-band, band]``; reference frames are limited
-    to ``[first learner frame, reference_end)`` like the offline crop.
+    Grid frames are absolute indices. A row holds the band's ``2 * band + 1`` cells in reference
+    order: cell ``m`` of learner frame ``f`` is reference frame ``f - band + m``, i.e.
+    ``lag = learner frame - reference frame = band - m``. Reference frames are limited to
+    ``[first learner frame, reference_end)`` like the offline crop. Each step is a fixed number
+    of whole-row numpy operations (no Python loop over cells), so its cost is nearly constant.
     """
 
     def __init__(self, band: int, first_frame: int, reference_end: int, penalty: float = 0.0):
@@ -46,8 +46,14 @@ class StreamingAligner:
         self.reference_end = reference_end
         self.lags = np.arange(-band, band + 1)
         self.rows = 0
-        self._cost = np.full(2 * band + 1, np.inf)
-        self._pointers = np.zeros((256, 2 * band + 1), dtype=np.int8)
+        width = 2 * band + 1
+        # Last row's costs plus an infinite cell past the band: cell m + 1 of the previous row
+        # is the same reference frame as cell m of the next one.
+        self._cost = np.full(width + 1, np.inf)
+        self._steps = penalty * np.arange(width)
+        # Per row and cell: reached by a learner step (else diagonal), by a reference step.
+        self._learner_step = np.zeros((256, width), dtype=bool)
+        self._reference_step = np.zeros((256, width), dtype=bool)
 
     @property
     def last_frame(self) -> int:
@@ -63,39 +69,40 @@ class StreamingAligner:
         reference frame of `reference_frames` for that frame, in increasing reference order."""
         frame = self.first + self.rows
         lo, hi = self.reference_frames(frame)
-        # Lag decreases as the reference frame increases; k indexes lags -band..band.
-        k_hi, k_lo = frame - lo + self.band, frame - hi + 1 + self.band
-        cells = np.full(2 * self.band + 1, np.inf)
-        cells[k_lo : k_hi + 1] = np.asarray(cost, dtype=np.float64)[::-1]
+        m_lo, m_hi = lo - frame + self.band, hi - frame + self.band
+        if self.rows == len(self._learner_step):
+            self._learner_step = np.concatenate(
+                [self._learner_step, np.zeros_like(self._learner_step)]
+            )
+            self._reference_step = np.concatenate(
+                [self._reference_step, np.zeros_like(self._reference_step)]
+            )
         previous = self._cost
-        vertical = np.concatenate([[np.inf], previous[:-1] + self.penalty])
-        from_above = np.minimum(previous, vertical)
-        codes = np.where(vertical < previous, _LEARNER_STEP, _DIAGONAL).astype(np.int8)
-        start = (self.lags == 0) if self.rows == 0 else np.zeros_like(self.lags, bool)
-        from_above = np.where(start, 0.0, from_above)
-        codes = np.where(start, _START, codes)
-        total = np.full_like(cells, np.inf)
-        if k_hi >= k_lo:
-            # Reference steps run from high lag to low lag: D[k] = c[k] + min(A[k], D[k+1] + p),
-            # which unrolls to a running minimum over prefix sums of the reversed row.
-            c = cells[k_lo : k_hi + 1][::-1]
-            a = from_above[k_lo : k_hi + 1][::-1]
+        total = np.full_like(previous, np.inf)
+        if m_hi > m_lo:
+            # From the row above: diagonal (same cell) or a penalised learner step (next cell).
+            diagonal = previous[m_lo:m_hi]
+            vertical = previous[m_lo + 1 : m_hi + 1] + self.penalty
+            above = np.minimum(diagonal, vertical)
+            np.less(vertical, diagonal, out=self._learner_step[self.rows, m_lo:m_hi])
+            if self.rows == 0:
+                above[self.band - m_lo] = 0.0  # the fixed start: lag 0 on the first frame
+            # Reference steps run along the row: D[m] = c[m] + min(A[m], D[m-1] + p), which
+            # unrolls to a running minimum over prefix sums.
+            c = np.asarray(cost, dtype=np.float64)
             prefix = np.cumsum(c)
-            steps = self.penalty * np.arange(len(c))
-            entry = a - (prefix - c) - steps
+            steps = self._steps[: m_hi - m_lo]
+            entry = above - (prefix - c) - steps
             best = np.minimum.accumulate(entry)
-            total[k_lo : k_hi + 1] = (prefix + steps + best)[::-1]
-            took_step = np.concatenate([[False], entry[1:] > best[:-1]])[::-1]
-            codes[k_lo : k_hi + 1] = np.where(took_step, _REFERENCE_STEP, codes[k_lo : k_hi + 1])
-        if self.rows == len(self._pointers):
-            self._pointers = np.concatenate([self._pointers, np.zeros_like(self._pointers)])
-        self._pointers[self.rows] = codes
+            total[m_lo:m_hi] = prefix + steps + best
+            np.greater(entry[1:], best[:-1], out=self._reference_step[self.rows, m_lo + 1 : m_hi])
         self._cost = total
         self.rows += 1
 
     def best_lag(self, max_reference: int | None = None) -> int:
-        """Lag of the cheapest cell of the last row (reference frame below ``max_reference``)."""
-        cost = self._cost
+        """Lag of the cheapest cell of the last row (reference frame below ``max_reference``);
+        among equal costs, the smallest lag."""
+        cost = self._cost[-2::-1]  # in increasing lag
         if max_reference is not None:
             cost = np.where(self.last_frame - self.lags < max_reference, cost, np.inf)
         return int(self.lags[int(np.argmin(cost))])
@@ -103,19 +110,21 @@ class StreamingAligner:
     def backtrack(self, lag: int, stop_reference: int) -> np.ndarray:
         """Path ``(P, 2)`` of (learner frame, reference frame), in time order, from the last row's
         cell at ``lag`` back to the first cell whose reference frame is below ``stop_reference``."""
-        row, k = self.rows - 1, lag + self.band
+        row, m = self.rows - 1, self.band - lag
+        learner_step, reference_step = self._learner_step, self._reference_step
         path = []
         while True:
             frame = self.first + row
-            reference = frame - (k - self.band)
+            reference = frame - self.band + m
             path.append((frame, reference))
-            code = self._pointers[row, k]
-            if code == _START or reference < stop_reference:
+            if reference < stop_reference:
                 break
-            if code == _DIAGONAL:
-                row -= 1
-            elif code == _LEARNER_STEP:
-                row, k = row - 1, k - 1
+            if reference_step[row, m]:
+                m -= 1
+            elif row == 0:
+                break  # the start cell
+            elif learner_step[row, m]:
+                row, m = row - 1, m + 1
             else:
-                k += 1
+                row -= 1
         return np.asarray(path[::-1], dtype=np.int64)
