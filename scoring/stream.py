@@ -72,22 +72,29 @@ class StreamingScorer:
         joints, joint_weights = self._normaliser.push(stream)
         start = self._frames
         self._append(joints, joint_weights)
+        # Learner rows whose grid frames lie inside the reference, in chunks that share one
+        # view estimate and end where a beat becomes due, so costs come in one array per chunk.
+        row = max(start, self.reference.start - self.first_frame)
+        end_row = min(self._frames, self.reference.end - self.first_frame)
         emitted = []
-        for row in range(start, self._frames):
-            frame = self.first_frame + row
-            if frame >= self.reference.end:
-                break
-            if frame < self.reference.start:
-                continue
+        while row < end_row:
             if self._aligner is None:
                 self._aligner = StreamingAligner(
-                    BAND_FRAMES, frame, self.reference.end, params.ALIGN_STEP_PENALTY
+                    BAND_FRAMES,
+                    self.first_frame + row,
+                    self.reference.end,
+                    params.ALIGN_STEP_PENALTY,
                 )
                 self._view_rows = self._view_next = row
             if row >= self._view_next:
                 self._update_view(row + 1)
-            self._step(row, frame)
-            emitted += self._emit_ready(frame)
+            stop = min(end_row, self._view_next)
+            due = self._next_due_frame()
+            if due is not None:
+                stop = min(stop, max(due - self.first_frame + 1, row + 1))
+            self._step(row, stop)
+            emitted += self._emit_ready(self.first_frame + stop - 1)
+            row = stop
         return emitted
 
     def finish(self) -> dict:
@@ -137,18 +144,33 @@ class StreamingScorer:
         )
         self._yaw, self._mirrored = self._view.solve(self.mirror)
 
-    def _step(self, row: int, frame: int) -> None:
-        lo, hi = self._aligner.reference_frames(frame)
-        ref_rows = slice(lo - self.reference.start, hi - self.reference.start)
-        joints = self._learner[row]
+    def _step(self, row: int, stop: int) -> None:
+        """Align learner rows ``[row, stop)``: their costs against the band's reference frames
+        as one ``(rows, window)`` array, then one DTW step per row."""
+        first = self.first_frame
+        lo = self._aligner.reference_frames(first + row)[0]
+        hi = self._aligner.reference_frames(first + stop - 1)[1]
+        window = slice(lo - self.reference.start, hi - self.reference.start)
+        joints = self._learner[row:stop]
         if self._mirrored:
-            u, v = -joints[MIRROR, 0], joints[MIRROR, 1]
+            u, v = -joints[:, MIRROR, 0], joints[:, MIRROR, 1]
         else:
-            u, v = joints[:, 0], joints[:, 1]
+            u, v = joints[..., 0], joints[..., 1]
         c, s = math.cos(self._yaw), math.sin(self._yaw)
-        ref_u = self._ref_x[ref_rows] * c + self._ref_z[ref_rows] * s
-        cost = ((ref_u - u) ** 2).sum(axis=1) + ((self._ref_y[ref_rows] - v) ** 2).sum(axis=1)
-        self._aligner.step(cost)
+        ref_u = self._ref_x[window] * c + self._ref_z[window] * s
+        cost = ((ref_u - u[:, None]) ** 2).sum(axis=2) + (
+            (self._ref_y[window] - v[:, None]) ** 2
+        ).sum(axis=2)
+        for k in range(stop - row):
+            frame_lo, frame_hi = self._aligner.reference_frames(first + row + k)
+            self._aligner.step(cost[k, frame_lo - lo : frame_hi - lo])
+
+    def _next_due_frame(self) -> int | None:
+        """The grid frame at which the next beat to emit becomes due (None if none is left)."""
+        for span in self._spans[self._next_span :]:
+            if span[1] >= self._aligner.first:
+                return span[2] - 1 + EMIT_DELAY_FRAMES
+        return None
 
     def _emit_ready(self, frame: int) -> list[dict]:
         emitted = []
