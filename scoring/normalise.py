@@ -6,6 +6,7 @@ pelvis (translation). The reference is made comparable by `project` (its 3D join
 the learner's camera) and `ViewEstimator` (which camera yaw and whether the learner mirrors).
 """
 
+import bisect
 import math
 
 import numpy as np
@@ -53,6 +54,7 @@ class OneEuroFilter:
         self.raw: np.ndarray | None = None  # (J, C) last present raw position
         self.speed: np.ndarray | None = None  # (J,) low-passed speed
         self.seen: np.ndarray | None = None  # (J,)
+        self._alpha_d = self._alpha(params.ONE_EURO_D_CUTOFF_HZ)
 
     def _alpha(self, cutoff_hz):
         return 1.0 / (1.0 + self.rate_hz / (2.0 * math.pi * cutoff_hz))
@@ -74,21 +76,34 @@ class OneEuroFilter:
     def _chunk(self, x: np.ndarray, ok: np.ndarray) -> np.ndarray:
         if len(x) == 1 and self.seen[ok[0]].all():
             return self._one(x[0], ok[0])[None]
-        fresh = ok.any(axis=0) & ~self.seen
-        first = np.argmax(ok, axis=0)
-        unseen = self.value.copy()
-        self.value[fresh] = self.raw[fresh] = x[first[fresh], fresh]
-        self.seen |= fresh
+        # Joints seen for the first time start at their first present position (live, every
+        # joint is seen within the first frames, and this is skipped).
+        fresh = None if self.seen.all() else ok.any(axis=0) & ~self.seen
+        if fresh is not None:
+            first = np.argmax(ok, axis=0)
+            unseen = self.value.copy()
+            self.value[fresh] = self.raw[fresh] = x[first[fresh], fresh]
+            self.seen |= fresh
         # Raw samples with gaps filled by the last present one; row 0 is the state's.
-        filled = _forward_fill(np.concatenate([self.raw[None], np.where(ok[..., None], x, np.nan)]))
-        raw_speed = np.linalg.norm(np.diff(filled, axis=0), axis=-1) * self.rate_hz
-        a_speed = np.where(ok, self._alpha(params.ONE_EURO_D_CUTOFF_HZ), 0.0)
+        all_present = ok.all()
+        if all_present:
+            filled = np.concatenate([self.raw[None], x])
+        else:
+            filled = _forward_fill(
+                np.concatenate([self.raw[None], np.where(ok[..., None], x, np.nan)])
+            )
+        step = filled[1:] - filled[:-1]
+        raw_speed = np.sqrt(np.add.reduce(step * step, axis=-1)) * self.rate_hz
+        a_speed = np.where(ok, self._alpha_d, 0.0)
         speed = _low_pass(raw_speed, a_speed, self.speed)
-        cutoff = params.ONE_EURO_MIN_CUTOFF_HZ + params.ONE_EURO_BETA * speed
-        y = _low_pass(x, np.where(ok, self._alpha(cutoff), 0.0)[..., None], self.value)
-        # Before its first sample a joint stays where it was, as it would frame by frame.
-        before = fresh & (np.arange(len(x))[:, None] < first)
-        y[before] = np.broadcast_to(unseen, y.shape)[before]
+        alpha = self._alpha(params.ONE_EURO_MIN_CUTOFF_HZ + params.ONE_EURO_BETA * speed)
+        if not all_present:
+            alpha = np.where(ok, alpha, 0.0)
+        y = _low_pass(x, alpha[..., None], self.value)
+        if fresh is not None:
+            # Before its first sample a joint stays where it was, as it would frame by frame.
+            before = fresh & (np.arange(len(x))[:, None] < first)
+            y[before] = np.broadcast_to(unseen, y.shape)[before]
         self.value, self.raw, self.speed = y[-1].copy(), filled[-1].copy(), speed[-1].copy()
         return y
 
@@ -175,40 +190,79 @@ class LearnerNormaliser:
         """Resample, scale, filter and root-centre a batch. Returns joints ``(n, 15, 2)``
         float32 and weights ``(n, 15)`` float32 for the grid frames the batch completed."""
         joints, weights = self._resample(stream)
+        if len(joints) == 0:
+            return np.zeros((0, *joints.shape[1:]), np.float32), np.zeros(weights.shape, np.float32)
         scale = self._scales(joints, weights)
+        present = weights >= params.MISSING_WEIGHT
         known = scale > 0
-        present = (weights >= params.MISSING_WEIGHT) & known[:, None]
-        filtered = self._filter(joints / np.where(known, scale, 1.0)[:, None, None], present)
-        centred = filtered - filtered[:, _PELVIS : _PELVIS + 1]
-        centred[~known] = 0.0
-        return centred.astype(np.float32), np.where(present, weights, 0.0).astype(np.float32)
+        if known.all():
+            filtered = self._filter(joints / scale[:, None, None], present)
+            centred = filtered - filtered[:, _PELVIS : _PELVIS + 1]
+        else:
+            present &= known[:, None]
+            filtered = self._filter(joints / np.where(known, scale, 1.0)[:, None, None], present)
+            centred = filtered - filtered[:, _PELVIS : _PELVIS + 1]
+            centred[~known] = 0.0
+        return centred.astype(np.float32), np.where(present, weights, np.float32(0.0))
 
     def _resample(self, stream: PoseStream) -> tuple[np.ndarray, np.ndarray]:
-        times, joints, weights = stream.times_s, stream.joints, stream.weights
-        if len(times) == 0:
+        """Linear interpolation onto the grid frames that the batch completes. The sample
+        indices are worked out on Python floats: a live batch holds only a few frames."""
+        times, joints, weights = stream.times_s.tolist(), stream.joints, stream.weights
+        if not times:
             return np.zeros((0, *joints.shape[1:])), np.zeros((0, weights.shape[1]))
         if self._last is not None:
             t0, j0, w0 = self._last
-            times = np.concatenate([[t0], times])
+            times = [t0, *times]
             joints = np.concatenate([j0[None], joints])
             weights = np.concatenate([w0[None], weights])
         elif self.first_grid is None:
             self.first_grid = self.next_grid = math.ceil(times[0] * params.GRID_FPS - 1e-6)
         self._last = (times[-1], joints[-1], weights[-1])
         last_grid = math.floor(times[-1] * params.GRID_FPS + 1e-6)
-        grid = np.arange(self.next_grid, last_grid + 1)
+        if len(times) > 64:
+            left, right, frac, weight_left, gap = self._indices_many(np.asarray(times), last_grid)
+        else:
+            left, right, frac, weight_left, gap = self._indices(times, last_grid)
         self.next_grid = last_grid + 1
-        t = grid / params.GRID_FPS
-        right = np.clip(np.searchsorted(times, t - 1e-9), 0, len(times) - 1)
+        out = joints[left] + frac[:, None, None] * (joints[right] - joints[left])
+        w = np.minimum(weights[weight_left], weights[right])
+        if gap is not None:
+            w[gap] = 0.0
+        return out, w
+
+    def _indices(self, times: list[float], last_grid: int):
+        """Per new grid frame: left and right sample, the fraction between them (an array),
+        the sample whose weight is the left one (a frame on a sample takes that sample's
+        weight, between two the lower one), and the frames inside a drop-out (None if none)."""
+        left, right, frac, weight_left, gap = [], [], [], [], []
+        last = len(times) - 1
+        for g in range(self.next_grid, last_grid + 1):
+            t = g / params.GRID_FPS
+            r = min(bisect.bisect_left(times, t - 1e-9), last)
+            lo = max(r - 1, 0)
+            span = times[r] - times[lo]
+            f = min(max((t - times[lo]) / span, 0.0), 1.0) if span > 0 else 1.0
+            on_sample = f >= 1.0 - 1e-6
+            left.append(lo)
+            right.append(r)
+            weight_left.append(r if on_sample else lo)
+            frac.append(f)
+            if not on_sample and span > params.MAX_GAP_S:
+                gap.append(len(frac) - 1)
+        return left, right, np.array(frac), weight_left, gap or None
+
+    def _indices_many(self, times: np.ndarray, last_grid: int):
+        """`_indices` in whole-array operations, for long batches (an attempt file)."""
+        t = np.arange(self.next_grid, last_grid + 1) / params.GRID_FPS
+        right = np.minimum(np.searchsorted(times, t - 1e-9), len(times) - 1)
         left = np.maximum(right - 1, 0)
         span = times[right] - times[left]
         frac = np.where(span > 0, (t - times[left]) / np.where(span > 0, span, 1.0), 1.0)
         frac = np.clip(frac, 0.0, 1.0)
-        out = joints[left] + frac[:, None, None] * (joints[right] - joints[left])
         on_sample = frac >= 1.0 - 1e-6
-        w = np.where(on_sample[:, None], weights[right], np.minimum(weights[left], weights[right]))
-        w = np.where((~on_sample & (span > params.MAX_GAP_S))[:, None], 0.0, w)
-        return out, w
+        gap = np.flatnonzero(~on_sample & (span > params.MAX_GAP_S))
+        return left, right, frac, np.where(on_sample, right, left), gap if len(gap) else None
 
     def _scales(self, joints: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Body-size unit per frame ``(n,)``: the torso quantile as of the last update, made
