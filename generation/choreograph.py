@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from scipy.ndimage import gaussian_filter1d
 
 from generation import music
 from generation.audio import DecodedAudio
@@ -43,6 +44,9 @@ TRANSITION_FRAMES = 8
 DEFAULT_PHRASE_S = 4.0
 # Longer phrases are split: the model was trained on 4 s windows.
 MAX_PHRASE_FRAMES = 300
+# The sampled rollout carries frame-to-frame noise; a Gaussian filter of this width (frames,
+# about 50 ms) removes it without blurring moves, which last several frames.
+OUTPUT_SMOOTHING_FRAMES = 1.5
 Progress = Callable[[float, str], None]
 
 
@@ -189,6 +193,7 @@ class Choreographer:
             if progress is not None:
                 progress(0.1 + 0.85 * end / n_frames, f"phrase {i + 1} of {len(starts)}")
         vectors = self.pose_normaliser.denormalise(history[SEED_FRAMES:])
+        vectors = gaussian_filter1d(vectors, OUTPUT_SMOOTHING_FRAMES, axis=0, mode="nearest")
         return frames_from_pose_vectors(vectors, self.fps), segments
 
 

@@ -279,7 +279,7 @@ def train(
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()
         schedule.step()
-        recent.append(float(pose_mse))
+        recent.append(pose_mse.item())
         out_of_time = time.monotonic() - started > config.max_minutes * 60
         if step % config.validate_every == 0 or step == config.steps or out_of_time:
             losses.append({"step": step, "pose_mse": float(np.mean(recent))})

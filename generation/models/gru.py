@@ -8,8 +8,9 @@ Music input per frame is ``[features * known, known]`` (``2F``): AIST++ clips kn
 beat-grid columns and CMU clips none, so the model is told which columns are real.
 
 Training feeds the true previous pose plus Gaussian noise (``input_noise``) and predicts the
-next pose; the same noise is drawn at generation from a seeded generator, which keeps long
-rollouts from freezing or drifting and makes each seed give another routine. A second head
+next pose; generation feeds back its own output plus noise (``sampling_noise``) drawn from a
+seeded generator, which keeps long rollouts from freezing or drifting and makes each seed give
+another routine. A second head
 reconstructs the music features from the decoder state (paper 003's music-feature
 reconstruction), which pushes the decoder to carry the music.
 """
@@ -33,6 +34,9 @@ class GRUConfig:
     level_dim: int = 8
     dropout: float = 0.1
     input_noise: float = 0.3
+    # Noise on the fed-back pose when generating: less than in training keeps the motion
+    # smooth, enough keeps it from settling into a still pose.
+    sampling_noise: float = 0.2
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -103,7 +107,7 @@ class GRUChoreographer(nn.Module):
         if n_seed < 2:
             raise ValueError("the seed needs at least 2 frames")
         conditions = self._conditions(self.encode_music(music, known), style, level)
-        noise_std = self.config.input_noise
+        noise_std = self.config.sampling_noise
         # Warm the decoder up on the seed: frame i is fed as the input for frame i + 1.
         _, state = self.decoder(torch.cat([seed[:, :-1], conditions[:, 1:n_seed]], dim=-1))
         pose = seed[:, -1:]
