@@ -52,22 +52,30 @@ def _array(value, name: str, ndim: int, limit: float = params.MAX_COORD_ABS) -> 
         raise PoseInputError(f"{name} must be an array of numbers ({exc})") from None
     if arr.ndim != ndim:
         raise PoseInputError(f"{name} must have {ndim} dimensions, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        bad = np.argwhere(~np.isfinite(arr))[0].tolist()
-        raise PoseInputError(f"{name} has a non-finite value (NaN or inf) at index {bad}")
-    if np.any(np.abs(arr) > limit):
+    # One reduction checks both: the largest magnitude is NaN if any value is NaN.
+    if arr.size and not np.abs(arr).max() <= limit:
+        if not np.all(np.isfinite(arr)):
+            bad = np.argwhere(~np.isfinite(arr))[0].tolist()
+            raise PoseInputError(f"{name} has a non-finite value (NaN or inf) at index {bad}")
         raise PoseInputError(f"{name} has values beyond +-{limit:g}")
     return arr
 
 
-def _mapping(fmt: str) -> np.ndarray:
-    """``(15, S)`` matrix that `to_canonical` applies to a source layout, obtained by mapping
-    the identity once, so a batch maps with one product instead of a loop over joints."""
+def _sources(fmt: str) -> tuple[np.ndarray, np.ndarray]:
+    """Two source joints per canonical joint such that `to_canonical` of a source layout is
+    their mean (the same joint twice where it takes one), found by mapping the identity once so
+    that a batch maps with two gathers instead of a loop over joints."""
     source = _SOURCE_JOINTS[fmt]
-    return to_canonical(np.eye(source, dtype=np.float32)[None], fmt)[0]
+    mapping = to_canonical(np.eye(source, dtype=np.float32)[None], fmt)[0]
+    pairs = [np.flatnonzero(row) for row in mapping]
+    if any(len(p) not in (1, 2) for p in pairs):
+        raise ValueError(f"{fmt}: a canonical joint must come from one or two source joints")
+    pairs = [p.repeat(2 // len(p)) for p in pairs]
+    return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
 
 
-_MAPPINGS = {fmt: _mapping(fmt) for fmt in ("mediapipe33", "coco17")}
+_SOURCES = {fmt: _sources(fmt) for fmt in ("mediapipe33", "coco17")}
+_FLIP_Y = np.array([1.0, -1.0])
 
 
 def _ramp(values: np.ndarray, fmt: str) -> np.ndarray:
@@ -105,7 +113,7 @@ def parse_pose_frames(
             f"{fmt} frames need {' or '.join(map(str, allowed))} channels, got {channels}"
         )
     times_s = times_ms / 1000.0
-    if n and np.any(np.diff(times_s) <= 0):
+    if n > 1 and (times_s[1:] <= times_s[:-1]).any():
         i = int(np.argmax(np.diff(times_s) <= 0)) + 1
         raise PoseInputError(f"timestamps_ms must strictly increase (frame {i})")
     if n and after_s is not None and times_s[0] <= after_s:
@@ -133,19 +141,20 @@ def parse_pose_frames(
                 raise PoseInputError(
                     f"world_frames must have shape ({n}, 33, 3), got {world.shape}"
                 )
-            xy = world[..., :2] * np.array([1.0, -1.0])
+            xy = world[..., :2] * _FLIP_Y
         else:
             size = params.DEFAULT_IMAGE_SIZE if image_size is None else image_size
             size = _array(size, "image_size", 1)
             if size.shape != (2,) or np.any(size <= 0):
                 raise PoseInputError("image_size must be [width, height] in pixels")
-            xy = data[..., :2] * size * np.array([1.0, -1.0])
+            xy = data[..., :2] * size * _FLIP_Y
     else:
         visibility = data[..., 2]
-        xy = data[..., :2] * np.array([1.0, -1.0])
+        xy = data[..., :2] * _FLIP_Y
     stacked = np.concatenate([xy, _ramp(visibility, fmt)[..., None]], axis=-1)
-    canon = np.einsum("js,nsc->njc", _MAPPINGS[fmt], stacked).astype(np.float32)
     # to_canonical averages every channel, so a derived joint's weight is its sources' mean.
+    first, second = _SOURCES[fmt]
+    canon = ((stacked[:, first] + stacked[:, second]) * 0.5).astype(np.float32)
     return PoseStream(times_s, canon[..., :2], canon[..., 2])
 
 
