@@ -39,6 +39,9 @@ from generation.skeleton import JOINTS
 from generation.styles import LEVELS, STYLES
 
 PHRASE_PLANS = {"beginner": "AABB", "intermediate": "ABAC", "advanced": "ABCD"}
+# Sampling noise per level, as a multiple of the model's `sampling_noise`: a calmer rollout for
+# beginners, a livelier one for advanced dancers, on top of the model's level conditioning.
+LEVEL_TEMPERATURE = {"beginner": 0.75, "intermediate": 1.0, "advanced": 1.25}
 TRANSITION_FRAMES = 8
 # Phrase length when the music gives no beats (salsa data without music, silent tests), s.
 DEFAULT_PHRASE_S = 4.0

@@ -69,7 +69,7 @@ def _angle(frames: np.ndarray, a: str, b: str, c: str) -> np.ndarray:
 
 
 def geometric_features(frames: np.ndarray) -> np.ndarray:
-    """``(24,)``: the fraction of frames in which each of 24 pose relations holds (after the
+    """``(26,)``: the fraction of frames in which each of 26 pose relations holds (after the
     boolean relational features of Müller et al. used by AIST++), in the body's own frame and in
     units of torso length so that body size and facing do not matter."""
     f = np.asarray(frames, dtype=np.float64)
@@ -129,7 +129,7 @@ def windows(frames: np.ndarray, fps: float, window_s: float = WINDOW_S, hop_s: f
 
 
 def window_features(sequences: list[np.ndarray], fps: float) -> tuple[np.ndarray, np.ndarray]:
-    """Kinetic ``(N, 45)`` and geometric ``(N, 24)`` features of every window of every sequence."""
+    """Kinetic ``(N, 45)`` and geometric ``(N, 26)`` features of every window of every sequence."""
     kinetic, geometric = [], []
     for frames in sequences:
         for window in windows(frames, fps):

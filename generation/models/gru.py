@@ -97,17 +97,19 @@ class GRUChoreographer(nn.Module):
         style: torch.Tensor,
         level: torch.Tensor,
         generator: torch.Generator,
+        noise_scale: float = 1.0,
     ) -> torch.Tensor:
         """Generate the frames that follow ``seed`` ``(B, C, P)`` (``C >= 2``), one at a time.
 
         ``music`` ``(B, C + L, F)`` covers the seed and the ``L`` frames to generate (the encoder
-        sees the whole phrase, past and future). Returns ``(B, L, P)``.
+        sees the whole phrase, past and future); ``noise_scale`` multiplies ``sampling_noise``.
+        Returns ``(B, L, P)``.
         """
         n_seed = seed.shape[1]
         if n_seed < 2:
             raise ValueError("the seed needs at least 2 frames")
         conditions = self._conditions(self.encode_music(music, known), style, level)
-        noise_std = self.config.sampling_noise
+        noise_std = self.config.sampling_noise * noise_scale
         # Warm the decoder up on the seed: frame i is fed as the input for frame i + 1.
         _, state = self.decoder(torch.cat([seed[:, :-1], conditions[:, 1:n_seed]], dim=-1))
         pose = seed[:, -1:]
