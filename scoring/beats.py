@@ -15,36 +15,60 @@ _LEARNER_PART = {
 }
 
 
+# Part names as reported: in the learner's own left and right when the learner was mirrored.
+_PART_NAMES = {False: list(_PART_JOINTS), True: [_LEARNER_PART[p] for p in _PART_JOINTS]}
+
 # (15, 6) joint-to-part membership, pelvis left out.
 _PART_MATRIX = np.zeros((len(JOINT_INDEX), len(_PART_JOINTS)))
 for _k, _joints in enumerate(_PART_JOINTS.values()):
     _PART_MATRIX[_joints, _k] = 1.0
 
 
+_CURVES: dict = {}
+
+
 def curve(x, points):
     """Piecewise-linear score at ``x`` (a number or an array) through ``(x, score)`` points,
     flat outside them."""
-    xs, ys = zip(*points, strict=True)
-    return np.interp(x, xs, ys)
+    if points not in _CURVES:
+        _CURVES[points] = tuple(np.array(v, dtype=np.float64) for v in zip(*points, strict=True))
+    return np.interp(x, *_CURVES[points])
 
 
 def label(overall: float) -> str:
     return next(name for name, threshold in params.LABELS if overall >= threshold)
 
 
-def jerk(track: np.ndarray, weights: np.ndarray) -> float:
+def _median(values: list) -> float:
+    """The median of a short list of numbers, as `np.median` gives it, without its overhead."""
+    ordered = sorted(values)
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[half])
+    return (ordered[half - 1] + ordered[half]) / 2.0
+
+
+def jerk(track: np.ndarray, weights: np.ndarray | None) -> float:
     """Median over frames of the mean joint jerk magnitude (torso units / s^3) of a 2D track
-    ``(n, J, 2)`` with weights ``(n, J)``; 0 when it is shorter than 4 frames."""
+    ``(n, J, 2)`` with weights ``(n, J)`` (None: every joint fully seen); 0 when it is shorter
+    than 4 frames."""
     if len(track) < 4:
         return 0.0
     third = track[3:] - 3 * track[2:-1] + 3 * track[1:-2] - track[:-3]
-    magnitude = np.linalg.norm(third, axis=-1)[:, _SCORED_JOINTS] * params.GRID_FPS**3
-    w = np.minimum.reduce([weights[3:], weights[2:-1], weights[1:-2], weights[:-3]])[
-        :, _SCORED_JOINTS
-    ]
+    magnitude = np.sqrt(np.add.reduce(third * third, axis=-1))[:, _SCORED_JOINTS]
+    magnitude *= params.GRID_FPS**3
+    if weights is None:
+        per_frame = magnitude.astype(np.float64).sum(axis=1) / float(len(_SCORED_JOINTS))
+        return _median(per_frame.tolist())
+    # A frame's jerk counts a joint as much as the least seen of the 4 samples it comes from.
+    w = np.minimum(np.minimum(weights[3:], weights[2:-1]), np.minimum(weights[1:-2], weights[:-3]))
+    w = w[:, _SCORED_JOINTS]
     seen = w.sum(axis=1)
-    per_frame = (magnitude * w).sum(axis=1)[seen > 0] / seen[seen > 0]
-    return float(np.median(per_frame)) if len(per_frame) else 0.0
+    total = (magnitude * w).sum(axis=1)
+    visible = seen > 0
+    if not visible.all():
+        total, seen = total[visible], seen[visible]
+    return _median((total / seen).tolist()) if len(seen) else 0.0
 
 
 def score_beat(
@@ -66,13 +90,15 @@ def score_beat(
     reference_track: the reference's frames over the beat plus 3 before, ``(m, J, 2)``.
     mirrored: the learner was mirrored; parts are named in the learner's own left and right.
     """
-    offset_ms = float(np.median(offsets)) * 1000.0 / params.GRID_FPS
-    distance = np.linalg.norm(learner - reference, axis=-1)
+    offset_ms = _median(offsets.tolist()) * 1000.0 / params.GRID_FPS
+    step = learner - reference
+    distance = np.sqrt(np.add.reduce(step * step, axis=-1))
     joint_weight = weights.sum(axis=0)
     joint_distance = (distance * weights).sum(axis=0) / np.maximum(joint_weight, 1e-9)
+    names = _PART_NAMES[mirrored]
     visible = float(weights[:, _SCORED_JOINTS].mean())
     if visible < params.MIN_BEAT_VISIBILITY:
-        parts = {_LEARNER_PART[p] if mirrored else p: 0.0 for p in _PART_JOINTS}
+        parts = dict.fromkeys(names, 0.0)
         return _result(index, time_s, offset_ms, 0.0, 0.0, 0.0, parts, fix=None, force_miss=True)
 
     # Weighted mean distance per part and over all scored joints; an unseen part scores 0.
@@ -82,14 +108,12 @@ def score_beat(
         (joint_distance * joint_weight) @ _PART_MATRIX / np.maximum(part_weight, 1e-9),
         np.inf,
     )
-    part_scores = curve(part_distance, params.ACCURACY_CURVE)
-    names = [_LEARNER_PART[p] if mirrored else p for p in _PART_JOINTS]
-    parts = dict(zip(names, part_scores.tolist(), strict=True))
+    parts = dict(zip(names, curve(part_distance, params.ACCURACY_CURVE).tolist(), strict=True))
     scored = joint_weight[_SCORED_JOINTS]
     overall_distance = (joint_distance[_SCORED_JOINTS] * scored).sum() / scored.sum()
     accuracy = float(curve(overall_distance, params.ACCURACY_CURVE))
     ratio = (jerk(*learner_track) + params.JERK_FLOOR) / (
-        jerk(reference_track, np.ones(reference_track.shape[:2])) + params.JERK_FLOOR
+        jerk(reference_track, None) + params.JERK_FLOOR
     )
     smoothness = float(curve(np.log2(ratio), params.SMOOTHNESS_CURVE))
     timing = float(curve(abs(offset_ms), params.TIMING_CURVE))
