@@ -50,6 +50,7 @@ class StreamingAligner:
         # Last row's costs plus an infinite cell past the band: cell m + 1 of the previous row
         # is the same reference frame as cell m of the next one.
         self._cost = np.full(width + 1, np.inf)
+        self._spare = np.empty(width + 1)  # the next row's costs are written here
         self._steps = penalty * np.arange(width)
         # Per row and cell: reached by a learner step (else diagonal), by a reference step.
         self._learner_step = np.zeros((256, width), dtype=bool)
@@ -77,8 +78,8 @@ class StreamingAligner:
             self._reference_step = np.concatenate(
                 [self._reference_step, np.zeros_like(self._reference_step)]
             )
-        previous = self._cost
-        total = np.full_like(previous, np.inf)
+        previous, total = self._cost, self._spare
+        total.fill(np.inf)
         if m_hi > m_lo:
             # From the row above: diagonal (same cell) or a penalised learner step (next cell).
             diagonal = previous[m_lo:m_hi]
@@ -90,13 +91,13 @@ class StreamingAligner:
             # Reference steps run along the row: D[m] = c[m] + min(A[m], D[m-1] + p), which
             # unrolls to a running minimum over prefix sums.
             c = np.asarray(cost, dtype=np.float64)
-            prefix = np.cumsum(c)
+            prefix = np.add.accumulate(c)
             steps = self._steps[: m_hi - m_lo]
             entry = above - (prefix - c) - steps
             best = np.minimum.accumulate(entry)
-            total[m_lo:m_hi] = prefix + steps + best
+            np.add(prefix + steps, best, out=total[m_lo:m_hi])
             np.greater(entry[1:], best[:-1], out=self._reference_step[self.rows, m_lo + 1 : m_hi])
-        self._cost = total
+        self._cost, self._spare = total, previous
         self.rows += 1
 
     def best_lag(self, max_reference: int | None = None) -> int:
