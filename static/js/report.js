@@ -26,13 +26,14 @@ function learnerJoints(poses, joints) {
 function beatChart(beats) {
   const canvas = document.getElementById("beat-chart");
   const line = (key, label) => ({ type: "line", label, data: beats.map((b) => b[key]), borderColor: COLORS[key],
-    backgroundColor: COLORS[key], yAxisID: "score", tension: 0.25, pointRadius: 2 });
+    backgroundColor: COLORS[key], yAxisID: "yScore", tension: 0.25, pointRadius: 2 });
   return new window.Chart(canvas, {
+    type: "bar", // the offsets; the three scores are lines on their own axis
     data: {
       labels: beats.map((b) => String(b.index + 1)),
       datasets: [
         line("timing", "Timing"), line("accuracy", "Accuracy"), line("smoothness", "Smoothness"),
-        { type: "bar", label: "Offset (ms, + late)", data: beats.map((b) => b.timing_offset_ms), backgroundColor: COLORS.offset, yAxisID: "offset" },
+        { type: "bar", label: "Offset (ms, + late)", data: beats.map((b) => b.timing_offset_ms), backgroundColor: COLORS.offset, yAxisID: "yOffset" },
       ],
     },
     options: {
@@ -40,8 +41,8 @@ function beatChart(beats) {
       interaction: { mode: "index", intersect: false },
       scales: {
         x: { title: { display: true, text: "Beat" } },
-        score: { position: "left", min: 0, max: 100, title: { display: true, text: "Score" } },
-        offset: { position: "right", grid: { drawOnChartArea: false }, title: { display: true, text: "ms" } },
+        yScore: { position: "left", min: 0, max: 100, title: { display: true, text: "Score" } },
+        yOffset: { position: "right", grid: { drawOnChartArea: false }, title: { display: true, text: "ms" } },
       },
       plugins: { legend: { labels: { boxWidth: 12 } } },
     },
@@ -113,6 +114,8 @@ async function main() {
   if (!response.ok) { root.dataset.state = "failed"; return; }
   const { attempt, poses, routine_document_url: routineUrl } = await response.json();
   const routine = await (await fetch(routineUrl, { credentials: "same-origin" })).json();
+  const parts = document.getElementById("weakest-parts");
+  if (parts) parts.textContent = (attempt.summary.weakest_parts || []).map((p) => PART_NAMES[p] || p).join(", ");
   const beats = [...attempt.beat_results].sort((a, b) => a.index - b.index);
   if (beats.length) beatChart(beats);
   historyChart();
