@@ -54,7 +54,9 @@ class OneEuroFilter:
         self.raw: np.ndarray | None = None  # (J, C) last present raw position
         self.speed: np.ndarray | None = None  # (J,) low-passed speed
         self.seen: np.ndarray | None = None  # (J,)
+        self._all_seen = False
         self._alpha_d = self._alpha(params.ONE_EURO_D_CUTOFF_HZ)
+        self._alpha_d_rows: np.ndarray | None = None  # (CHUNK, J) all alpha_d
 
     def _alpha(self, cutoff_hz):
         return 1.0 / (1.0 + self.rate_hz / (2.0 * math.pi * cutoff_hz))
@@ -67,6 +69,7 @@ class OneEuroFilter:
             self.raw = np.zeros(x.shape[1:])
             self.speed = np.zeros(x.shape[1])
             self.seen = np.zeros(x.shape[1], dtype=bool)
+            self._alpha_d_rows = np.full((self._CHUNK, x.shape[1]), self._alpha_d)
         out = np.empty_like(x)
         for lo in range(0, len(x), self._CHUNK):
             hi = lo + self._CHUNK
@@ -74,16 +77,17 @@ class OneEuroFilter:
         return out
 
     def _chunk(self, x: np.ndarray, ok: np.ndarray) -> np.ndarray:
-        if len(x) == 1 and self.seen[ok[0]].all():
+        if len(x) == 1 and (self._all_seen or self.seen[ok[0]].all()):
             return self._one(x[0], ok[0])[None]
         # Joints seen for the first time start at their first present position (live, every
         # joint is seen within the first frames, and this is skipped).
-        fresh = None if self.seen.all() else ok.any(axis=0) & ~self.seen
+        fresh = None if self._all_seen else ok.any(axis=0) & ~self.seen
         if fresh is not None:
             first = np.argmax(ok, axis=0)
             unseen = self.value.copy()
             self.value[fresh] = self.raw[fresh] = x[first[fresh], fresh]
             self.seen |= fresh
+            self._all_seen = bool(self.seen.all())
         # Raw samples with gaps filled by the last present one; row 0 is the state's.
         all_present = ok.all()
         if all_present:
@@ -94,7 +98,7 @@ class OneEuroFilter:
             )
         step = filled[1:] - filled[:-1]
         raw_speed = np.sqrt(np.add.reduce(step * step, axis=-1)) * self.rate_hz
-        a_speed = np.where(ok, self._alpha_d, 0.0)
+        a_speed = self._alpha_d_rows[: len(x)] if all_present else np.where(ok, self._alpha_d, 0.0)
         speed = _low_pass(raw_speed, a_speed, self.speed)
         alpha = self._alpha(params.ONE_EURO_MIN_CUTOFF_HZ + params.ONE_EURO_BETA * speed)
         if not all_present:
@@ -110,11 +114,13 @@ class OneEuroFilter:
     def _one(self, x: np.ndarray, ok: np.ndarray) -> np.ndarray:
         """The same recurrence for a single frame whose present joints were seen before (the
         live case), without the chunk machinery."""
-        raw_speed = np.where(ok, np.linalg.norm(x - self.raw, axis=-1) * self.rate_hz, 0.0)
-        a_speed = np.where(ok, self._alpha(params.ONE_EURO_D_CUTOFF_HZ), 0.0)
+        # Multiplying by ``ok`` zeroes what a missing joint contributes (every factor is finite).
+        step = x - self.raw
+        raw_speed = np.sqrt(np.add.reduce(step * step, axis=-1)) * self.rate_hz * ok
+        a_speed = self._alpha_d * ok
         self.speed = self.speed + a_speed * (raw_speed - self.speed)
         cutoff = params.ONE_EURO_MIN_CUTOFF_HZ + params.ONE_EURO_BETA * self.speed
-        alpha = np.where(ok, self._alpha(cutoff), 0.0)[:, None]
+        alpha = (self._alpha(cutoff) * ok)[:, None]
         self.value = self.value + alpha * (x - self.value)
         self.raw = np.where(ok[:, None], x, self.raw)
         return self.value.copy()
@@ -131,8 +137,8 @@ def _forward_fill(values: np.ndarray) -> np.ndarray:
 def _low_pass(x: np.ndarray, alpha: np.ndarray, start: np.ndarray) -> np.ndarray:
     """``y[t] = y[t-1] + alpha[t] (x[t] - y[t-1])`` from ``y[-1] = start`` (alpha < 1), as
     ``y[t] = keep[t] (start + sum_{k<=t} alpha[k] x[k] / keep[k])``, keep = cumprod(1 - alpha)."""
-    keep = np.cumprod(1.0 - alpha, axis=0)
-    return keep * (start + np.cumsum(alpha * x / keep, axis=0))
+    keep = np.multiply.accumulate(1.0 - alpha, axis=0)
+    return keep * (start + np.add.accumulate(alpha * x / keep, axis=0))
 
 
 class RunningQuantile:
@@ -178,7 +184,7 @@ class LearnerNormaliser:
         self._quantile = RunningQuantile()
         self._scale = 0.0
         self._rows = self._next_update = 0
-        self._pending = (np.zeros(0), np.zeros(0))
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []  # torsos and their weights
         self._filter = OneEuroFilter()
 
     @property
@@ -194,16 +200,17 @@ class LearnerNormaliser:
             return np.zeros((0, *joints.shape[1:]), np.float32), np.zeros(weights.shape, np.float32)
         scale = self._scales(joints, weights)
         present = weights >= params.MISSING_WEIGHT
-        known = scale > 0
-        if known.all():
+        if scale[0] > 0:  # the scale never falls back to 0 once a torso was seen
             filtered = self._filter(joints / scale[:, None, None], present)
             centred = filtered - filtered[:, _PELVIS : _PELVIS + 1]
         else:
+            known = scale > 0
             present &= known[:, None]
             filtered = self._filter(joints / np.where(known, scale, 1.0)[:, None, None], present)
             centred = filtered - filtered[:, _PELVIS : _PELVIS + 1]
             centred[~known] = 0.0
-        return centred.astype(np.float32), np.where(present, weights, np.float32(0.0))
+        # Multiplying by ``present`` zeroes a missing joint's weight (weights are finite).
+        return centred.astype(np.float32), weights * present
 
     def _resample(self, stream: PoseStream) -> tuple[np.ndarray, np.ndarray]:
         """Linear interpolation onto the grid frames that the batch completes. The sample
@@ -225,8 +232,12 @@ class LearnerNormaliser:
         else:
             left, right, frac, weight_left, gap = self._indices(times, last_grid)
         self.next_grid = last_grid + 1
-        out = joints[left] + frac[:, None, None] * (joints[right] - joints[left])
-        w = np.minimum(weights[weight_left], weights[right])
+        left, right, weight_left = (
+            np.asarray(i, dtype=np.intp) for i in (left, right, weight_left)
+        )
+        before = joints.take(left, axis=0)
+        out = before + frac[:, None, None] * (joints.take(right, axis=0) - before)
+        w = np.minimum(weights.take(weight_left, axis=0), weights.take(right, axis=0))
         if gap is not None:
             w[gap] = 0.0
         return out, w
@@ -268,27 +279,27 @@ class LearnerNormaliser:
         """Body-size unit per frame ``(n,)``: the torso quantile as of the last update, made
         after frames 1, 2, 4, 8... then every SCALE_BLOCK_FRAMES frames of the attempt (so the
         result does not depend on batching); 0 before any torso was seen."""
-        torso = np.linalg.norm(joints[:, _NECK] - joints[:, _PELVIS], axis=-1)
+        neck_to_pelvis = joints[:, _NECK] - joints[:, _PELVIS]
+        torso = np.sqrt(np.add.reduce(neck_to_pelvis * neck_to_pelvis, axis=-1))
         torso_weight = np.minimum(weights[:, _NECK], weights[:, _PELVIS])
-        # Frames since the last update, from earlier batches first.
-        torso = np.concatenate([self._pending[0], torso])
-        torso_weight = np.concatenate([self._pending[1], torso_weight])
-        offset = len(self._pending[0])
-        out = np.empty(len(joints))
+        out = []
         used = 0
         for k in range(len(joints)):
             row = self._rows + k
             if row == self._next_update:
-                self._quantile.add_many(
-                    torso[used : offset + k + 1], torso_weight[used : offset + k + 1]
-                )
-                used = offset + k + 1
+                # Torsos since the last update: earlier batches' first.
+                self._pending.append((torso[used : k + 1], torso_weight[used : k + 1]))
+                values, value_weights = zip(*self._pending, strict=True)
+                self._quantile.add_many(np.concatenate(values), np.concatenate(value_weights))
+                self._pending = []
+                used = k + 1
                 self._scale = self._quantile.value()
                 self._next_update = row + min(params.SCALE_BLOCK_FRAMES, max(1, row))
-            out[k] = self._scale
-        self._pending = (torso[used:], torso_weight[used:])
+            out.append(self._scale)
+        if used < len(joints):
+            self._pending.append((torso[used:], torso_weight[used:]))
         self._rows += len(joints)
-        return out
+        return np.array(out)
 
 
 class ViewEstimator:
