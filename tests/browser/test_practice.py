@@ -109,15 +109,13 @@ def squat_camera(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def camera_browser(squat_camera):
-    from playwright.sync_api import sync_playwright
-
+def camera_browser(browser, squat_camera):
+    """A second Chromium whose camera shows the video (launched by the session's Playwright)."""
     args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             f"--use-file-for-fake-video-capture={squat_camera}"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=args)
-        yield browser
-        browser.close()
+    camera = browser.browser_type.launch(executable_path=chromium_path(), headless=True, args=args)
+    yield camera
+    camera.close()
 
 
 @pytest.fixture
