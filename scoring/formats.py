@@ -25,6 +25,7 @@ from scoring import params
 
 FORMATS = ("mediapipe33", "coco17", "canonical")
 _SOURCE_JOINTS = {"mediapipe33": 33, "coco17": 17, "canonical": len(JOINTS)}
+_CHANNELS = {"mediapipe33": (4,), "coco17": (3,), "canonical": (2, 3)}
 
 
 class PoseInputError(ValueError):
@@ -76,6 +77,14 @@ def _sources(fmt: str) -> tuple[np.ndarray, np.ndarray]:
 
 _SOURCES = {fmt: _sources(fmt) for fmt in ("mediapipe33", "coco17")}
 _FLIP_Y = np.array([1.0, -1.0])
+_MEDIAPIPE_CHANNELS = np.array([0, 1, 3])
+# Per format, ``(channels - shift) / divisor`` of x, y, visibility: x, -y, the ramp before clipping.
+_IMAGE_CHANNELS = {
+    fmt: (np.array([0.0, 0.0, low]), np.array([1.0, -1.0, full - low]))
+    for fmt, (low, full) in params.VISIBILITY_RAMP.items()
+}
+_WEIGHT_FLOOR = np.array([-np.inf, -np.inf, 0.0])
+_WEIGHT_CEILING = np.array([np.inf, np.inf, 1.0])
 
 
 def _ramp(values: np.ndarray, fmt: str) -> np.ndarray:
@@ -107,7 +116,7 @@ def parse_pose_frames(
         raise PoseInputError(f"{len(times_ms)} timestamps for {n} frames")
     if n_joints != _SOURCE_JOINTS[fmt]:
         raise PoseInputError(f"{fmt} frames need {_SOURCE_JOINTS[fmt]} joints, got {n_joints}")
-    allowed = {"mediapipe33": (4,), "coco17": (3,), "canonical": (2, 3)}[fmt]
+    allowed = _CHANNELS[fmt]
     if channels not in allowed:
         raise PoseInputError(
             f"{fmt} frames need {' or '.join(map(str, allowed))} channels, got {channels}"
@@ -133,28 +142,27 @@ def parse_pose_frames(
             w = np.clip(w, 0.0, 1.0)
         return PoseStream(times_s, xy.astype(np.float32), w.astype(np.float32))
 
-    if fmt == "mediapipe33":
-        visibility = data[..., 3]
-        if world_frames is not None:
-            world = _array(world_frames, "world_frames", 3)
-            if world.shape[:2] != (n, 33) or world.shape[2] < 3:
-                raise PoseInputError(
-                    f"world_frames must have shape ({n}, 33, 3), got {world.shape}"
-                )
-            xy = world[..., :2] * _FLIP_Y
-        else:
+    if fmt == "mediapipe33" and world_frames is not None:
+        world = _array(world_frames, "world_frames", 3)
+        if world.shape[:2] != (n, 33) or world.shape[2] < 3:
+            raise PoseInputError(f"world_frames must have shape ({n}, 33, 3), got {world.shape}")
+        xy = world[..., :2] * _FLIP_Y
+        stacked = np.concatenate([xy, _ramp(data[..., 3], fmt)[..., None]], axis=-1)
+    else:
+        if fmt == "mediapipe33":
             size = params.DEFAULT_IMAGE_SIZE if image_size is None else image_size
             size = _array(size, "image_size", 1)
             if size.shape != (2,) or np.any(size <= 0):
                 raise PoseInputError("image_size must be [width, height] in pixels")
-            xy = data[..., :2] * size * _FLIP_Y
-    else:
-        visibility = data[..., 2]
-        xy = data[..., :2] * _FLIP_Y
-    stacked = np.concatenate([xy, _ramp(visibility, fmt)[..., None]], axis=-1)
+            # x and y in pixels, then the visibility (depth is dropped).
+            data = data.take(_MEDIAPIPE_CHANNELS, axis=2) * np.array((*size.tolist(), 1.0))
+        # x as is, y flipped up, visibility ramped to a weight in [0, 1]: the values of one
+        # operation per channel, in four operations over the whole batch.
+        shift, divisor = _IMAGE_CHANNELS[fmt]
+        stacked = np.minimum(np.maximum((data - shift) / divisor, _WEIGHT_FLOOR), _WEIGHT_CEILING)
     # to_canonical averages every channel, so a derived joint's weight is its sources' mean.
     first, second = _SOURCES[fmt]
-    canon = ((stacked[:, first] + stacked[:, second]) * 0.5).astype(np.float32)
+    canon = ((stacked.take(first, axis=1) + stacked.take(second, axis=1)) * 0.5).astype(np.float32)
     return PoseStream(times_s, canon[..., :2], canon[..., 2])
 
 
