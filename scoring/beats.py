@@ -4,6 +4,7 @@ import numpy as np
 
 from generation.skeleton import BODY_PART_INDEX, JOINT_INDEX
 from scoring import params
+from scoring.normalise import planar_length
 
 _PELVIS = JOINT_INDEX["pelvis"]
 # The pelvis is the origin of both poses, so it carries no accuracy information.
@@ -48,25 +49,31 @@ def _median(values: list) -> float:
     return (ordered[half - 1] + ordered[half]) / 2.0
 
 
+def _mean(values: np.ndarray) -> float:
+    """``float(values.mean())`` of a float32 array, as numpy computes it, without its overhead."""
+    return float(np.float32(float(np.add.reduce(values, axis=None)) / values.size))
+
+
 def jerk(track: np.ndarray, weights: np.ndarray | None) -> float:
     """Median over frames of the mean joint jerk magnitude (torso units / s^3) of a 2D track
     ``(n, J, 2)`` with weights ``(n, J)`` (None: every joint fully seen); 0 when it is shorter
     than 4 frames."""
     if len(track) < 4:
         return 0.0
+    track = track.take(_SCORED_JOINTS, axis=1)
     third = track[3:] - 3 * track[2:-1] + 3 * track[1:-2] - track[:-3]
-    magnitude = np.sqrt(np.add.reduce(third * third, axis=-1))[:, _SCORED_JOINTS]
+    magnitude = planar_length(third)
     magnitude *= params.GRID_FPS**3
     if weights is None:
         per_frame = magnitude.astype(np.float64).sum(axis=1) / float(len(_SCORED_JOINTS))
         return _median(per_frame.tolist())
     # A frame's jerk counts a joint as much as the least seen of the 4 samples it comes from.
+    weights = weights.take(_SCORED_JOINTS, axis=1)
     w = np.minimum(np.minimum(weights[3:], weights[2:-1]), np.minimum(weights[1:-2], weights[:-3]))
-    w = w[:, _SCORED_JOINTS]
     seen = w.sum(axis=1)
     total = (magnitude * w).sum(axis=1)
-    visible = seen > 0
-    if not visible.all():
+    if not seen.min() > 0:
+        visible = seen > 0
         total, seen = total[visible], seen[visible]
     return _median((total / seen).tolist()) if len(seen) else 0.0
 
@@ -91,12 +98,11 @@ def score_beat(
     mirrored: the learner was mirrored; parts are named in the learner's own left and right.
     """
     offset_ms = _median(offsets.tolist()) * 1000.0 / params.GRID_FPS
-    step = learner - reference
-    distance = np.sqrt(np.add.reduce(step * step, axis=-1))
+    distance = planar_length(learner - reference)
     joint_weight = weights.sum(axis=0)
     joint_distance = (distance * weights).sum(axis=0) / np.maximum(joint_weight, 1e-9)
     names = _PART_NAMES[mirrored]
-    visible = float(weights[:, _SCORED_JOINTS].mean())
+    visible = _mean(weights.take(_SCORED_JOINTS, axis=1))
     if visible < params.MIN_BEAT_VISIBILITY:
         parts = dict.fromkeys(names, 0.0)
         return _result(index, time_s, offset_ms, 0.0, 0.0, 0.0, parts, fix=None, force_miss=True)

@@ -19,6 +19,20 @@ _PELVIS = JOINT_INDEX["pelvis"]
 _NECK = JOINT_INDEX["neck"]
 
 
+def planar_length(vectors: np.ndarray) -> np.ndarray:
+    """Length ``(...)`` of 2D vectors ``(..., 2)``: the values of ``np.linalg.norm(v, axis=-1)``
+    (x*x + y*y, then the root), without a reduction over an axis of two, which is slow."""
+    x, y = vectors[..., 0], vectors[..., 1]
+    return np.sqrt(x * x + y * y)
+
+
+def _length(vectors: np.ndarray) -> np.ndarray:
+    """Length ``(...)`` of 2D or 3D vectors ``(..., C)``."""
+    if vectors.shape[-1] == 2:
+        return planar_length(vectors)
+    return np.sqrt(np.add.reduce(vectors * vectors, axis=-1))
+
+
 def mirror_2d(joints: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mirror ``(T, J, 2)`` joints and ``(T, J)`` weights: negate x, exchange left and right."""
     out = joints[:, MIRROR].copy()
@@ -31,8 +45,10 @@ def project(reference: np.ndarray, yaw: float) -> np.ndarray:
     camera turned ``yaw`` radians about the vertical axis; a 2D reference is returned as is."""
     if reference.shape[-1] == 2:
         return reference
-    u = reference[..., 0] * math.cos(yaw) + reference[..., 2] * math.sin(yaw)
-    return np.stack([u, reference[..., 1]], axis=-1).astype(np.float32)
+    out = np.empty((*reference.shape[:-1], 2), dtype=np.float32)
+    out[..., 0] = reference[..., 0] * math.cos(yaw) + reference[..., 2] * math.sin(yaw)
+    out[..., 1] = reference[..., 1]
+    return out
 
 
 class OneEuroFilter:
@@ -96,8 +112,7 @@ class OneEuroFilter:
             filled = _forward_fill(
                 np.concatenate([self.raw[None], np.where(ok[..., None], x, np.nan)])
             )
-        step = filled[1:] - filled[:-1]
-        raw_speed = np.sqrt(np.add.reduce(step * step, axis=-1)) * self.rate_hz
+        raw_speed = _length(filled[1:] - filled[:-1]) * self.rate_hz
         a_speed = self._alpha_d_rows[: len(x)] if all_present else np.where(ok, self._alpha_d, 0.0)
         speed = _low_pass(raw_speed, a_speed, self.speed)
         alpha = self._alpha(params.ONE_EURO_MIN_CUTOFF_HZ + params.ONE_EURO_BETA * speed)
@@ -115,8 +130,7 @@ class OneEuroFilter:
         """The same recurrence for a single frame whose present joints were seen before (the
         live case), without the chunk machinery."""
         # Multiplying by ``ok`` zeroes what a missing joint contributes (every factor is finite).
-        step = x - self.raw
-        raw_speed = np.sqrt(np.add.reduce(step * step, axis=-1)) * self.rate_hz * ok
+        raw_speed = _length(x - self.raw) * self.rate_hz * ok
         a_speed = self._alpha_d * ok
         self.speed = self.speed + a_speed * (raw_speed - self.speed)
         cutoff = params.ONE_EURO_MIN_CUTOFF_HZ + params.ONE_EURO_BETA * self.speed
@@ -279,8 +293,7 @@ class LearnerNormaliser:
         """Body-size unit per frame ``(n,)``: the torso quantile as of the last update, made
         after frames 1, 2, 4, 8... then every SCALE_BLOCK_FRAMES frames of the attempt (so the
         result does not depend on batching); 0 before any torso was seen."""
-        neck_to_pelvis = joints[:, _NECK] - joints[:, _PELVIS]
-        torso = np.sqrt(np.add.reduce(neck_to_pelvis * neck_to_pelvis, axis=-1))
+        torso = planar_length(joints[:, _NECK] - joints[:, _PELVIS])
         torso_weight = np.minimum(weights[:, _NECK], weights[:, _PELVIS])
         out = []
         used = 0
