@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -28,6 +29,14 @@ class Reference:
     @property
     def is_3d(self) -> bool:
         return self.joints.shape[-1] == 3
+
+    @cached_property
+    def planes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Contiguous ``(T, 15)`` float32 x, y and z (zeros for a 2D reference) of `joints`:
+        computed once, shared by every learner scored against this reference."""
+        x, y = (np.ascontiguousarray(self.joints[..., c]) for c in (0, 1))
+        z = np.ascontiguousarray(self.joints[..., 2]) if self.is_3d else np.zeros_like(x)
+        return x, y, z
 
     @property
     def end(self) -> int:

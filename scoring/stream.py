@@ -22,6 +22,8 @@ EMIT_DELAY_FRAMES = round(params.EMIT_DELAY_S * params.GRID_FPS)
 # The viewpoint (yaw, mirror) is re-estimated at most this often: its sums are cheap to add in
 # blocks, and the estimate barely moves frame to frame once a few seconds are in.
 VIEW_BLOCK_FRAMES = 15
+# Mirroring negates x (after exchanging left and right joints).
+_MIRROR_SIGN = np.array([[-1.0], [1.0]], dtype=np.float32)
 
 
 class StreamingScorer:
@@ -48,9 +50,6 @@ class StreamingScorer:
         self._spans = reference.beat_spans()
         self._next_span = 0
         self._emitted: list[dict] = []
-        joints = reference.joints
-        self._ref_x, self._ref_y = joints[..., 0], joints[..., 1]
-        self._ref_z = joints[..., 2] if reference.is_3d else np.zeros_like(self._ref_x)
 
     @property
     def first_frame(self) -> int | None:
@@ -151,16 +150,21 @@ class StreamingScorer:
         lo = self._aligner.reference_frames(first + row)[0]
         hi = self._aligner.reference_frames(first + stop - 1)[1]
         window = slice(lo - self.reference.start, hi - self.reference.start)
+        # Reference and learner as (frames, [u, v], joint): one subtraction, one square and
+        # one sum over joints for every pair, then the two coordinates' sums added.
+        x, y, z = self.reference.planes
+        c, s = math.cos(self._yaw), math.sin(self._yaw)
+        reference = np.empty((hi - lo, 2, x.shape[1]), dtype=np.float32)
+        np.add(x[window] * c, z[window] * s, out=reference[:, 0])
+        reference[:, 1] = y[window]
         joints = self._learner[row:stop]
         if self._mirrored:
-            u, v = -joints[:, MIRROR, 0], joints[:, MIRROR, 1]
+            learner = joints[:, MIRROR].transpose(0, 2, 1) * _MIRROR_SIGN
         else:
-            u, v = joints[..., 0], joints[..., 1]
-        c, s = math.cos(self._yaw), math.sin(self._yaw)
-        ref_u = self._ref_x[window] * c + self._ref_z[window] * s
-        cost = ((ref_u - u[:, None]) ** 2).sum(axis=2) + (
-            (self._ref_y[window] - v[:, None]) ** 2
-        ).sum(axis=2)
+            learner = joints.transpose(0, 2, 1)
+        step = reference - learner[:, None]
+        both = np.add.reduce(step * step, axis=-1)
+        cost = (both[..., 0] + both[..., 1]).astype(np.float64)
         for k in range(stop - row):
             frame_lo, frame_hi = self._aligner.reference_frames(first + row + k)
             self._aligner.step(cost[k, frame_lo - lo : frame_hi - lo])
