@@ -2,6 +2,12 @@
 
 Work per learner frame is bounded: resampling and filtering are O(J); the viewpoint sums are
 O(J); one DTW row is O(band * J). Emitting a beat backtracks O(beat + band + delay) cells.
+
+A push only checks and keeps its frames until they are needed: when a beat becomes due (its
+results must leave with this push) or `MAX_WAITING_FRAMES` wait. Then they are normalised and
+aligned together, which costs about as many numpy calls as a single small batch would; every
+step gives the same results however frames are grouped, so beats and their timing are the
+same as if each push were processed at once.
 """
 
 import math
@@ -13,7 +19,7 @@ from scoring import params
 from scoring.align import StreamingAligner
 from scoring.attempt import BAND_FRAMES, check_mirror, view_summary
 from scoring.beats import path_inside, score_span
-from scoring.formats import parse_pose_frames
+from scoring.formats import PoseStream, parse_pose_frames
 from scoring.normalise import LearnerNormaliser, ViewEstimator, mirror_2d, project
 from scoring.reference import Reference
 from scoring.summary import summarise
@@ -22,6 +28,8 @@ EMIT_DELAY_FRAMES = round(params.EMIT_DELAY_S * params.GRID_FPS)
 # The viewpoint (yaw, mirror) is re-estimated at most this often: its sums are cheap to add in
 # blocks, and the estimate barely moves frame to frame once a few seconds are in.
 VIEW_BLOCK_FRAMES = 15
+# At most this many received frames wait to be normalised and aligned.
+MAX_WAITING_FRAMES = 32
 # Mirroring negates x (after exchanging left and right joints).
 _MIRROR_SIGN = np.array([[-1.0], [1.0]], dtype=np.float32)
 
@@ -50,6 +58,8 @@ class StreamingScorer:
         self._spans = reference.beat_spans()
         self._next_span = 0
         self._emitted: list[dict] = []
+        self._waiting: list[PoseStream] = []  # parsed, not yet normalised
+        self._waiting_frames = 0
 
     @property
     def first_frame(self) -> int | None:
@@ -68,6 +78,34 @@ class StreamingScorer:
         if len(stream.times_s) == 0:
             return []
         self._last_time = float(stream.times_s[-1])
+        self._waiting.append(stream)
+        self._waiting_frames += len(stream.times_s)
+        if self._waiting_frames < MAX_WAITING_FRAMES and not self._beat_due(self._last_time):
+            return []
+        return self._catch_up()
+
+    def _beat_due(self, last_time_s: float) -> bool:
+        """Whether the frames received up to ``last_time_s`` complete the grid frame at which
+        the next beat is emitted (always, until alignment has started)."""
+        if self._aligner is None:
+            return True
+        due = self._next_due_frame()
+        # The grid frames a batch completes, as `LearnerNormaliser` counts them.
+        return due is not None and math.floor(last_time_s * params.GRID_FPS + 1e-6) >= due
+
+    def _catch_up(self) -> list[dict]:
+        """Normalise and align the waiting frames; returns the beats that became final."""
+        if not self._waiting:
+            return []
+        if len(self._waiting) == 1:
+            stream = self._waiting[0]
+        else:
+            stream = PoseStream(
+                np.concatenate([w.times_s for w in self._waiting]),
+                np.concatenate([w.joints for w in self._waiting]),
+                np.concatenate([w.weights for w in self._waiting]),
+            )
+        self._waiting, self._waiting_frames = [], 0
         joints, joint_weights = self._normaliser.push(stream)
         start = self._frames
         self._append(joints, joint_weights)
@@ -99,6 +137,7 @@ class StreamingScorer:
     def finish(self) -> dict:
         """``{"beats", "summary"}`` for the whole attempt: the emitted beats plus the beats the
         attempt covered that were still waiting."""
+        self._catch_up()
         beats = list(self._emitted)
         if self._aligner is not None:
             end = min(self.first_frame + self._frames, self.reference.end)
