@@ -152,9 +152,10 @@ def _result(
 def path_inside(path: np.ndarray, first: int, end: int) -> np.ndarray:
     """Cells of ``path`` ``(P, 2)`` whose reference frame is in ``[first, end)``; if the path
     skips the beat (an open end can stop short of the last frames), its nearest cells."""
-    inside = path[(path[:, 1] >= first) & (path[:, 1] < end)]
-    if len(inside):
-        return inside
+    # Reference frames never decrease along a path: the cells inside are one run of rows.
+    lo, hi = np.searchsorted(path[:, 1], (first, end))
+    if hi > lo:
+        return path[lo:hi]
     gap = np.abs(path[:, 1] - np.clip(path[:, 1], first, end - 1))
     return path[gap == gap.min()]
 
