@@ -68,37 +68,45 @@ class StreamingAligner:
     def step(self, cost: np.ndarray) -> None:
         """Add the next learner frame; ``cost`` ``(hi - lo,)`` holds its distance to each
         reference frame of `reference_frames` for that frame, in increasing reference order."""
-        frame = self.first + self.rows
-        lo, hi = self.reference_frames(frame)
-        m_lo, m_hi = lo - frame + self.band, hi - frame + self.band
-        if self.rows == len(self._learner_step):
-            self._learner_step = np.concatenate(
-                [self._learner_step, np.zeros_like(self._learner_step)]
-            )
-            self._reference_step = np.concatenate(
-                [self._reference_step, np.zeros_like(self._reference_step)]
-            )
-        previous, total = self._cost, self._spare
-        total.fill(np.inf)
-        if m_hi > m_lo:
-            # From the row above: diagonal (same cell) or a penalised learner step (next cell).
-            diagonal = previous[m_lo:m_hi]
-            vertical = previous[m_lo + 1 : m_hi + 1] + self.penalty
-            above = np.minimum(diagonal, vertical)
-            np.less(vertical, diagonal, out=self._learner_step[self.rows, m_lo:m_hi])
-            if self.rows == 0:
-                above[self.band - m_lo] = 0.0  # the fixed start: lag 0 on the first frame
-            # Reference steps run along the row: D[m] = c[m] + min(A[m], D[m-1] + p), which
-            # unrolls to a running minimum over prefix sums.
-            c = np.asarray(cost, dtype=np.float64)
-            prefix = np.add.accumulate(c)
-            steps = self._steps[: m_hi - m_lo]
-            entry = above - (prefix - c) - steps
-            best = np.minimum.accumulate(entry)
-            np.add(prefix + steps, best, out=total[m_lo:m_hi])
-            np.greater(entry[1:], best[:-1], out=self._reference_step[self.rows, m_lo + 1 : m_hi])
-        self._cost, self._spare = total, previous
-        self.rows += 1
+        lo = self.reference_frames(self.first + self.rows)[0]
+        self.step_many(np.asarray(cost, dtype=np.float64)[None], lo)
+
+    def step_many(self, costs: np.ndarray, lo: int) -> None:
+        """Add ``n`` learner frames at once; row ``k`` of ``costs`` ``(n, m)`` float64 holds the
+        distance of the ``k``-th new frame to reference frames ``lo, lo + 1, ...`` and covers
+        its `reference_frames`. The same as `step` row by row, with less overhead per row."""
+        band, penalty, first, end = self.band, self.penalty, self.first, self.reference_end
+        if self.rows + len(costs) > len(self._learner_step):
+            grown = max(2 * len(self._learner_step), self.rows + len(costs))
+            self._learner_step = _grown(self._learner_step, grown)
+            self._reference_step = _grown(self._reference_step, grown)
+        for k in range(len(costs)):
+            row = self.rows
+            frame = first + row
+            ref_lo, ref_hi = max(frame - band, first), min(frame + band + 1, end)
+            m_lo, m_hi = ref_lo - frame + band, ref_hi - frame + band
+            previous, total = self._cost, self._spare
+            total.fill(np.inf)
+            if m_hi > m_lo:
+                # From the row above: diagonal (same cell) or a penalised learner step (next
+                # cell).
+                diagonal = previous[m_lo:m_hi]
+                vertical = previous[m_lo + 1 : m_hi + 1] + penalty
+                above = np.minimum(diagonal, vertical)
+                np.less(vertical, diagonal, out=self._learner_step[row, m_lo:m_hi])
+                if row == 0:
+                    above[band - m_lo] = 0.0  # the fixed start: lag 0 on the first frame
+                # Reference steps run along the row: D[m] = c[m] + min(A[m], D[m-1] + p), which
+                # unrolls to a running minimum over prefix sums.
+                c = costs[k, ref_lo - lo : ref_hi - lo]
+                prefix = np.add.accumulate(c)
+                steps = self._steps[: m_hi - m_lo]
+                entry = above - (prefix - c) - steps
+                best = np.minimum.accumulate(entry)
+                np.add(prefix + steps, best, out=total[m_lo:m_hi])
+                np.greater(entry[1:], best[:-1], out=self._reference_step[row, m_lo + 1 : m_hi])
+            self._cost, self._spare = total, previous
+            self.rows += 1
 
     def best_lag(self, max_reference: int | None = None) -> int:
         """Lag of the cheapest cell of the last row (reference frame below ``max_reference``);
@@ -129,3 +137,10 @@ class StreamingAligner:
             else:
                 row -= 1
         return np.asarray(path[::-1], dtype=np.int64)
+
+
+def _grown(pointers: np.ndarray, rows: int) -> np.ndarray:
+    """``pointers`` ``(r, W)`` followed by zero rows up to ``rows``."""
+    out = np.zeros((rows, pointers.shape[1]), dtype=pointers.dtype)
+    out[: len(pointers)] = pointers
+    return out

@@ -204,9 +204,7 @@ class StreamingScorer:
         step = reference - learner[:, None]
         both = np.add.reduce(step * step, axis=-1)
         cost = (both[..., 0] + both[..., 1]).astype(np.float64)
-        for k in range(stop - row):
-            frame_lo, frame_hi = self._aligner.reference_frames(first + row + k)
-            self._aligner.step(cost[k, frame_lo - lo : frame_hi - lo])
+        self._aligner.step_many(cost, lo)
 
     def _next_due_frame(self) -> int | None:
         """The grid frame at which the next beat to emit becomes due (None if none is left)."""
