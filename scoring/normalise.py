@@ -295,24 +295,25 @@ class LearnerNormaliser:
         result does not depend on batching); 0 before any torso was seen."""
         torso = planar_length(joints[:, _NECK] - joints[:, _PELVIS])
         torso_weight = np.minimum(weights[:, _NECK], weights[:, _PELVIS])
-        out = []
-        used = 0
-        for k in range(len(joints)):
+        n = len(joints)
+        out = np.empty(n)
+        done = 0  # frames of this batch with a scale, and added to the quantile
+        while (k := self._next_update - self._rows) < n:
+            out[done:k] = self._scale
+            # Torsos since the last update: earlier batches' first.
+            self._pending.append((torso[done : k + 1], torso_weight[done : k + 1]))
+            values, value_weights = zip(*self._pending, strict=True)
+            self._quantile.add_many(np.concatenate(values), np.concatenate(value_weights))
+            self._pending = []
+            done = k + 1
+            self._scale = out[k] = self._quantile.value()
             row = self._rows + k
-            if row == self._next_update:
-                # Torsos since the last update: earlier batches' first.
-                self._pending.append((torso[used : k + 1], torso_weight[used : k + 1]))
-                values, value_weights = zip(*self._pending, strict=True)
-                self._quantile.add_many(np.concatenate(values), np.concatenate(value_weights))
-                self._pending = []
-                used = k + 1
-                self._scale = self._quantile.value()
-                self._next_update = row + min(params.SCALE_BLOCK_FRAMES, max(1, row))
-            out.append(self._scale)
-        if used < len(joints):
-            self._pending.append((torso[used:], torso_weight[used:]))
-        self._rows += len(joints)
-        return np.array(out)
+            self._next_update = row + min(params.SCALE_BLOCK_FRAMES, max(1, row))
+        out[done:] = self._scale
+        if done < n:
+            self._pending.append((torso[done:], torso_weight[done:]))
+        self._rows += n
+        return out
 
 
 class ViewEstimator:
