@@ -6,7 +6,7 @@ import numpy as np
 
 from scoring import params
 from scoring.align import align_offline
-from scoring.beats import score_span
+from scoring.beats import frame_jerks, score_span
 from scoring.formats import PoseInputError, parse_attempt
 from scoring.normalise import LearnerNormaliser, ViewEstimator, mirror_2d, project
 from scoring.reference import Reference
@@ -60,9 +60,10 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
         )
         + lo
     )
+    jerks = (frame_jerks(learner, weights), frame_jerks(reference_2d))
     beats = [
         score_span(span, reference.beats[span[0]], path, learner, weights, first, reference_2d,
-                   reference.start, mirrored)
+                   reference.start, mirrored, jerks)
         for span in reference.beat_spans()
         if span[1] >= lo and span[2] <= hi
     ]  # fmt: skip

@@ -54,28 +54,43 @@ def _mean(values: np.ndarray) -> float:
     return float(np.float32(float(np.add.reduce(values, axis=None)) / values.size))
 
 
+def frame_jerks(track: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Mean joint jerk magnitude (torso units / s^3) of each frame of a 2D track ``(n, J, 2)``
+    from its 4th on, ``(n - 3,)``: third differences of positions, each joint weighted by the
+    least of its 4 samples' ``weights`` ``(n, J)`` (None: every joint fully seen); NaN where
+    no joint was seen. A frame's value depends only on its own 4 samples, so the values of a
+    whole attempt serve every beat."""
+    track = track.take(_SCORED_JOINTS, axis=1)
+    third = track[3:] - 3 * track[2:-1] + 3 * track[1:-2] - track[:-3]
+    magnitude = planar_length(third)
+    magnitude *= params.GRID_FPS**3
+    if weights is None:
+        return magnitude.astype(np.float64).sum(axis=1) / float(len(_SCORED_JOINTS))
+    weights = weights.take(_SCORED_JOINTS, axis=1)
+    w = np.minimum(np.minimum(weights[3:], weights[2:-1]), np.minimum(weights[1:-2], weights[:-3]))
+    seen = w.sum(axis=1)
+    total = (magnitude * w).sum(axis=1)
+    if len(seen) and seen.min() > 0:
+        return total / seen
+    return np.divide(total, seen, out=np.full(len(seen), np.nan, np.float32), where=seen > 0)
+
+
+def track_jerk(per_frame: np.ndarray, start: int, stop: int) -> float:
+    """Jerk of track frames ``[start, stop)`` from `frame_jerks` of the whole track: the median
+    over its frames where a joint was seen; 0 for fewer than 4 frames or none seen."""
+    if stop - start < 4:
+        return 0.0
+    values = [v for v in per_frame[start : stop - 3].tolist() if v == v]  # NaN: unseen
+    return _median(values) if values else 0.0
+
+
 def jerk(track: np.ndarray, weights: np.ndarray | None) -> float:
     """Median over frames of the mean joint jerk magnitude (torso units / s^3) of a 2D track
     ``(n, J, 2)`` with weights ``(n, J)`` (None: every joint fully seen); 0 when it is shorter
     than 4 frames."""
     if len(track) < 4:
         return 0.0
-    track = track.take(_SCORED_JOINTS, axis=1)
-    third = track[3:] - 3 * track[2:-1] + 3 * track[1:-2] - track[:-3]
-    magnitude = planar_length(third)
-    magnitude *= params.GRID_FPS**3
-    if weights is None:
-        per_frame = magnitude.astype(np.float64).sum(axis=1) / float(len(_SCORED_JOINTS))
-        return _median(per_frame.tolist())
-    # A frame's jerk counts a joint as much as the least seen of the 4 samples it comes from.
-    weights = weights.take(_SCORED_JOINTS, axis=1)
-    w = np.minimum(np.minimum(weights[3:], weights[2:-1]), np.minimum(weights[1:-2], weights[:-3]))
-    seen = w.sum(axis=1)
-    total = (magnitude * w).sum(axis=1)
-    if not seen.min() > 0:
-        visible = seen > 0
-        total, seen = total[visible], seen[visible]
-    return _median((total / seen).tolist()) if len(seen) else 0.0
+    return track_jerk(frame_jerks(track, weights), 0, len(track))
 
 
 def score_beat(
@@ -85,16 +100,16 @@ def score_beat(
     learner: np.ndarray,
     weights: np.ndarray,
     reference: np.ndarray,
-    learner_track: tuple[np.ndarray, np.ndarray],
-    reference_track: np.ndarray,
+    learner_jerk: float,
+    reference_jerk: float,
     mirrored: bool,
 ) -> dict:
     """Score one beat.
 
     offsets: ``(P,)`` learner minus reference grid frames along the path inside the beat.
     learner, weights, reference: ``(P, J, 2)``, ``(P, J)``, ``(P, J, 2)`` aligned frame pairs.
-    learner_track: the learner's frames over the beat plus 3 before, ``(n, J, 2)`` and weights.
-    reference_track: the reference's frames over the beat plus 3 before, ``(m, J, 2)``.
+    learner_jerk, reference_jerk: `jerk` of the learner's and the reference's tracks over the
+    beat plus 3 frames before.
     mirrored: the learner was mirrored; parts are named in the learner's own left and right.
     """
     offset_ms = _median(offsets.tolist()) * 1000.0 / params.GRID_FPS
@@ -118,9 +133,7 @@ def score_beat(
     scored = joint_weight[_SCORED_JOINTS]
     overall_distance = (joint_distance[_SCORED_JOINTS] * scored).sum() / scored.sum()
     accuracy = float(curve(overall_distance, params.ACCURACY_CURVE))
-    ratio = (jerk(*learner_track) + params.JERK_FLOOR) / (
-        jerk(reference_track, None) + params.JERK_FLOOR
-    )
+    ratio = (learner_jerk + params.JERK_FLOOR) / (reference_jerk + params.JERK_FLOOR)
     smoothness = float(curve(np.log2(ratio), params.SMOOTHNESS_CURVE))
     timing = float(curve(abs(offset_ms), params.TIMING_CURVE))
     return _result(
@@ -170,17 +183,25 @@ def score_span(
     reference: np.ndarray,
     reference_start: int,
     mirrored: bool,
+    jerks: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict:
     """Score beat ``span`` = (index, first frame, end frame) from an alignment ``path`` ``(P, 2)``
     of absolute (learner, reference) grid frames. ``learner`` ``(n, J, 2)`` / ``weights``
     ``(n, J)`` start at grid frame ``learner_start`` (already mirrored if ``mirrored``);
-    ``reference`` ``(m, J, 2)`` (projected) starts at ``reference_start``."""
+    ``reference`` ``(m, J, 2)`` (projected) starts at ``reference_start``. ``jerks``: the
+    `frame_jerks` of the whole learner and reference, when many beats are scored at once."""
     index, first, end = span
     inside = path_inside(path, first, end)
     rows = inside[:, 0] - learner_start
     cols = inside[:, 1] - reference_start
     track = slice(max(int(rows.min()) - 3, 0), int(rows.max()) + 1)
-    reference_track = reference[max(first - reference_start - 3, 0) : end - reference_start]
+    reference_track = slice(max(first - reference_start - 3, 0), end - reference_start)
+    if jerks is None:
+        learner_jerk = jerk(learner[track], weights[track])
+        reference_jerk = jerk(reference[reference_track], None)
+    else:
+        learner_jerk = track_jerk(jerks[0], track.start, track.stop)
+        reference_jerk = track_jerk(jerks[1], reference_track.start, reference_track.stop)
     return score_beat(
         index,
         time_s,
@@ -188,7 +209,7 @@ def score_span(
         learner[rows],
         weights[rows],
         reference[cols],
-        (learner[track], weights[track]),
-        reference_track,
+        learner_jerk,
+        reference_jerk,
         mirrored,
     )
