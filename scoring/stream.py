@@ -63,6 +63,7 @@ class StreamingScorer:
 
     @property
     def first_frame(self) -> int | None:
+        """Grid frame of the learner's first normalised frame (None before any)."""
         return self._normaliser.first_grid
 
     def push(
@@ -70,7 +71,8 @@ class StreamingScorer:
     ) -> list[dict]:
         """Add learner frames ``(N, J, C)`` at ``timestamps_ms`` ``(N,)`` (song clock) in format
         ``fmt``. Returns the beat results that became final. Raises `PoseInputError` on bad
-        input and then leaves the scorer as it was."""
+        input and then leaves the scorer as it was. Checked frames may wait (see the module
+        docstring) until a beat is due; `finish` takes in any still waiting."""
         stream = parse_pose_frames(
             timestamps_ms, frames, fmt, image_size=image_size, world_frames=world_frames,
             weights=weights, after_s=self._last_time,
@@ -208,10 +210,10 @@ class StreamingScorer:
 
     def _next_due_frame(self) -> int | None:
         """The grid frame at which the next beat to emit becomes due (None if none is left)."""
-        for span in self._spans[self._next_span :]:
-            if span[1] >= self._aligner.first:
-                return span[2] - 1 + EMIT_DELAY_FRAMES
-        return None
+        i = self._next_span
+        while i < len(self._spans) and self._spans[i][1] < self._aligner.first:
+            i += 1  # began before alignment did: never emitted
+        return self._spans[i][2] - 1 + EMIT_DELAY_FRAMES if i < len(self._spans) else None
 
     def _emit_ready(self, frame: int) -> list[dict]:
         emitted = []
