@@ -202,7 +202,7 @@ class StreamingScorer:
         if self._mirrored:
             learner = joints[:, MIRROR].transpose(0, 2, 1) * _MIRROR_SIGN
         else:
-            learner = joints.transpose(0, 2, 1)
+            learner = np.ascontiguousarray(joints.transpose(0, 2, 1))  # faster to broadcast
         step = reference - learner[:, None]
         both = np.add.reduce(step * step, axis=-1)
         cost = (both[..., 0] + both[..., 1]).astype(np.float64)
