@@ -14,6 +14,7 @@ import os
 import time
 
 import numpy as np
+from dtaidistance import dtw
 
 from scoring import Reference, StreamingScorer, score_attempt
 from scoring.validate import LONG, aist_attempt, aist_routine
@@ -114,6 +115,7 @@ def main() -> None:
                     float(np.median([bench_offline(reference, attempt) for _ in range(REPEATS)])),
                     1,
                 ),
+                "offline_dtw_in_c": dtw.try_import_c(),
                 "streaming": streaming,
                 "load_average_1min": round(os.getloadavg()[0], 2),
             },
