@@ -88,12 +88,15 @@ class StreamingScorer:
 
     def _beat_due(self, last_time_s: float) -> bool:
         """Whether the frames received up to ``last_time_s`` complete the grid frame at which
-        the next beat is emitted (always, until alignment has started)."""
+        the next beat is emitted (always, until alignment has started). A beat due at or past
+        the reference's end is never emitted live: `finish` scores it."""
         if self._aligner is None:
             return True
         due = self._next_due_frame()
+        if due is None or due >= self.reference.end:
+            return False
         # The grid frames a batch completes, as `LearnerNormaliser` counts them.
-        return due is not None and math.floor(last_time_s * params.GRID_FPS + 1e-6) >= due
+        return math.floor(last_time_s * params.GRID_FPS + 1e-6) >= due
 
     def _catch_up(self) -> list[dict]:
         """Normalise and align the waiting frames; returns the beats that became final."""

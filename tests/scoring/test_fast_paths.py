@@ -16,7 +16,7 @@ from scoring.params import (
     ONE_EURO_D_CUTOFF_HZ,
     ONE_EURO_MIN_CUTOFF_HZ,
 )
-from scoring.stream import MAX_WAITING_FRAMES
+from scoring.stream import EMIT_DELAY_FRAMES, MAX_WAITING_FRAMES
 
 
 def parse_attempt_stream(attempt) -> PoseStream:
@@ -143,3 +143,22 @@ def test_waiting_frames_are_scored_by_finish_and_capped(reference, attempt):
         scorer.push(times[i : i + 1], frames[i : i + 1], "coco17")
         assert scorer._waiting_frames < MAX_WAITING_FRAMES
     assert scorer.finish() == expected
+
+
+@pytest.mark.parametrize("batch", [1, 3, 7])
+def test_each_beat_leaves_with_the_push_that_completes_its_due_frame(reference, attempt, batch):
+    """Waiting frames never hold a beat back: it leaves with the first push whose frames reach
+    the grid frame EMIT_DELAY_FRAMES after the beat's last frame."""
+    times, frames = np.array(attempt["timestamps_ms"]), np.array(attempt["frames"])
+    ends = {index: end for index, _, end in reference.beat_spans()}
+    scorer = StreamingScorer(reference)
+    completed = -1  # the last grid frame the pushes so far complete
+    emitted = 0
+    for i in range(0, len(times), batch):
+        beats = scorer.push(times[i : i + batch], frames[i : i + batch], "coco17")
+        before, completed = completed, math.floor(times[i : i + batch][-1] / 1000 * GRID_FPS + 1e-6)
+        for beat in beats:
+            due = ends[beat["index"]] - 1 + EMIT_DELAY_FRAMES
+            assert before < due <= completed
+        emitted += len(beats)
+    assert emitted >= 14
