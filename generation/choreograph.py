@@ -160,6 +160,7 @@ class Choreographer:
                 style_t,
                 level_t,
                 generator,
+                noise_scale=LEVEL_TEMPERATURE[level],
             )[0].numpy()
 
         starts = phrase_starts(n_frames, phrase_times, self.fps)
@@ -171,6 +172,10 @@ class Choreographer:
         for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
             letter = (i // len(plan), plan[i % len(plan)])
             source = first_of_letter.get(letter)
+            # Only a phrase of about the same length is repeated (not an intro or a last bar).
+            if source is not None:
+                ratio = (end - start) / (ends[source] - starts[source])
+                source = source if 0.8 <= ratio <= 1.25 else None
             if source is None:
                 first_of_letter[letter] = i
                 phrase = rollout(history, start, end)

@@ -70,6 +70,11 @@ def test_beginners_repeat_phrases_and_advanced_dancers_do_not(routines):
 
     assert np.mean(repeated("beginner")) > np.mean(repeated("intermediate")) > 0
     assert not any(repeated("advanced"))
+    for segment in routines[("beginner", 0)]["segments"]:
+        if segment["repeat_of"] is not None:
+            source = routines[("beginner", 0)]["segments"][segment["repeat_of"] - 1]
+            length = segment["end_s"] - segment["start_s"]
+            assert 0.8 <= length / (source["end_s"] - source["start_s"]) <= 1.25
 
 
 @pytest.mark.slow
