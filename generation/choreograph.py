@@ -169,8 +169,11 @@ class Choreographer:
         history = seed_vectors
         segments: list[dict] = []
         first_of_letter: dict[tuple[int, str], int] = {}
+        # A short first phrase is the intro before the first downbeat: it stays out of the plan.
+        intro = int(len(starts) > 1 and ends[0] - starts[0] < 0.8 * (ends[1] - starts[1]))
         for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
-            letter = (i // len(plan), plan[i % len(plan)])
+            position = i - intro
+            letter = (position // len(plan), plan[position % len(plan)]) if position >= 0 else None
             source = first_of_letter.get(letter)
             # Only a phrase of about the same length is repeated (not an intro or a last bar).
             if source is not None:
