@@ -105,6 +105,7 @@ class AttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "attempt": self.get_serializer(attempt).data,
             "poses": {
                 "format": poses["format"],
+                "image_size": poses["image_size"],
                 "timestamps_ms": np.round(poses["timestamps_ms"], 1).tolist(),
                 "frames": np.round(poses["frames"], 4).tolist(),
             },

@@ -117,6 +117,9 @@ class PracticeConsumer(AsyncWebsocketConsumer):
         if kind == "frames":
             for reply in await database_sync_to_async(practice.receive_frames)(self.session, message):
                 await self._send(reply)
+        elif kind == "image":
+            for reply in await database_sync_to_async(practice.receive_image)(self.session, message):
+                await self._send(reply)
         elif kind == "pong":
             received = practice.server_time_ms()
             reply = await database_sync_to_async(practice.record_clock)(

@@ -204,6 +204,7 @@ class PoseBatch(models.Model):
     seq = models.PositiveIntegerField()
     timestamps = models.BinaryField()
     frames = models.BinaryField()
+    image_size = models.JSONField(null=True, blank=True, help_text="[width, height] in pixels, for 2D formats.")
     received_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -62,3 +62,9 @@ def wav_file(tmp_path):
         return path
 
     return make
+
+
+def pytest_collection_modifyitems(config, items):
+    # Playwright's sync API keeps an event loop running in the main thread for the whole
+    # browser session, which async tests cannot share: run the browser tests last.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coach.models import Attempt, PoseBatch
+from coach.services.pose_tracking import PoseTrackingError, ServerPoseTracker
 from coach.services.routines import routine_frames
 from scoring import PoseInputError, Reference, StreamingScorer
 
@@ -72,6 +73,7 @@ class PracticeSession:
     scorer: StreamingScorer
     scored_beats: set[int]
     next_seq: int  # the stored batches are 0 .. next_seq - 1
+    tracker: ServerPoseTracker | None = None  # only for the camera-image fallback
 
     @property
     def acked_seq(self) -> int:
@@ -116,7 +118,10 @@ def open_session(user, attempt_id) -> PracticeSession:
     next_seq = 0
     for batch in attempt.batches.all():
         timestamps, frames = _load(batch.timestamps), _load(batch.frames)
-        scorer.push(timestamps - attempt.audio_latency_ms, frames, attempt.pose_format)
+        if len(timestamps):
+            scorer.push(
+                timestamps - attempt.audio_latency_ms, frames, attempt.pose_format, image_size=batch.image_size
+            )
         next_seq = batch.seq + 1
     if attempt.status != Attempt.Status.IN_PROGRESS:
         attempt.status = Attempt.Status.IN_PROGRESS
@@ -166,27 +171,62 @@ def calibrate(session: PracticeSession, audio_latency_ms) -> None:
 
 def receive_frames(session: PracticeSession, message: dict) -> list[dict]:
     """Store and score one frame batch; returns the messages to send back (ack, then beats)."""
-    attempt = session.attempt
+    seq = _new_seq(session, message)
+    if seq is None:
+        return [{"type": "ack", "seq": message["seq"]}]  # a resent batch we already have
+    fmt = message.get("format", session.attempt.pose_format)
+    if fmt != session.attempt.pose_format:
+        raise PracticeError("bad_frames", f"this attempt receives {session.attempt.pose_format} frames, not {fmt}")
+    timestamps, frames = _arrays(message)
+    return _store_and_score(session, seq, timestamps, frames, message.get("image_size"))
+
+
+def receive_image(session: PracticeSession, message: dict) -> list[dict]:
+    """The fallback: track the pose in one small JPEG on the server, then as `receive_frames`."""
+    seq = _new_seq(session, message)
+    if seq is None:
+        return [{"type": "ack", "seq": message["seq"]}]
+    if session.attempt.pose_format != "mediapipe33":
+        raise PracticeError("bad_message", "camera images need an attempt in the mediapipe33 format")
+    timestamp = _number(message.get("timestamp_ms"), "timestamp_ms")
+    if session.tracker is None:
+        session.tracker = ServerPoseTracker()
+    try:
+        landmarks, image_size = session.tracker.track(message.get("jpeg"))
+    except PoseTrackingError as error:
+        raise PracticeError("bad_frames", str(error)) from error
+    if landmarks is None:  # nobody in view: keep the sequence going with an empty batch
+        return _store_and_score(session, seq, np.zeros(0), np.zeros((0, 33, 4), np.float32), image_size)
+    return _store_and_score(session, seq, np.array([timestamp]), landmarks[None], image_size)
+
+
+def _new_seq(session: PracticeSession, message: dict) -> int | None:
+    """The message's sequence number if it is the next one; None for one already stored."""
     seq = message.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise PracticeError("bad_message", "seq must be a non-negative integer")
     if seq < session.next_seq:
-        return [{"type": "ack", "seq": seq}]  # a resent batch we already have
+        return None
     if seq != session.next_seq:
         raise PracticeError("out_of_order", f"expected batch {session.next_seq}, got {seq}; resend from there")
-    fmt = message.get("format", attempt.pose_format)
-    if fmt != attempt.pose_format:
-        raise PracticeError("bad_frames", f"this attempt receives {attempt.pose_format} frames, not {fmt}")
-    timestamps, frames = _arrays(message)
-    try:
-        beats = session.scorer.push(
-            timestamps - attempt.audio_latency_ms, frames, fmt, image_size=message.get("image_size")
-        )
-    except PoseInputError as error:
-        raise PracticeError("bad_frames", str(error)) from error
+    return seq
+
+
+def _store_and_score(session, seq, timestamps, frames, image_size) -> list[dict]:
+    attempt = session.attempt
+    beats = []
+    if len(timestamps):
+        try:
+            beats = session.scorer.push(
+                timestamps - attempt.audio_latency_ms, frames, attempt.pose_format, image_size=image_size
+            )
+        except PoseInputError as error:
+            raise PracticeError("bad_frames", str(error)) from error
     new_beats = [beat for beat in beats if beat["index"] not in session.scored_beats]
     with transaction.atomic():
-        PoseBatch.objects.create(attempt=attempt, seq=seq, timestamps=_dump(timestamps), frames=_dump(frames))
+        PoseBatch.objects.create(
+            attempt=attempt, seq=seq, timestamps=_dump(timestamps), frames=_dump(frames), image_size=image_size
+        )
         if new_beats:
             attempt.beat_results = [*attempt.beat_results, *new_beats]
             attempt.save(update_fields=["beat_results"])
@@ -210,6 +250,8 @@ def finish(session: PracticeSession) -> dict:
 
 def interrupt(session: PracticeSession) -> None:
     """The connection dropped before the end: keep everything, mark the attempt incomplete."""
+    if session.tracker is not None:
+        session.tracker.close()
     attempt = session.attempt
     attempt.refresh_from_db(fields=["status"])
     if attempt.status == Attempt.Status.IN_PROGRESS:
@@ -220,12 +262,15 @@ def interrupt(session: PracticeSession) -> None:
 
 
 def attempt_poses(attempt: Attempt) -> dict:
-    """Every received frame, in order: {"format", "timestamps_ms" (n,), "frames" (n, J, C)}."""
+    """Every received frame, in order: {"format", "image_size", "timestamps_ms" (n,),
+    "frames" (n, J, C)}; `image_size` is the last one the client reported."""
     batches = list(attempt.batches.all())
     if not batches:
-        return {"format": attempt.pose_format, "timestamps_ms": np.zeros(0), "frames": np.zeros((0, 0, 0))}
+        return {"format": attempt.pose_format, "image_size": None, "timestamps_ms": np.zeros(0),
+                "frames": np.zeros((0, 0, 0))}
     return {
         "format": attempt.pose_format,
+        "image_size": next((b.image_size for b in reversed(batches) if b.image_size), None),
         "timestamps_ms": np.concatenate([_load(b.timestamps) for b in batches]),
         "frames": np.concatenate([_load(b.frames) for b in batches]),
     }

@@ -27,7 +27,8 @@ def test_the_dancer_follows_the_music(page, live_server, make_user, wav_file):
     page.wait_for_selector("#routine-player[data-ready=true]")
     assert page.locator("#stage canvas").count() == 1
     page.evaluate("document.getElementById('music').play()")
-    page.wait_for_function("Number(document.getElementById('routine-player').dataset.frame) >= 15")
+    # Past the first beat (0.5 s), so the 8-count shows a number.
+    page.wait_for_function("Number(document.getElementById('routine-player').dataset.frame) >= 24")
     frame = int(page.get_attribute("#routine-player", "data-frame"))
     song_time = page.evaluate("document.getElementById('music').currentTime")
     # The frame shown is the one at the music's current time (within a few frames of drawing lag).

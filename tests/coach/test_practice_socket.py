@@ -5,6 +5,7 @@ same dance (COCO-17), sent as the browser would: ~100 ms batches with sequence n
 """
 
 import asyncio
+import io
 import json
 
 import numpy as np
@@ -264,3 +265,35 @@ def test_nobody_else_can_open_the_socket(attempt, make_user, who):
                 return output["code"]
 
     assert run(practise()) == 4403
+
+
+def test_camera_images_are_tracked_on_the_server(make_user):
+    from tests.coach.test_pose_fallback import video_jpegs
+
+    learner = make_user("carla")
+    routine = aist_routine(DANCE)
+    routine.update(style="break", level="beginner", seed=0, model="recorded")
+    stored = store_routine(make_song(learner), learner, routine)
+    attempt = start_attempt(learner, stored, pose_format="mediapipe33", mirror="auto")
+    cookie = session_cookie(learner)
+    jpegs = video_jpegs(limit=6)
+
+    async def practise():
+        socket = communicator(attempt.id, cookie)
+        await socket.connect()
+        await receive_until(socket, "ready")
+        for seq, jpeg in enumerate(jpegs):
+            await socket.send_to(text_data=json.dumps(
+                {"type": "image", "seq": seq, "timestamp_ms": 1000 + 200 * seq, "jpeg": jpeg}
+            ))
+            await receive_until(socket, "ack", timeout=30)
+        await socket.send_to(text_data=json.dumps({"type": "image", "seq": len(jpegs), "timestamp_ms": 9000, "jpeg": "eA=="}))
+        error = (await receive_until(socket, "error"))[-1]
+        await socket.disconnect()
+        return error
+
+    assert run(practise())["code"] == "bad_frames"
+    batches_stored = list(PoseBatch.objects.filter(attempt=attempt))
+    assert len(batches_stored) == len(jpegs)
+    frames = np.load(io.BytesIO(bytes(batches_stored[-1].frames)))
+    assert frames.shape == (1, 33, 4) and batches_stored[-1].image_size == [180, 320]

@@ -16,7 +16,7 @@ SHOW = (
 
 
 def settings_with(**env) -> dict:
-    clean = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "DEBUG")}
+    clean = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     clean.update(DJANGO_SETTINGS_MODULE="coach.settings", **env)
     out = subprocess.run([sys.executable, "-c", SHOW], cwd=ROOT, env=clean, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
@@ -38,7 +38,7 @@ def test_redis_url_switches_layer_and_broker_and_database_url_switches_postgres(
 
 
 def test_production_configuration_passes_the_deploy_check():
-    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(SECURE_SSL="1", SECRET_KEY=secrets.token_urlsafe(50), SECURE_HSTS_SECONDS="31536000",
                ALLOWED_HOSTS="coach.example.com")
     result = subprocess.run(
