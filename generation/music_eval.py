@@ -14,7 +14,6 @@ annotation brought into the dance range that way.
 
 import argparse
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,15 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from generation import audio, demo_song, music
+from generation.data.paths import shared_dir
 
 TOLERANCE_S = 0.07
 TEMPO_TOLERANCE = 0.04
-
-
-def shared_dir() -> Path:
-    """The shared data folder: ``$COACH_SHARED_DIR``, else ``<project root>/../shared``."""
-    default = Path(__file__).resolve().parents[1].parent / "shared"
-    return Path(os.environ.get("COACH_SHARED_DIR", default))
 
 
 def annotated_dir() -> Path:

@@ -6,11 +6,10 @@ metres); the learner is one camera's 2D COCO-17 detections of a dance, as a trac
 """
 
 import json
-import os
-from pathlib import Path
 
 import numpy as np
 
+from generation.data.paths import shared_dir
 from generation.skeleton import JOINTS, to_canonical
 from scoring.attempt import score_attempt
 from scoring.reference import Reference
@@ -25,12 +24,6 @@ SAME_BPM = (
     "gJS_sBM_cAll_d03_mJS2_ch07",
 )
 LONG = "gJS_sFM_cAll_d02_mJS4_ch09"
-
-
-def shared_dir() -> Path:
-    """The shared data folder: ``$COACH_SHARED_DIR`` or ``<project root>/../shared``."""
-    default = Path(__file__).resolve().parents[1].parent / "shared"
-    return Path(os.environ.get("COACH_SHARED_DIR", default))
 
 
 def _aist(name: str):

@@ -1,20 +1,17 @@
 """The server-side pose fallback: small JPEG frames from a real video, tracked with MediaPipe."""
 
 import base64
-import os
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
 from coach.services.pose_tracking import PoseTrackingError, ServerPoseTracker, decode_jpeg
-
-SHARED = Path(os.environ.get("COACH_SHARED_DIR", Path(__file__).resolve().parents[3] / "shared"))
+from generation.data.paths import shared_dir
 
 
 def video_jpegs(name="pose_squats.mp4", width=180, limit=12):
-    capture = cv2.VideoCapture(str(SHARED / "media" / name))
+    capture = cv2.VideoCapture(str(shared_dir() / "media" / name))
     frames = []
     while len(frames) < limit:
         ok, frame = capture.read()
