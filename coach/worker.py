@@ -8,7 +8,6 @@ import logging
 import socket
 import threading
 
-from celery.signals import worker_ready
 from django.conf import settings
 
 from coach.celery import app
@@ -38,24 +37,19 @@ def start_embedded_worker():
         )
         thread = threading.Thread(target=_worker.start, name="embedded-celery", daemon=True)
         thread.start()
-        return _worker
+    _requeue_after_restart()
+    return _worker
 
 
-@worker_ready.connect
-def _requeue_after_restart(sender, **kwargs):
+def _requeue_after_restart():
     # The in-memory queue died with the previous web process: queue its unfinished jobs again.
-    if sender is not None and str(sender.hostname).startswith("embedded@"):
-        try:
-            requeued = requeue_unfinished_jobs()
-        except Exception:  # e.g. the database is not migrated yet; jobs can be queued later
-            log.warning("could not requeue unfinished generation jobs", exc_info=True)
-        else:
-            if requeued:
-                log.info("requeued %d unfinished generation jobs", requeued)
-
-
-def embedded_worker_alive() -> bool:
-    return _worker is not None and _worker.blueprint.state == 1  # RUN
+    try:
+        requeued = requeue_unfinished_jobs()
+    except Exception as error:  # e.g. the database is not migrated yet; jobs can be queued later
+        log.warning("could not requeue unfinished generation jobs: %s", error)
+    else:
+        if requeued:
+            log.info("requeued %d unfinished generation jobs", requeued)
 
 
 def maybe_start_embedded_worker():
