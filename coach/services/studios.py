@@ -38,8 +38,3 @@ def accept_invitation(invitation: Invitation, user) -> Membership:
     if created:
         Invitation.objects.filter(pk=invitation.pk).update(uses=invitation.uses + 1)
     return membership
-
-
-def role_in(user, studio) -> str | None:
-    membership = Membership.objects.filter(user=user, studio=studio).first()
-    return membership.role if membership else None

@@ -10,7 +10,6 @@ the song is short and the waits are long.
 
 import io
 import json
-import socket
 import subprocess
 import threading
 import time
@@ -33,6 +32,7 @@ from generation.data.paths import shared_dir
 from generation.skeleton import BODY_PARTS, JOINTS, SOURCE_LAYOUTS
 from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, chromium_path
 from tests.browser.test_routine_page import log_in
+from tests.ports import free_port, wait_for_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,12 +53,6 @@ class ASGIMediaFilesHandler(ASGIStaticFilesHandler):
         return serve(request, self.file_path(request.path), document_root=settings.MEDIA_ROOT)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def asgi_live_server():
     """Daphne serving coach.asgi (HTTP, static, media and WebSockets) in a thread of this process,
@@ -68,7 +62,7 @@ def asgi_live_server():
 
     from coach.asgi import application
 
-    port = _free_port()
+    port = free_port()
     server = Server(
         ASGIStaticFilesHandler(ASGIMediaFilesHandler(application)),
         endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
@@ -77,15 +71,8 @@ def asgi_live_server():
     )
     thread = threading.Thread(target=server.run, name="daphne", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("Daphne did not start") from None
-            time.sleep(0.1)
+    if not wait_for_port(port):
+        raise RuntimeError("Daphne did not start")
     yield SimpleNamespace(url=f"http://127.0.0.1:{port}")  # shaped like pytest-django's live_server
     from twisted.internet import reactor
 

@@ -5,7 +5,6 @@ that the settings (channel layer, broker, result store) are the distributed ones
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 
 from coach.celery import app
+from tests.ports import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,30 +64,17 @@ def worker_process(transactional_db, isolated_media, tmp_path):
     log.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def daphne_server(transactional_db, isolated_media, tmp_path):
     """A Daphne process serving the ASGI app on the Redis channel layer; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "daphne.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "coach.asgi:application"],
         cwd=ROOT, env=_process_env(isolated_media), stdout=log, stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((tmp_path / "daphne.log").read_text()) from None
-            time.sleep(0.2)
+    if not wait_for_port(port, failed=lambda: process.poll() is not None):
+        raise RuntimeError((tmp_path / "daphne.log").read_text())
     yield f"127.0.0.1:{port}"
     _stop(process)
     log.close()
