@@ -238,7 +238,7 @@ def test_practice_end_to_end_with_a_fake_camera(camera_page, asgi_live_server, p
 
     page.keyboard.press("Space")  # start from the keyboard
     page.wait_for_function("['3', '2', '1'].includes(document.getElementById('countdown').textContent)")
-    page.wait_for_selector("#practice[data-state=playing]", timeout=10_000)
+    page.wait_for_selector("#practice[data-state=playing]", timeout=60_000)  # the countdown shares the main thread with MediaPipe
     page.wait_for_selector("#feedback li", timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "practice_feedback.png"), full_page=True)
     page.wait_for_selector("#results a", timeout=120_000)  # the song ended and the summary came
