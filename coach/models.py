@@ -213,3 +213,149 @@ class PoseBatch(models.Model):
 
     def __str__(self):
         return f"batch {self.seq} of {self.attempt_id}"
+
+
+class Lesson(models.Model):
+    """An instructor's assignment of a routine to some students of their studio."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="lessons")
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="lessons")
+    instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lessons_taught")
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    due_at = models.DateTimeField()
+    target_score = models.FloatField(help_text="Overall score (0-100) an attempt must reach.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class LessonAssignment(models.Model):
+    """One student's copy of a lesson: done when an attempt reaches the target or the instructor says so."""
+
+    class Status(models.TextChoices):
+        TODO = "todo", "To do"
+        DONE = "done", "Done"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="assignments")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.TODO)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by_attempt = models.ForeignKey(
+        "Attempt", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["lesson", "student"], name="one_assignment_per_student")]
+
+    def __str__(self):
+        return f"{self.lesson} for {self.student}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == self.Status.TODO and timezone.now() > self.lesson.due_at
+
+
+class AttemptComment(models.Model):
+    """An instructor's remark on an attempt, optionally pinned to one beat; the student sees it on the report."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    beat = models.PositiveIntegerField(null=True, blank=True, help_text="Beat index, or empty for the whole attempt.")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["beat", "created_at"]
+
+    def __str__(self):
+        return f"comment on {self.attempt_id} beat {self.beat}"
+
+
+def new_join_code() -> str:
+    return uuid.uuid4().hex[:6].upper()
+
+
+class ClassSession(models.Model):
+    """A live remote class: an instructor and many learners practising one routine together."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open for joining"
+        RUNNING = "running", "Running"
+        ENDED = "ended", "Ended"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="classes")
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="classes")
+    instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classes_taught")
+    title = models.CharField(max_length=200)
+    join_code = models.CharField(max_length=8, unique=True, default=new_join_code)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    starts_at_ms = models.FloatField(
+        null=True, blank=True, help_text="Server clock (ms since the epoch) at which the song starts for everyone."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class ClassParticipant(models.Model):
+    """A learner in a class session, with the attempt that holds their frames and scores."""
+
+    class_session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="participants")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="class_seats")
+    attempt = models.OneToOneField(Attempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="class_seat")
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["class_session", "learner"], name="one_seat_per_learner")
+        ]
+
+    def __str__(self):
+        return f"{self.learner} in {self.class_session}"
+
+
+def video_export_path(export, filename):
+    return f"videos/{export.id}/{filename}"
+
+
+class VideoExport(models.Model):
+    """An MP4 of a routine (the dancer, the music, beat counts) rendered on the `cpu` queue."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="video_exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(default=0.0, help_text="0 to 1.")
+    error = models.TextField(blank=True)
+    video = models.FileField(upload_to=video_export_path, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"video of {self.routine}: {self.status}"
