@@ -135,6 +135,9 @@ class GenerationJob(models.Model):
     style = models.CharField(max_length=20, choices=STYLE_CHOICES)
     level = models.CharField(max_length=12, choices=LEVEL_CHOICES)
     seed = models.IntegerField(default=0)
+    architecture = models.CharField(
+        max_length=20, blank=True, help_text="Model family to generate with; empty means the shipped default."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(default=0.0, help_text="0 to 1.")
     message = models.CharField(max_length=200, blank=True)
