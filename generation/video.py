@@ -27,7 +27,7 @@ import cv2
 import imageio_ffmpeg
 import numpy as np
 
-from generation.skeleton import BONES, BODY_PARTS
+from generation.skeleton import BODY_PARTS, BONES
 from generation.styles import STYLES
 
 Progress = Callable[[float, str], None]
