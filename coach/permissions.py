@@ -6,7 +6,18 @@ studio they teach. Views look objects up through these querysets, so an outsider
 
 from django.db.models import Q
 
-from coach.models import Attempt, GenerationJob, Membership, Routine, Song, Studio, User
+from coach.models import (
+    Attempt,
+    ClassSession,
+    GenerationJob,
+    Lesson,
+    LessonAssignment,
+    Membership,
+    Routine,
+    Song,
+    Studio,
+    User,
+)
 
 
 def taught_studios(user) -> "Studio.objects":
@@ -32,7 +43,12 @@ def songs_for(user):
 
 
 def routines_for(user):
-    return _own_or_taught(Routine.objects.select_related("song"), "owner", user)
+    own_or_taught = _own_or_taught(Routine.objects.all(), "owner", user)
+    if not user.is_authenticated:
+        return own_or_taught
+    # A student practises the routines of the lessons they are assigned, whoever made them.
+    assigned = Routine.objects.filter(lessons__assignments__student=user)
+    return Routine.objects.select_related("song").filter(Q(pk__in=own_or_taught) | Q(pk__in=assigned))
 
 
 def jobs_for(user):
@@ -52,3 +68,50 @@ def studios_for(user):
 def can_manage_studio(user, studio) -> bool:
     """Owners and instructors invite people and see the studio's members."""
     return taught_studios(user).filter(pk=studio.pk).exists()
+
+
+def owned_studios(user) -> "Studio.objects":
+    """Studios `user` owns: only an owner promotes or demotes instructors."""
+    if not user.is_authenticated:
+        return Studio.objects.none()
+    return Studio.objects.filter(memberships__user=user, memberships__role=Membership.Role.OWNER)
+
+
+def lessons_taught_by(user):
+    """Lessons of the studios `user` owns or teaches in."""
+    if not user.is_authenticated:
+        return Lesson.objects.none()
+    return Lesson.objects.filter(studio__in=taught_studios(user)).select_related("routine__song", "studio")
+
+
+def lessons_for(user):
+    """Lessons `user` teaches (their studios') or is assigned."""
+    if not user.is_authenticated:
+        return Lesson.objects.none()
+    return (
+        Lesson.objects.filter(Q(studio__in=taught_studios(user)) | Q(assignments__student=user))
+        .select_related("routine__song", "studio", "instructor")
+        .distinct()
+    )
+
+
+def assignments_taught_by(user):
+    if not user.is_authenticated:
+        return LessonAssignment.objects.none()
+    return LessonAssignment.objects.filter(lesson__studio__in=taught_studios(user)).select_related("lesson", "student")
+
+
+def attempts_reviewed_by(user):
+    """Attempts by other members of the studios `user` teaches: the ones they may comment on."""
+    if not user.is_authenticated:
+        return Attempt.objects.none()
+    return (
+        Attempt.objects.filter(learner__in=people_taught_by(user))
+        .exclude(learner=user)
+        .select_related("routine", "learner")
+    )
+
+
+def classes_for(user):
+    """Live classes of the studios `user` belongs to (as student, instructor or owner)."""
+    return ClassSession.objects.filter(studio__in=studios_for(user)).select_related("routine__song", "studio")

@@ -23,12 +23,14 @@ export function socketUrl(attemptId) {
   return `${scheme}://${location.host}/ws/practice/${attemptId}/`;
 }
 
-// openPracticeSession({attempt, audioLatencyMs, format, onBeat, onState, onClock}) -> session.
+// openPracticeSession({attempt, audioLatencyMs, format, onBeat, onState, onClock, url, onOther}) -> session.
 // attempt: the attempt id, or a promise of it (frames added before it resolves are kept).
 // onBeat(beat) once per scored beat; onState(state, detail) with state in connecting, open,
 // reconnecting, ending, done, failed. session.end() resolves with the `summary` message.
+// url: another socket speaking this protocol (a live class seat's); onOther(message) gets the
+// messages of types this module does not handle (e.g. a class's `class_state`).
 export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "mediapipe33", onBeat = () => {},
-  onState = () => {}, onClock = () => {} }) {
+  onState = () => {}, onClock = () => {}, url = null, onOther = () => {} }) {
   const batches = new Map(); // seq -> {text, sentAt}; insertion order is seq order
   const seenBeats = new Set();
   let pending = []; // [timeMs, frame] not yet in a batch
@@ -130,6 +132,8 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
       case "error":
         console.warn("practice socket refused a message:", message.code, message.message);
         break;
+      default:
+        onOther(message);
     }
   }
 
@@ -143,7 +147,7 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
     if (closed) return;
     ready = false;
     setState(stats.reconnects ? "reconnecting" : "connecting");
-    ws = new WebSocket(socketUrl(attemptId));
+    ws = new WebSocket(url || socketUrl(attemptId));
     ws.addEventListener("message", onMessage);
     ws.addEventListener("close", (event) => {
       ready = false;

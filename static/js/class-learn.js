@@ -1,0 +1,286 @@
+// A learner's page in a live class: the practice page's dancer, camera and feedback, but the
+// song starts when the instructor says so. The class socket (the practice protocol for this
+// learner's seat, see practice-socket.js) measures this device's clock offset and sends the
+// start time on the server clock; the song position is (server now - starts_at) on every device,
+// so learners who join late or reload continue in sync with everyone else.
+//
+// `?replay=URL` (tests and demos): instead of the camera, feed a recorded landmark stream
+// {"format": "mediapipe33", "image_size": [w, h], "timestamps_ms": [...], "frames": [...]} whose
+// timestamps are on the song clock; each frame is sent when the song reaches it.
+import { beatIndexAt, createDancer } from "./dancer.js";
+import { canRunPose, createPoseTracker, loadPoseScript } from "./pose.js";
+import { openPracticeSession } from "./practice-socket.js";
+import { PART_NAMES, drawSkeleton, landmarksToJoints, partJoints } from "./skeleton2d.js";
+
+const SYNC_MS = 50; // how often the song position is checked against the class clock
+const MAX_DRIFT_S = 0.25; // re-seek the music when it is this far from where the class is
+const SEEK_SETTLE_MS = 1000; // a seek takes a moment to play from: do not chase it meanwhile
+const HIGHLIGHT_MS = 2000;
+const FEEDBACK_SHOWN = 12;
+const ON_TIME_MS = 50;
+
+const $ = (id) => document.getElementById(id);
+const root = $("class-learn");
+const music = $("music"), video = $("camera-video"), overlay = $("camera-overlay");
+const statusEl = $("practice-status"), countdownEl = $("countdown"), readyButton = $("ready");
+const replayUrl = new URLSearchParams(location.search).get("replay");
+
+let routine, dancer, session = null, replay = null;
+let state = "loading"; // loading | idle | waiting | countdown | playing | finished | ended
+let clockOffsetMs = null; // this device's clock minus the server's
+let classState = { status: "open", starts_at_ms: null };
+let audioLatencyMs = 0, learner = null, learnerSize = null, marked = { joints: [], until: 0 };
+let shownFrame = -1, framesSent = 0, beatsShown = 0, lastSeek = 0;
+
+const say = (text) => { statusEl.textContent = text; };
+const clock = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
+
+function setState(next) {
+  state = next;
+  root.dataset.state = next;
+}
+
+function duration() {
+  return Number.isFinite(music.duration) ? music.duration : routine.frames.length / routine.fps;
+}
+
+// Seconds into the song the class is now (negative before the start), or null when unknown.
+function classPosition() {
+  if (classState.starts_at_ms === null || clockOffsetMs === null) return null;
+  const serverNow = performance.timeOrigin + performance.now() - clockOffsetMs;
+  return (serverNow - classState.starts_at_ms) / 1000;
+}
+
+// ---- keeping in step with the class ---------------------------------------------------------
+
+function sync() {
+  if (!["waiting", "countdown", "playing"].includes(state)) return;
+  const position = classPosition();
+  if (position === null) return;
+  if (position >= duration()) {
+    if (state === "playing") finish();
+    else { setState("ended"); say("The class has finished the song."); }
+    return;
+  }
+  if (position < 0) {
+    setState("countdown");
+    countdownEl.textContent = String(Math.ceil(-position));
+    return;
+  }
+  countdownEl.textContent = "";
+  if (state !== "playing") {
+    setState("playing");
+    music.currentTime = position; // a late joiner starts where the class is
+    lastSeek = performance.now();
+    music.play().catch((error) => say(`The music could not start: ${error.message}`));
+    say("Dance! Feedback arrives a moment after each beat.");
+  } else if (!music.paused && performance.now() - lastSeek > SEEK_SETTLE_MS
+      && Math.abs(music.currentTime - position) > MAX_DRIFT_S) {
+    music.currentTime = position;
+    lastSeek = performance.now();
+  }
+  feedReplay();
+}
+
+function onClassState(message) {
+  classState = message;
+  root.dataset.classStatus = message.status;
+  if (message.status === "running" && state === "idle") say("Waiting for the class to start…");
+  if (message.status === "ended" && state !== "playing" && state !== "finished") {
+    setState("ended");
+    say("Your instructor has ended the class.");
+  }
+  if (message.status === "open" && state === "waiting") say("Ready. Your instructor starts the class.");
+}
+
+function finish() {
+  setState("finished");
+  music.pause();
+  const finishing = session;
+  say("Scoring the rest of your dance…");
+  finishing.end().then((message) => {
+    const summary = message.summary;
+    const result = $("result");
+    result.textContent = summary && summary.overall !== null ? `Overall ${Math.round(summary.overall)} over ${summary.beats} beats. ` : "Finished. ";
+    const link = document.createElement("a");
+    link.href = root.dataset.reportUrl;
+    link.textContent = "Open your report";
+    result.append(link);
+    root.dataset.finished = "1";
+    say("Well danced! The class is over for you.");
+  }, (error) => say(`Your run could not be finished: ${error.message}`));
+}
+
+// ---- feedback -------------------------------------------------------------------------------
+
+function timingText(offsetMs) {
+  if (Math.abs(offsetMs) < ON_TIME_MS) return "on time";
+  return `${Math.round(Math.abs(offsetMs))} ms ${offsetMs < 0 ? "early" : "late"}`;
+}
+
+function showBeat(beat) {
+  const item = document.createElement("li");
+  item.className = `beat beat-${beat.label.toLowerCase()}`;
+  const label = document.createElement("strong");
+  label.className = "beat-label";
+  label.textContent = beat.label;
+  const fix = beat.fix ? ` · fix your ${PART_NAMES[beat.fix] || beat.fix}` : "";
+  item.append(label, ` beat ${beat.index + 1} · ${timingText(beat.timing_offset_ms)}${fix}`);
+  const list = $("feedback");
+  list.prepend(item);
+  while (list.children.length > FEEDBACK_SHOWN) list.lastElementChild.remove();
+  beatsShown += 1;
+  root.dataset.beats = String(beatsShown);
+  const latest = $("latest-beat");
+  latest.textContent = beat.label;
+  latest.className = `latest-beat show beat-${beat.label.toLowerCase()}`;
+  const joints = beat.fix ? partJoints(routine.joints, beat.fix) : [];
+  marked = { joints, until: performance.now() + HIGHLIGHT_MS };
+  dancer.highlight(joints);
+  shownFrame = -1;
+  drawLearner();
+}
+
+// ---- drawing --------------------------------------------------------------------------------
+
+function drawLearner() {
+  const dpr = Math.min(window.devicePixelRatio || 1, 2);
+  const w = Math.round(overlay.clientWidth * dpr), h = Math.round(overlay.clientHeight * dpr);
+  if (overlay.width !== w || overlay.height !== h) { overlay.width = w; overlay.height = h; }
+  const ctx = overlay.getContext("2d");
+  ctx.clearRect(0, 0, w, h);
+  const [iw, ih] = video.videoWidth ? [video.videoWidth, video.videoHeight] : learnerSize || [0, 0];
+  if (!learner || !iw) return;
+  const scale = Math.min(w / iw, h / ih);
+  const vw = iw * scale, vh = ih * scale, ox = (w - vw) / 2, oy = (h - vh) / 2;
+  const points = learner.map(([x, y, v]) => [ox + x * vw, oy + y * vh, v]);
+  const highlight = performance.now() < marked.until ? marked.joints : [];
+  drawSkeleton(ctx, points, routine.bones, { color: "#3ee08f", highlight });
+}
+
+function tick() {
+  const t = music.currentTime;
+  const frame = Math.min(routine.frames.length - 1, Math.max(0, Math.round(t * routine.fps)));
+  if (marked.joints.length && performance.now() >= marked.until) {
+    marked = { joints: [], until: 0 };
+    dancer.highlight([]);
+    shownFrame = -1;
+    drawLearner();
+  }
+  if (frame !== shownFrame) {
+    dancer.setPose(routine.frames[frame]);
+    dancer.render();
+    shownFrame = frame;
+    const beat = beatIndexAt(routine.beats, t);
+    $("count").textContent = beat < 0 ? "" : String((beat % 8) + 1);
+    $("song-progress").value = t / duration();
+    $("song-time").textContent = `${clock(t)} / ${clock(duration())}`;
+  }
+  requestAnimationFrame(tick);
+}
+
+// ---- landmarks in: the camera, or a recorded stream -----------------------------------------
+
+function sendFrame(timeMs, landmarks, imageSize) {
+  learner = landmarksToJoints(landmarks, routine.joints);
+  learnerSize = imageSize;
+  drawLearner();
+  session.addFrame(timeMs, landmarks, imageSize);
+  framesSent += 1;
+  root.dataset.framesSent = String(framesSent);
+}
+
+// Send every recorded frame the song has reached; frames from before a late start are skipped.
+function feedReplay() {
+  if (!replay || state !== "playing") return;
+  const now = music.currentTime * 1000;
+  while (replay.next < replay.timestamps_ms.length && replay.timestamps_ms[replay.next] <= now) {
+    const t = replay.timestamps_ms[replay.next];
+    if (now - t < 1000 * MAX_DRIFT_S) sendFrame(t, replay.frames[replay.next], replay.image_size);
+    replay.next += 1;
+  }
+}
+
+async function startCamera() {
+  video.srcObject = await navigator.mediaDevices.getUserMedia({
+    audio: false, video: { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } },
+  });
+  await video.play();
+  const assets = root.dataset.poseAssets;
+  await loadPoseScript(assets);
+  if (!canRunPose()) throw new Error("pose tracking cannot run in this browser (no WebGL2)");
+  const tracker = createPoseTracker({
+    video, assetsUrl: assets,
+    stamp: () => (state === "playing" && !music.paused ? music.currentTime * 1000 : null),
+    onResult: ({ stamp, landmarks, imageSize }) => {
+      if (landmarks && stamp !== null) sendFrame(stamp, landmarks, imageSize);
+      else if (!landmarks) { learner = null; drawLearner(); }
+    },
+  });
+  say("Starting pose tracking (the first frame can take a while)…");
+  await tracker.start();
+}
+
+async function loadReplay() {
+  const response = await fetch(replayUrl, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`the recording could not be loaded (${response.status})`);
+  replay = { ...(await response.json()), next: 0 };
+  if (replay.format !== "mediapipe33") throw new Error("the recording must be in the mediapipe33 format");
+  root.dataset.tracking = "replay";
+}
+
+function measureAudioLatency() {
+  try {
+    const context = new AudioContext();
+    audioLatencyMs = ((context.baseLatency || 0) + (context.outputLatency || 0)) * 1000;
+    context.close();
+  } catch {
+    audioLatencyMs = 0;
+  }
+}
+
+// ---- joining --------------------------------------------------------------------------------
+
+async function getReady() {
+  readyButton.disabled = true;
+  measureAudioLatency();
+  try {
+    if (replayUrl) await loadReplay();
+    else await startCamera();
+  } catch (error) {
+    say(`${error.message}. Allow camera access and reload the page.`);
+    readyButton.disabled = false;
+    return;
+  }
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  session = openPracticeSession({
+    attempt: root.dataset.attempt, audioLatencyMs,
+    url: `${scheme}://${location.host}${root.dataset.socketPath}`,
+    onBeat: showBeat,
+    onClock: ({ offsetMs }) => { clockOffsetMs = offsetMs; root.dataset.clockOffsetMs = String(offsetMs); },
+    onOther: (message) => { if (message.type === "class_state") onClassState(message); },
+    onState: (socketState, detail) => {
+      root.dataset.socket = socketState;
+      if (socketState === "reconnecting") say("Connection lost: reconnecting… (nothing is lost)");
+      if (socketState === "failed") say(`Feedback stopped: ${detail}.`);
+    },
+  });
+  setState("waiting");
+  readyButton.hidden = true;
+  say(classState.status === "running" ? "Joining the class…" : "Ready. Your instructor starts the class.");
+}
+
+async function main() {
+  music.preservesPitch = true;
+  const response = await fetch(root.dataset.documentUrl, { credentials: "same-origin" });
+  if (!response.ok) { say("The routine could not be loaded."); return; }
+  routine = await response.json();
+  dancer = createDancer($("reference-stage"), routine);
+  requestAnimationFrame(tick);
+  setInterval(sync, SYNC_MS);
+  new ResizeObserver(drawLearner).observe(overlay);
+  readyButton.addEventListener("click", getReady);
+  setState("idle");
+}
+
+main();
