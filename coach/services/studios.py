@@ -38,3 +38,19 @@ def accept_invitation(invitation: Invitation, user) -> Membership:
     if created:
         Invitation.objects.filter(pk=invitation.pk).update(uses=invitation.uses + 1)
     return membership
+
+
+class RoleChangeError(ValueError):
+    pass
+
+
+def set_teaching_role(membership: Membership, role: str) -> Membership:
+    """Promote a student to instructor or demote an instructor to student (the owner's call;
+    the view checks who asks). The owner's own membership never changes here."""
+    if role not in (Membership.Role.INSTRUCTOR, Membership.Role.STUDENT):
+        raise RoleChangeError("A member can be made an instructor or a student.")
+    if membership.role == Membership.Role.OWNER:
+        raise RoleChangeError("The owner's role cannot be changed.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership

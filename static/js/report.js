@@ -8,7 +8,7 @@ const REPLAY_SPEED = 0.5; // replays run at half speed
 const WEAKEST = 3;
 // MediaPipe's x, y are normalised to the camera picture; without its size assume 4:3.
 const DEFAULT_IMAGE_SIZE = [4, 3];
-const COLORS = { timing: "#6a3de8", accuracy: "#1e7a46", smoothness: "#d07a00", offset: "#b3261e80" };
+const COLORS = { timing: "#6a3de8", accuracy: "#1e7a46", smoothness: "#d07a00", offset: "#b3261e80", comment: "#ffb400" };
 
 const root = document.getElementById("report");
 
@@ -23,8 +23,15 @@ function learnerJoints(poses, joints) {
   return poses.frames.map((frame) => frame.map(([x, y]) => [x, -y, 1]));
 }
 
+// Beats an instructor commented on (#comments items carry the beat index), as a set of indices.
+function commentedBeats() {
+  return new Set([...document.querySelectorAll("#comments li[data-beat]")]
+    .filter((li) => li.dataset.beat !== "").map((li) => Number(li.dataset.beat)));
+}
+
 function beatChart(beats) {
   const canvas = document.getElementById("beat-chart");
+  const commented = commentedBeats();
   const line = (key, label) => ({ type: "line", label, data: beats.map((b) => b[key]), borderColor: COLORS[key],
     backgroundColor: COLORS[key], yAxisID: "yScore", tension: 0.25, pointRadius: 2 });
   return new window.Chart(canvas, {
@@ -34,6 +41,8 @@ function beatChart(beats) {
       datasets: [
         line("timing", "Timing"), line("accuracy", "Accuracy"), line("smoothness", "Smoothness"),
         { type: "bar", label: "Offset (ms, + late)", data: beats.map((b) => b.timing_offset_ms), backgroundColor: COLORS.offset, yAxisID: "yOffset" },
+        ...(commented.size ? [{ type: "line", label: "Instructor's comment", data: beats.map((b) => (commented.has(b.index) ? 100 : null)),
+          showLine: false, pointStyle: "triangle", pointRadius: 7, borderColor: COLORS.comment, backgroundColor: COLORS.comment, yAxisID: "yScore" }] : []),
       ],
     },
     options: {
