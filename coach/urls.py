@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from coach import api, class_views, lesson_views, video_views, views
+from coach import api, class_views, lesson_api, lesson_views, video_views, views
 from coach.health import healthz
 
 router = DefaultRouter()
@@ -14,6 +14,7 @@ router.register("songs", api.SongViewSet, basename="api-song")
 router.register("routines", api.RoutineViewSet, basename="api-routine")
 router.register("jobs", api.GenerationJobViewSet, basename="api-job")
 router.register("attempts", api.AttemptViewSet, basename="api-attempt")
+router.register("lessons", lesson_api.LessonViewSet, basename="api-lesson")
 
 urlpatterns = [
     path("", views.home, name="home"),
