@@ -11,6 +11,7 @@ from coach.models import Attempt, Lesson
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_routine_page import log_in
 from tests.coach.factories import make_routine, make_song
+from tests.coach.test_review import danced  # noqa: F401  (a fixture: a really scored dance)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,3 +73,31 @@ def test_an_instructor_assigns_a_lesson_and_the_student_sees_it(page, browser, l
     assert page.locator("#students tbody tr").count() == 2
     assert page.evaluate(FITS_SCREEN)
     assert errors == []
+
+
+def test_a_comment_pinned_to_a_beat_reaches_the_students_report(page, browser, live_server, danced):  # noqa: F811
+    attempt = danced["practise"](danced["alice"])
+    beat = attempt.summary["weakest_beats"][0]
+    log_in(page, live_server, "ines")
+    page.goto(f"{live_server.url}/review/attempts/{attempt.id}/")
+    assert page.locator("#beats tbody tr.beat-row").count() == len(attempt.beat_results)
+    page.get_by_label("Beat", exact=True).fill(str(beat + 1))
+    page.get_by_label("Comment").fill("Reach further on this one")
+    page.get_by_role("button", name="Add comment").click()
+    page.locator(f"#beats tr.commented[data-beat='{beat}']").wait_for()
+    assert page.evaluate(FITS_SCREEN)
+
+    student = browser.new_context(viewport={"width": 390, "height": 844})
+    student_page = student.new_page()
+    log_in(student_page, live_server, "alice")
+    student_page.goto(f"{live_server.url}/attempts/{attempt.id}/")
+    student_page.wait_for_selector("#report[data-state=ready]")
+    assert "Reach further on this one" in student_page.locator("#comments").text_content()
+    marks = student_page.evaluate("""(() => { const c = Chart.getChart(document.getElementById('beat-chart'));
+        const set = c.data.datasets.find(d => d.label === "Instructor's comment");
+        return c.data.labels.filter((_, i) => set.data[i] !== null); })()""")
+    assert marks == [str(beat + 1)]
+    assert student_page.evaluate(FITS_SCREEN)
+    ARTIFACTS.mkdir(exist_ok=True)
+    student_page.screenshot(path=str(ARTIFACTS / "lessons-comment-on-report.png"), full_page=True)
+    student.close()
