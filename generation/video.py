@@ -59,6 +59,8 @@ STAGE_HEIGHT_M = 2.0  # metres of height between the floor line and STAGE_TOP
 STAGE_WIDTH_M = 2.6  # at least this many metres across
 HEAD_RADIUS_M = 0.10
 FOLLOW_WINDOW_S = 1.5  # the camera follows the pelvis averaged over this window
+FACING_WINDOW_S = 4.0  # ...and the dancer's facing averaged over this one
+CAMERA_TURN_DEG_S = 90.0
 FLOOR_TICK_M = 0.5
 PULSE_S = 0.15  # a count swells on its beat and settles over about this long
 SUBPIXEL_BITS = 4  # OpenCV draws at 1/16 pixel, so slow movements do not jitter
@@ -87,7 +89,7 @@ class VideoInfo:
 
 @dataclass(frozen=True)
 class Projection:
-    """The dancer seen by a camera in front of the starting pose, following the pelvis sideways.
+    """The dancer seen by a camera in front of them, following the pelvis (`project_routine`).
 
     ``points`` (T, J, 2) float32 pixels (x right, y down); ``depth`` (T, J) float32 metres towards
     the camera relative to the pelvis; ``camera_m`` (T,) the camera's sideways position in metres
@@ -127,40 +129,59 @@ def downbeat_mask(beats, downbeats, tolerance_s: float = 0.02) -> np.ndarray:
     return gap <= tolerance_s
 
 
-def facing_axes(frames: np.ndarray, joints, fps: float) -> tuple[np.ndarray, np.ndarray]:
-    """Unit horizontal vectors (3,) of the dancer's left and forward over the first second."""
+def _moving_average(values: np.ndarray, window: int) -> np.ndarray:
+    """Centred moving average along axis 0 of (T, ...) values, edges held: (T, ...)."""
+    window = max(window | 1, 1)
+    padded = np.pad(values, [(window // 2, window // 2)] + [(0, 0)] * (values.ndim - 1), mode="edge")
+    sums = np.cumsum(padded, axis=0)
+    sums = np.concatenate([np.zeros_like(sums[:1]), sums])
+    return (sums[window:] - sums[:-window]) / window
+
+
+def camera_yaw(frames: np.ndarray, joints, fps: float) -> np.ndarray:
+    """(T,) radians: the horizontal direction of the dancer's left as the camera sees it.
+
+    The dancer's facing (hips and shoulders) averaged over `FACING_WINDOW_S`, so a spin shows as
+    a spin while a dancer who turns and stays turned is soon seen from the front again; the camera
+    never turns faster than `CAMERA_TURN_DEG_S`, so a half turn does not flip the picture.
+    """
     index = {name: i for i, name in enumerate(joints)}
-    opening = frames[: max(int(round(fps)), 1)]
-    left = (opening[:, index["left_hip"]] - opening[:, index["right_hip"]]).mean(axis=0)
-    left += (opening[:, index["left_shoulder"]] - opening[:, index["right_shoulder"]]).mean(axis=0)
-    left[1] = 0.0
-    norm = np.linalg.norm(left)
-    left = left / norm if norm > 1e-6 else np.array([1.0, 0.0, 0.0])
-    # With +Y up and a right-handed frame, left x up points the way the dancer faces.
-    forward = np.cross(left, [0.0, 1.0, 0.0])
-    return left, forward
+    left = frames[:, index["left_hip"]] - frames[:, index["right_hip"]]
+    left = left + frames[:, index["left_shoulder"]] - frames[:, index["right_shoulder"]]
+    heading = np.arctan2(left[:, 2], left[:, 0])
+    # Average unit vectors, not angles, so that -179 and 179 degrees average to 180.
+    mean = _moving_average(np.stack([np.cos(heading), np.sin(heading)], axis=1),
+                           int(round(FACING_WINDOW_S * fps)))
+    target = np.arctan2(mean[:, 1], mean[:, 0])
+    max_step = np.radians(CAMERA_TURN_DEG_S) / fps
+    yaw = np.empty(len(frames))
+    yaw[0] = target[0]
+    for t in range(1, len(frames)):
+        turn = (target[t] - yaw[t - 1] + np.pi) % (2 * np.pi) - np.pi
+        yaw[t] = yaw[t - 1] + np.clip(turn, -max_step, max_step)
+    return yaw
 
 
 def project_routine(frames: np.ndarray, joints, fps: float, width: int, height: int) -> Projection:
     """Project (T, J, 3) metres onto a width x height frame (see `Projection`).
 
-    Orthographic from the front of the starting pose: the dancer's left appears on the right, as
-    in a mirror-free front view; the camera slides sideways with the pelvis so the dancer stays
-    near the centre while the floor ticks show the travel.
+    Orthographic, from in front of the dancer (`camera_yaw`): the dancer's left appears on the
+    right, as when facing someone; the camera slides with the pelvis (averaged over
+    `FOLLOW_WINDOW_S`) so the dancer stays near the centre while the floor ticks show the travel.
     """
     frames = np.asarray(frames, dtype=np.float64)
-    left, forward = facing_axes(frames, joints, fps)
+    yaw = camera_yaw(frames, joints, fps)
+    # Per frame: left = (cos, 0, sin); facing = left x up = (-sin, 0, cos).
+    left = np.stack([np.cos(yaw), np.zeros_like(yaw), np.sin(yaw)], axis=1)
+    forward = np.stack([-np.sin(yaw), np.zeros_like(yaw), np.cos(yaw)], axis=1)
     pelvis = frames[:, list(joints).index("pelvis")]
-    sideways = frames @ left  # (T, J)
-    window = max(int(round(FOLLOW_WINDOW_S * fps)) | 1, 1)
-    padded = np.pad(pelvis @ left, window // 2, mode="edge")
-    camera_m = np.convolve(padded, np.ones(window) / window, mode="valid")
+    camera = _moving_average(pelvis, int(round(FOLLOW_WINDOW_S * fps)))
+    sideways = np.einsum("tjc,tc->tj", frames - camera[:, None], left)
     floor_y = FLOOR_LEVEL * height
     scale = min((floor_y - STAGE_TOP * height) / STAGE_HEIGHT_M, width / STAGE_WIDTH_M)
-    points = np.stack(
-        [width / 2 + (sideways - camera_m[:, None]) * scale, floor_y - frames[..., 1] * scale], axis=-1
-    )
-    depth = frames @ forward - (pelvis @ forward)[:, None]
+    points = np.stack([width / 2 + sideways * scale, floor_y - frames[..., 1] * scale], axis=-1)
+    depth = np.einsum("tjc,tc->tj", frames - pelvis[:, None], forward)
+    camera_m = np.einsum("tc,tc->t", camera, left)
     return Projection(points.astype(np.float32), depth.astype(np.float32), camera_m, floor_y, scale)
 
 

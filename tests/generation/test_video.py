@@ -66,7 +66,7 @@ def test_downbeats_are_the_annotated_bar_starts(annotations):
     assert not downbeat_mask(beats, []).any()
 
 
-def test_the_camera_faces_the_dancer_and_follows_them(waltz):
+def test_the_camera_follows_the_dancer_across_the_floor(waltz):
     frames = waltz.frames[: int(20 * waltz.fps)]
     p = project_routine(frames, JOINTS, waltz.fps, 640, 360)
     # The waltz travels: the pelvis covers more than half the frame's width of floor...
@@ -74,13 +74,21 @@ def test_the_camera_faces_the_dancer_and_follows_them(waltz):
     assert np.ptp(pelvis, axis=0).max() * p.scale > 320
     # ...yet stays in the middle half of the picture.
     assert np.abs(p.points[:, JOINT_INDEX["pelvis"], 0] - 320).max() < 160
-    # Facing the camera at the start, the dancer's left hip shows on the picture's right.
-    opening = p.points[: int(waltz.fps)]
-    assert (opening[:, JOINT_INDEX["left_hip"], 0] > opening[:, JOINT_INDEX["right_hip"], 0]).mean() > 0.9
-    # Feet on the floor line, head above it.
-    # (ankle joints sit 8-15 cm above the floor)
+    # Feet on the floor line (ankle joints sit 8-15 cm above the floor), head well above it.
     assert abs(np.median(p.points[:, JOINT_INDEX["left_ankle"], 1]) - p.floor_y) < 0.25 * p.scale
     assert (p.points[:, JOINT_INDEX["head"], 1] < p.floor_y - 1.2 * p.scale).all()
+
+
+def test_the_camera_stays_in_front_of_a_turning_dancer(waltz):
+    frames = waltz.frames[: int(60 * waltz.fps)]
+    left = frames[:, JOINT_INDEX["left_hip"]] - frames[:, JOINT_INDEX["right_hip"]]
+    heading = np.unwrap(np.arctan2(left[:, 2], left[:, 0]))
+    assert np.ptp(heading) > 2 * np.pi  # the couple turns all the way round, more than once
+    p = project_routine(frames, JOINTS, waltz.fps, 640, 360)
+    # Seen from the front, the dancer's left hip shows on the picture's right.
+    front = p.points[:, JOINT_INDEX["left_hip"], 0] > p.points[:, JOINT_INDEX["right_hip"], 0]
+    assert front.mean() > 0.85
+    assert front[: int(waltz.fps)].all()
 
 
 def _amber_pixels(image: np.ndarray) -> int:
