@@ -5,6 +5,8 @@ started after the lesson was set, reaches the target overall score (`attempt_fin
 a teacher of the studio marks it done (`mark_done`).
 """
 
+import logging
+import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +18,8 @@ from django.utils import timezone
 from coach.models import Attempt, Lesson, LessonAssignment, Membership
 
 MIN_TARGET, MAX_TARGET = 0.0, 100.0
+
+log = logging.getLogger(__name__)
 
 
 class LessonError(ValueError):
@@ -84,7 +88,12 @@ def notify_students(lesson) -> int:
         messages.append(EmailMessage(f"New lesson: {lesson.title}", body, to=[student.email]))
     if not messages:
         return 0
-    return get_connection().send_messages(messages)
+    try:
+        return get_connection().send_messages(messages)
+    except (OSError, smtplib.SMTPException):
+        # The lesson stands without its mail; students still find it on their dashboard.
+        log.exception("could not mail the students of lesson %s", lesson.id)
+        return 0
 
 
 def attempt_finished(attempt: Attempt) -> list[LessonAssignment]:
