@@ -5,6 +5,7 @@ const form = document.getElementById("video-export-form");
 const button = document.getElementById("video-export-button");
 const statusEl = document.getElementById("video-export-status");
 const progressEl = document.getElementById("video-export-progress");
+const ready = document.getElementById("video-export-ready"); // .button's display would beat [hidden]
 const link = document.getElementById("video-export-download");
 const errorEl = document.getElementById("video-export-error");
 const exportUrl = (id) => box.dataset.exportUrl.replace("00000000-0000-0000-0000-000000000000", id);
@@ -25,7 +26,8 @@ function show(state) {
   } else if (state.status === "succeeded") {
     statusEl.textContent = "Your video is ready.";
     link.href = state.download_url;
-    link.hidden = false;
+    ready.hidden = false;
+    form.hidden = true;
   } else {
     statusEl.textContent = "The video could not be made.";
     button.textContent = "Try again";
