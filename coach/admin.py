@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from coach.models import Attempt, GenerationJob, Invitation, Membership, Routine, Song, Studio, User
+from coach.models import (
+    Attempt,
+    GenerationJob,
+    Invitation,
+    Membership,
+    Routine,
+    Song,
+    Studio,
+    User,
+    VideoExport,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -45,4 +55,10 @@ class GenerationJobAdmin(admin.ModelAdmin):
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
     list_display = ("id", "routine", "learner", "status", "started_at")
+    list_filter = ("status",)
+
+
+@admin.register(VideoExport)
+class VideoExportAdmin(admin.ModelAdmin):
+    list_display = ("id", "routine", "requested_by", "status", "progress", "created_at", "finished_at")
     list_filter = ("status",)
