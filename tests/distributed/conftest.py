@@ -64,17 +64,27 @@ def worker_process(transactional_db, isolated_media, tmp_path):
     log.close()
 
 
-@pytest.fixture
-def daphne_server(transactional_db, isolated_media, tmp_path):
-    """A Daphne process serving the ASGI app on the Redis channel layer; yields its base URL."""
+def _serve_daphne(media_root, log_path):
     port = free_port()
-    log = open(tmp_path / "daphne.log", "w")
+    log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "coach.asgi:application"],
-        cwd=ROOT, env=_process_env(isolated_media), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=_process_env(media_root), stdout=log, stderr=subprocess.STDOUT,
     )
     if not wait_for_port(port, failed=lambda: process.poll() is not None):
-        raise RuntimeError((tmp_path / "daphne.log").read_text())
+        raise RuntimeError(log_path.read_text())
     yield f"127.0.0.1:{port}"
     _stop(process)
     log.close()
+
+
+@pytest.fixture
+def daphne_server(transactional_db, isolated_media, tmp_path):
+    """A Daphne process serving the ASGI app on the Redis channel layer; yields its base URL."""
+    yield from _serve_daphne(isolated_media, tmp_path / "daphne.log")
+
+
+@pytest.fixture
+def second_daphne_server(daphne_server, isolated_media, tmp_path):
+    """Another Daphne process on the same Redis and database, for fan-out across processes."""
+    yield from _serve_daphne(isolated_media, tmp_path / "daphne-2.log")
