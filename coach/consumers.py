@@ -2,18 +2,21 @@
 
 Close codes (RFC 6455 private range, mirroring HTTP statuses):
 4400 too many refused messages, 4403 not logged in or not yours, 4404 no such attempt or job,
-4409 attempt already finished, 4413 oversize messages, 4429 flooding.
+4409 attempt already finished, 4413 oversize messages, 4429 flooding; 1011 the server could not
+store batches (the client reconnects and resends them).
 """
 
 import asyncio
 import json
 import logging
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 
 from coach.permissions import jobs_for
 from coach.services import practice
+from coach.services.practice_writer import batch_writer
 from coach.services.routines import job_group, job_state
 
 log = logging.getLogger(__name__)
@@ -21,6 +24,7 @@ CLOSE_BAD_MESSAGES = 4400
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_BIG = 4413
 CLOSE_FLOODING = 4429
+CLOSE_SERVER_ERROR = 1011
 # Pings sent after `ready` to measure the client's clock offset and round trip.
 CLOCK_PINGS = 5
 CLOCK_PING_INTERVAL_S = 0.2
@@ -70,6 +74,8 @@ class PracticeConsumer(AsyncWebsocketConsumer):
         self.bucket = practice.TokenBucket()
         self.errors = 0
         self.finished = False
+        self.storing = None  # the writer round holding this connection's newest batches
+        self.disconnected = False
         attempt_id = self.scope["url_route"]["kwargs"]["attempt_id"]
         try:
             self.session = await database_sync_to_async(practice.open_session)(self.scope["user"], attempt_id)
@@ -80,10 +86,21 @@ class PracticeConsumer(AsyncWebsocketConsumer):
         await self._send(practice.ready_message(self.session))
         self.pinger = asyncio.ensure_future(self._ping_clock())
 
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every message, which is a hop to the
+        # database thread; a pose batch never touches the database here (the batch writer does,
+        # through `database_sync_to_async`, which cleans up the same way).
+        if message["type"] == "websocket.receive":
+            await self.websocket_receive(message)
+        else:
+            await super().dispatch(message)
+
     async def disconnect(self, code):
+        self.disconnected = True
         if getattr(self, "pinger", None):
             self.pinger.cancel()
         if self.session is not None and not self.finished:
+            await self._stored()
             await database_sync_to_async(practice.interrupt)(self.session)
 
     async def receive(self, text_data=None, bytes_data=None):
@@ -115,11 +132,11 @@ class PracticeConsumer(AsyncWebsocketConsumer):
     async def _dispatch(self, message: dict):
         kind = message.get("type")
         if kind == "frames":
-            for reply in await database_sync_to_async(practice.receive_frames)(self.session, message):
-                await self._send(reply)
+            # Scoring takes well under a millisecond: it runs right here, not on a thread.
+            await self._accepted(practice.accept_frames(self.session, message), message)
         elif kind == "image":
-            for reply in await database_sync_to_async(practice.receive_image)(self.session, message):
-                await self._send(reply)
+            scored = await sync_to_async(practice.accept_image, thread_sensitive=False)(self.session, message)
+            await self._accepted(scored, message)
         elif kind == "pong":
             received = practice.server_time_ms()
             reply = await database_sync_to_async(practice.record_clock)(
@@ -129,12 +146,45 @@ class PracticeConsumer(AsyncWebsocketConsumer):
         elif kind == "calibration":
             await database_sync_to_async(practice.calibrate)(self.session, message.get("audio_latency_ms"))
         elif kind == "end":
+            if not await self._stored():
+                return
             summary = await database_sync_to_async(practice.finish)(self.session)
             self.finished = True
+            await self._send(practice.ack_message(self.session))
             await self._send(summary)
             await self.close(code=1000)
         else:
             raise practice.PracticeError("bad_message", f"unknown message type {kind!r}")
+
+    async def _accepted(self, scored, message: dict):
+        """Send a new batch's beats now; acknowledge it once the writer has stored it."""
+        if scored is None:  # a resent batch: acknowledge it again if it is stored already
+            if message["seq"] <= self.session.acked_seq:
+                await self._send(practice.ack_message(self.session))
+            return
+        for beat in practice.beat_messages(scored):
+            await self._send(beat)
+        stored = batch_writer().submit(scored)
+        if stored is not self.storing:
+            self.storing = stored
+            stored.add_done_callback(lambda _: asyncio.ensure_future(self._ack()))
+
+    async def _ack(self):
+        if await self._stored() and not (self.finished or self.disconnected):
+            await self._send(practice.ack_message(self.session))
+
+    async def _stored(self) -> bool:
+        """Wait for this connection's batches to be stored; on a database error close the socket,
+        so the client reconnects and resends what was not acknowledged."""
+        if self.storing is None:
+            return True
+        try:
+            await self.storing
+        except Exception:
+            log.exception("could not store pose batches of attempt %s", self.session.attempt.id)
+            await self.close(code=CLOSE_SERVER_ERROR)
+            return False
+        return True
 
     async def _refuse(self, code: str, text: str, close_code: int = CLOSE_BAD_MESSAGES):
         self.errors += 1

@@ -67,6 +67,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Keep connections open between requests and socket messages: Channels runs every database call
+# through `close_old_connections`, and reopening SQLite (with its pragmas) per pose batch was
+# the live server's largest cost.
+DATABASES["default"].update(CONN_MAX_AGE=env.int("DB_CONN_MAX_AGE", default=600), CONN_HEALTH_CHECKS=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the writer (the worker, the practice socket) work side by side, and
     # synchronous=NORMAL avoids an fsync per committed pose batch; IMMEDIATE avoids lock upgrades.
@@ -118,7 +122,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 reads with a 5 s socket timeout by default, which kills the layer's
+            # blocking BZPOPMIN on any socket idle for 5 s (channels_redis issue 422).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
         }
     }
 else:

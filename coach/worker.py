@@ -12,6 +12,7 @@ from django.conf import settings
 
 from coach.celery import app
 from coach.services.routines import requeue_unfinished_jobs
+from coach.services.video_exports import requeue_unfinished_exports
 
 log = logging.getLogger(__name__)
 QUEUES = ("gpu", "cpu")
@@ -43,13 +44,14 @@ def start_embedded_worker():
 
 def _requeue_after_restart():
     # The in-memory queue died with the previous web process: queue its unfinished jobs again.
-    try:
-        requeued = requeue_unfinished_jobs()
-    except Exception as error:  # e.g. the database is not migrated yet; jobs can be queued later
-        log.warning("could not requeue unfinished generation jobs: %s", error)
-    else:
-        if requeued:
-            log.info("requeued %d unfinished generation jobs", requeued)
+    for kind, requeue in (("generation jobs", requeue_unfinished_jobs), ("video exports", requeue_unfinished_exports)):
+        try:
+            requeued = requeue()
+        except Exception as error:  # e.g. the database is not migrated yet; work can be queued later
+            log.warning("could not requeue unfinished %s: %s", kind, error)
+        else:
+            if requeued:
+                log.info("requeued %d unfinished %s", requeued, kind)
 
 
 def maybe_start_embedded_worker():

@@ -1,10 +1,12 @@
 """Live practice: the rules behind the practice socket, callable without a socket.
 
-A `PracticeSession` holds one connection's streaming scorer. Every frame batch is stored before
-it is acknowledged, and every beat result as soon as it is final, so a dropped connection loses
-nothing: reconnecting replays the stored batches into a fresh scorer and the client resends
-whatever was not acknowledged (batches are de-duplicated by sequence number).
-The message shapes are documented in `coach/consumers.py`.
+A `PracticeSession` holds one connection's streaming scorer. A frame batch is scored as soon as
+it arrives (`accept_frames`), and its beat results go straight back to the learner; storing is
+separate (`store_batches`), so the socket server can store the batches of every connection
+together a few times a second. A batch is acknowledged only once it is stored, so a dropped
+connection loses nothing: reconnecting replays the stored batches into a fresh scorer and the
+client resends whatever was not acknowledged (batches are de-duplicated by sequence number).
+The message shapes are documented in README.md ("Practice socket").
 """
 
 import io
@@ -19,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coach.models import Attempt, PoseBatch
+from coach.services import lessons
 from coach.services.pose_tracking import PoseTrackingError, ServerPoseTracker
 from coach.services.routines import routine_frames
 from scoring import PoseInputError, Reference, StreamingScorer
@@ -72,12 +75,26 @@ class PracticeSession:
     attempt: Attempt
     scorer: StreamingScorer
     scored_beats: set[int]
-    next_seq: int  # the stored batches are 0 .. next_seq - 1
+    next_seq: int  # the batches scored so far are 0 .. next_seq - 1
+    stored_seq: int  # ... and 0 .. stored_seq are stored (the client may forget them)
     tracker: ServerPoseTracker | None = None  # only for the camera-image fallback
 
     @property
     def acked_seq(self) -> int:
-        return self.next_seq - 1
+        return self.stored_seq
+
+
+@dataclass
+class ScoredBatch:
+    """One accepted frame batch, scored but perhaps not stored yet: `timestamps` (n,) ms on the
+    song clock, `frames` (n, J, C) float32 in the attempt's format, `beats` the results it completed."""
+
+    session: PracticeSession
+    seq: int
+    timestamps: np.ndarray
+    frames: np.ndarray
+    image_size: list | None
+    beats: list[dict]
 
 
 def start_attempt(learner, routine, pose_format: str = "mediapipe33", mirror: str = "auto") -> Attempt:
@@ -126,7 +143,7 @@ def open_session(user, attempt_id) -> PracticeSession:
     if attempt.status != Attempt.Status.IN_PROGRESS:
         attempt.status = Attempt.Status.IN_PROGRESS
         attempt.save(update_fields=["status"])
-    return PracticeSession(attempt, scorer, {beat["index"] for beat in attempt.beat_results}, next_seq)
+    return PracticeSession(attempt, scorer, {beat["index"] for beat in attempt.beat_results}, next_seq, next_seq - 1)
 
 
 def ready_message(session: PracticeSession) -> dict:
@@ -170,22 +187,33 @@ def calibrate(session: PracticeSession, audio_latency_ms) -> None:
 
 
 def receive_frames(session: PracticeSession, message: dict) -> list[dict]:
-    """Store and score one frame batch; returns the messages to send back (ack, then beats)."""
+    """Score and store one frame batch at once; returns the messages to send back (beats, ack).
+    The socket server uses `accept_frames` and `store_batches` separately, to store in rounds."""
+    scored = accept_frames(session, message)
+    if scored is not None:
+        store_batches([scored])
+        return [*beat_messages(scored), ack_message(session)]
+    return [ack_message(session)] if message["seq"] <= session.acked_seq else []
+
+
+def accept_frames(session: PracticeSession, message: dict) -> ScoredBatch | None:
+    """Check and score a frames message; None for a resent batch we already have."""
     seq = _new_seq(session, message)
     if seq is None:
-        return [{"type": "ack", "seq": message["seq"]}]  # a resent batch we already have
+        return None
     fmt = message.get("format", session.attempt.pose_format)
     if fmt != session.attempt.pose_format:
         raise PracticeError("bad_frames", f"this attempt receives {session.attempt.pose_format} frames, not {fmt}")
     timestamps, frames = _arrays(message)
-    return _store_and_score(session, seq, timestamps, frames, message.get("image_size"))
+    return _score(session, seq, timestamps, frames, message.get("image_size"))
 
 
-def receive_image(session: PracticeSession, message: dict) -> list[dict]:
-    """The fallback: track the pose in one small JPEG on the server, then as `receive_frames`."""
+def accept_image(session: PracticeSession, message: dict) -> ScoredBatch | None:
+    """The fallback: track the pose in one small JPEG on the server, then as `accept_frames`.
+    Runs MediaPipe (tens of milliseconds): call it off the socket server's event loop."""
     seq = _new_seq(session, message)
     if seq is None:
-        return [{"type": "ack", "seq": message["seq"]}]
+        return None
     if session.attempt.pose_format != "mediapipe33":
         raise PracticeError("bad_message", "camera images need an attempt in the mediapipe33 format")
     timestamp = _number(message.get("timestamp_ms"), "timestamp_ms")
@@ -196,12 +224,12 @@ def receive_image(session: PracticeSession, message: dict) -> list[dict]:
     except PoseTrackingError as error:
         raise PracticeError("bad_frames", str(error)) from error
     if landmarks is None:  # nobody in view: keep the sequence going with an empty batch
-        return _store_and_score(session, seq, np.zeros(0), np.zeros((0, 33, 4), np.float32), image_size)
-    return _store_and_score(session, seq, np.array([timestamp]), landmarks[None], image_size)
+        return _score(session, seq, np.zeros(0), np.zeros((0, 33, 4), np.float32), image_size)
+    return _score(session, seq, np.array([timestamp]), landmarks[None], image_size)
 
 
 def _new_seq(session: PracticeSession, message: dict) -> int | None:
-    """The message's sequence number if it is the next one; None for one already stored."""
+    """The message's sequence number if it is the next one; None for one already received."""
     seq = message.get("seq")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise PracticeError("bad_message", "seq must be a non-negative integer")
@@ -212,7 +240,7 @@ def _new_seq(session: PracticeSession, message: dict) -> int | None:
     return seq
 
 
-def _store_and_score(session, seq, timestamps, frames, image_size) -> list[dict]:
+def _score(session, seq, timestamps, frames, image_size) -> ScoredBatch:
     attempt = session.attempt
     beats = []
     if len(timestamps):
@@ -223,16 +251,42 @@ def _store_and_score(session, seq, timestamps, frames, image_size) -> list[dict]
         except PoseInputError as error:
             raise PracticeError("bad_frames", str(error)) from error
     new_beats = [beat for beat in beats if beat["index"] not in session.scored_beats]
-    with transaction.atomic():
-        PoseBatch.objects.create(
-            attempt=attempt, seq=seq, timestamps=_dump(timestamps), frames=_dump(frames), image_size=image_size
-        )
-        if new_beats:
-            attempt.beat_results = [*attempt.beat_results, *new_beats]
-            attempt.save(update_fields=["beat_results"])
     session.next_seq = seq + 1
     session.scored_beats.update(beat["index"] for beat in new_beats)
-    return [{"type": "ack", "seq": seq}, *({"type": "beat", **beat} for beat in new_beats)]
+    if new_beats:
+        attempt.beat_results = [*attempt.beat_results, *new_beats]
+    return ScoredBatch(session, seq, timestamps, frames, image_size, new_beats)
+
+
+def store_batches(batches: list[ScoredBatch]) -> None:
+    """Store scored batches, of any number of attempts, in one transaction: the frames, and the
+    beat results of every attempt that gained some. A batch stored already (by a connection that
+    dropped while its batches waited) is skipped, not an error."""
+    with transaction.atomic():
+        PoseBatch.objects.bulk_create(
+            [
+                PoseBatch(
+                    attempt=batch.session.attempt, seq=batch.seq, timestamps=_dump(batch.timestamps),
+                    frames=_dump(batch.frames), image_size=batch.image_size,
+                )
+                for batch in batches
+            ],
+            ignore_conflicts=True,
+        )
+        scored = {batch.session.attempt.pk: batch.session.attempt for batch in batches if batch.beats}
+        for attempt in scored.values():
+            Attempt.objects.filter(pk=attempt.pk).update(beat_results=attempt.beat_results)
+    for batch in batches:
+        batch.session.stored_seq = max(batch.session.stored_seq, batch.seq)
+
+
+def beat_messages(batch: ScoredBatch) -> list[dict]:
+    return [{"type": "beat", **beat} for beat in batch.beats]
+
+
+def ack_message(session: PracticeSession) -> dict:
+    """Acknowledges every batch up to `seq`: they are stored, the client may forget them."""
+    return {"type": "ack", "seq": session.acked_seq}
 
 
 def finish(session: PracticeSession) -> dict:
@@ -244,6 +298,7 @@ def finish(session: PracticeSession) -> dict:
     attempt.status = Attempt.Status.COMPLETE
     attempt.finished_at = timezone.now()
     attempt.save(update_fields=["beat_results", "summary", "status", "finished_at"])
+    lessons.attempt_finished(attempt)
     report_url = reverse("attempt_report", args=[attempt.id])
     return {"type": "summary", "summary": attempt.summary, "report_url": report_url}
 

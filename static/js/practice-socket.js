@@ -118,7 +118,7 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
         onClock(stats.clock);
         break;
       case "ack":
-        if (batches.delete(message.seq)) stats.acked += 1;
+        for (const seq of batches.keys()) if (seq <= message.seq && batches.delete(seq)) stats.acked += 1;
         break;
       case "beat":
         beat(message);
