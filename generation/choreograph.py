@@ -34,7 +34,8 @@ from generation.features import (
     frames_from_pose_vectors,
     music_from_analysis,
 )
-from generation.models import default_checkpoint_path, load_checkpoint, model_from_checkpoint
+from generation.models import checkpoint_path as architecture_checkpoint
+from generation.models import load_checkpoint, model_from_checkpoint
 from generation.skeleton import JOINTS
 from generation.styles import LEVELS, STYLES
 
@@ -208,18 +209,27 @@ class Choreographer:
         return frames_from_pose_vectors(vectors, self.fps), segments
 
 
+# One model per checkpoint file (the site may use several families side by side).
 _cache: dict[tuple[str, float], Choreographer] = {}
 _cache_lock = threading.Lock()
 
 
-def load_choreographer(checkpoint_path: str | Path | None = None) -> Choreographer:
-    """The model at ``checkpoint_path`` (default `default_checkpoint_path`), loaded once per
-    process and reloaded when the file changes."""
-    path = Path(checkpoint_path) if checkpoint_path is not None else default_checkpoint_path()
+def load_choreographer(
+    checkpoint_path: str | Path | None = None, architecture: str | None = None
+) -> Choreographer:
+    """The model at ``checkpoint_path``, else ``architecture``'s checkpoint
+    (`generation.models.checkpoint_path`; empty or None: the default one), loaded once per
+    process and reloaded when the file changes. Raises ValueError for an unknown architecture
+    and FileNotFoundError when its checkpoint is missing."""
+    if checkpoint_path is not None:
+        path = Path(checkpoint_path)
+    else:
+        path = architecture_checkpoint(architecture)
     key = (str(path.resolve()), path.stat().st_mtime if path.exists() else 0.0)
     with _cache_lock:
         if key not in _cache:
-            _cache.clear()
+            for stale in [k for k in _cache if k[0] == key[0]]:
+                del _cache[stale]
             _cache[key] = Choreographer(load_checkpoint(path))
         return _cache[key]
 
@@ -231,18 +241,23 @@ def generate_routine(
     seed: int = 0,
     checkpoint_path: str | Path | None = None,
     progress: Progress | None = None,
+    architecture: str | None = None,
 ) -> dict:
-    """Generate a whole routine for a decoded song (format in the module docstring).
+    """Generate a whole routine for a decoded song (format in the module docstring) with the
+    model at ``checkpoint_path``, else ``architecture``'s (empty or None: the default model).
 
-    Raises ValueError for an unknown style or level and `audio.AudioError` for a song that
-    cannot be analysed. Same song, style, level and seed give the same routine.
+    Raises ValueError for an unknown style, level or architecture, FileNotFoundError for a
+    missing checkpoint and `audio.AudioError` for a song that cannot be analysed. Same song,
+    style, level, seed and model give the same routine.
     """
     validate_request(style, level)
+    if checkpoint_path is None:
+        architecture_checkpoint(architecture)  # an unknown family fails before the analysis
     report = progress or (lambda fraction, message: None)
     report(0.0, "analysing the music")
     analysis = music.analyse(audio)
     report(0.1, "loading the model")
-    choreographer = load_choreographer(checkpoint_path)
+    choreographer = load_choreographer(checkpoint_path, architecture)
     frames, segments = choreographer.generate(
         music_from_analysis(analysis),
         analysis.n_frames,

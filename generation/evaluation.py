@@ -22,6 +22,8 @@ How each follows its source, adapted to the 15-joint skeleton and to a small tes
   (the foot should be planted then), m/s.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import linalg
 
@@ -281,80 +283,102 @@ def _row(
     return row
 
 
-def evaluate_split(
-    split: str = "test",
-    checkpoint_path=None,
-    level: str = "intermediate",
-    seed: int = 0,
-    progress=print,
-) -> dict:
-    """Evaluate a checkpoint on the held-out clips of ``split`` ("test" or "val").
+@dataclass
+class HeldOutSet:
+    """Held-out clips with their music, loaded once for any number of models and seeds.
 
-    Rows: ``model`` (one routine per clip, generated at ``level`` for the clip's music and
-    length), ``real`` (the clips themselves), ``wrong_music_same_style`` (for each clip a real
-    training dance of the same style, on this clip's music) and ``wrong_music_any_style`` (a
-    real training dance of any style). FID reference: the real clips' windows. ``difficulty``
-    compares the three levels on every clip with music (overall and per style), with the real
-    dances' difficulty beside them.
-    """
-    from generation.choreograph import load_choreographer
+    ``beats[i]`` is clip i's music beat times (s) or None without music; ``training`` are the
+    training dances the wrong-music baselines draw from; ``real_features`` the kinetic and
+    geometric window features of the real clips (the FID reference)."""
+
+    split: str
+    clips: list
+    music: list
+    beats: list
+    training: list
+    real_features: tuple[np.ndarray, np.ndarray]
+    fps: float
+
+
+def held_out_set(split: str = "test", styles=None) -> HeldOutSet:
+    """The clips of ``split`` ("test" or "val") in ``styles`` (default: all), their music and
+    the training dances of the same styles."""
     from generation.data import load_clips
-    from generation.difficulty import difficulty_components, difficulty_score
     from generation.features import clip_music
-    from generation.styles import LEVELS
 
     if split not in ("val", "test"):
         raise ValueError("evaluate on held-out clips: split must be 'val' or 'test'")
-    choreographer = load_choreographer(checkpoint_path)
-    reference = choreographer.difficulty_reference
-    clips = [c for c in load_clips(split=split) if c.style in choreographer.seed_bank]
-    training = [c for c in load_clips(split="train") if c.style in choreographer.seed_bank]
-    rng = np.random.default_rng(seed)
-    fps = choreographer.fps
+    styles = set(styles) if styles is not None else None
+    clips = [c for c in load_clips(split=split) if styles is None or c.style in styles]
+    training = [c for c in load_clips(split="train") if styles is None or c.style in styles]
     analyses: dict = {}
-    rows: dict[str, list] = {k: [] for k in ("model", "real", "same", "any")}
-    beats: list[np.ndarray | None] = []
+    music_ = [clip_music(clip, analyses) for clip in clips]
+    beats = [m.beat_times if len(m.beat_times) else None for m in music_]
+    fps = clips[0].fps if clips else 30.0
+    real_features = window_features([c.frames for c in clips], fps)
+    return HeldOutSet(split, clips, music_, beats, training, real_features, fps)
+
+
+def baseline_rows(held_out: HeldOutSet, seed: int = 0) -> dict:
+    """Rows ``real`` (the clips themselves), ``wrong_music_same_style`` (for each clip a real
+    training dance of the same style, on this clip's music) and ``wrong_music_any_style`` (a
+    real training dance of any style); the dances are drawn with ``seed``."""
+    rng = np.random.default_rng(seed)
+    same, any_style = [], []
+    for clip in held_out.clips:
+        n = len(clip.frames)
+        candidates = [c for c in held_out.training if c.style == clip.style]
+        same.append(candidates[rng.integers(len(candidates))].frames[:n])
+        any_style.append(held_out.training[rng.integers(len(held_out.training))].frames[:n])
+    real = [c.frames for c in held_out.clips]
+    fps, beats, features = held_out.fps, held_out.beats, held_out.real_features
+    return {
+        "real": _row(real, beats, fps, features, None),
+        "wrong_music_same_style": _row(same, beats, fps, features, real),
+        "wrong_music_any_style": _row(any_style, beats, fps, features, real),
+    }
+
+
+def model_evaluation(
+    choreographer, held_out: HeldOutSet, level: str = "intermediate", seed: int = 0, progress=print
+) -> dict:
+    """The ``model`` row (one routine per clip at ``level``, seed ``seed + clip index``) and
+    ``difficulty``: the three levels compared on every clip with music (overall and per style)
+    with the real dances' difficulty beside them."""
+    from generation.difficulty import difficulty_components, difficulty_score
+    from generation.styles import LEVELS
+
+    reference = choreographer.difficulty_reference
+    fps = held_out.fps
+    routines = []
     by_level: dict[str, dict[str, list[float]]] = {}
     real_difficulty: dict[str, list[float]] = {}
     repeats: dict[str, list[float]] = {name: [] for name in LEVELS}
-    for index, clip in enumerate(clips):
-        progress(f"{split} clip {index + 1}/{len(clips)}: {clip.name} ({clip.style})")
-        music_ = clip_music(clip, analyses)
+    for index, (clip, music_, clip_beats) in enumerate(
+        zip(held_out.clips, held_out.music, held_out.beats, strict=True)
+    ):
+        progress(f"{held_out.split} clip {index + 1}/{len(held_out.clips)}: {clip.name}")
         n = len(clip.frames)
-        clip_beats = music_.beat_times if len(music_.beat_times) else None
-        beats.append(clip_beats)
-        generated, _ = choreographer.generate(music_, n, clip.style, level, seed + index)
-        rows["model"].append(generated)
-        rows["real"].append(clip.frames)
-        same = [c for c in training if c.style == clip.style]
-        rows["same"].append(same[rng.integers(len(same))].frames[:n])
-        rows["any"].append(training[rng.integers(len(training))].frames[:n])
-        if clip_beats is None:
-            continue
-        median = reference[clip.style]["median"]
-        style_levels = by_level.setdefault(clip.style, {name: [] for name in LEVELS})
-        for name in LEVELS:
+        # Without music the level comparison is skipped, so only the row's routine is made.
+        levels = LEVELS if clip_beats is not None else [level]
+        for name in levels:
             frames, segments = choreographer.generate(music_, n, clip.style, name, seed + index)
+            if name == level:
+                routines.append(frames)
+            if clip_beats is None:
+                continue
+            median = reference[clip.style]["median"]
+            style_levels = by_level.setdefault(clip.style, {k: [] for k in LEVELS})
             components = difficulty_components(frames, fps, clip_beats)
             style_levels[name].append(difficulty_score(components, median))
             repeats[name].append(np.mean([s["repeat_of"] is not None for s in segments]))
-        components = difficulty_components(clip.frames, fps, clip_beats)
-        real_difficulty.setdefault(clip.style, []).append(difficulty_score(components, median))
+        if clip_beats is not None:
+            components = difficulty_components(clip.frames, fps, clip_beats)
+            median = reference[clip.style]["median"]
+            real_difficulty.setdefault(clip.style, []).append(difficulty_score(components, median))
 
-    real_features = window_features(rows["real"], fps)
-    result = {
-        "split": split,
-        "model": choreographer.name,
-        "level": level,
-        "seed": seed,
-        "clips": [c.name for c in clips],
-        "rows": {
-            "model": _row(rows["model"], beats, fps, real_features, rows["real"]),
-            "real": _row(rows["real"], beats, fps, real_features, None),
-            "wrong_music_same_style": _row(rows["same"], beats, fps, real_features, rows["real"]),
-            "wrong_music_any_style": _row(rows["any"], beats, fps, real_features, rows["real"]),
-        },
-    }
+    real = [c.frames for c in held_out.clips]
+    row = _row(routines, held_out.beats, fps, held_out.real_features, real)
     per_style = {
         style: {
             **{name: round(float(np.mean(v)), 3) for name, v in levels.items()},
@@ -367,10 +391,42 @@ def evaluate_split(
         name: round(float(np.mean([v for levels in by_level.values() for v in levels[name]])), 3)
         for name in LEVELS
     }
-    result["difficulty"] = {
-        "overall": overall,
-        "ordered": bool(overall["beginner"] < overall["intermediate"] < overall["advanced"]),
-        "per_style": per_style,
-        "repeated_phrase_fraction": {k: round(float(np.mean(v)), 3) for k, v in repeats.items()},
+    return {
+        "row": row,
+        "difficulty": {
+            "overall": overall,
+            "ordered": bool(overall["beginner"] < overall["intermediate"] < overall["advanced"]),
+            "per_style": per_style,
+            "repeated_phrase_fraction": {
+                k: round(float(np.mean(v)), 3) for k, v in repeats.items()
+            },
+        },
     }
-    return result
+
+
+def evaluate_split(
+    split: str = "test",
+    checkpoint_path=None,
+    level: str = "intermediate",
+    seed: int = 0,
+    progress=print,
+) -> dict:
+    """Evaluate a checkpoint on the held-out clips of ``split`` ("test" or "val").
+
+    Rows: ``model`` (`model_evaluation`) and the baselines of `baseline_rows`; FID reference:
+    the real clips' windows. ``difficulty``: see `model_evaluation`.
+    """
+    from generation.choreograph import load_choreographer
+
+    choreographer = load_choreographer(checkpoint_path)
+    held_out = held_out_set(split, styles=choreographer.seed_bank)
+    evaluation = model_evaluation(choreographer, held_out, level, seed, progress)
+    return {
+        "split": split,
+        "model": choreographer.name,
+        "level": level,
+        "seed": seed,
+        "clips": [c.name for c in held_out.clips],
+        "rows": {"model": evaluation["row"], **baseline_rows(held_out, seed)},
+        "difficulty": evaluation["difficulty"],
+    }

@@ -33,10 +33,29 @@ def generate_routine_task(job_id: str) -> str:
     try:
         with local_audio_path(job.song) as path:
             audio = decode(path)
-        routine = generate_routine(audio, job.style, job.level, seed=job.seed, progress=progress)
+        routine = generate_routine(
+            audio,
+            job.style,
+            job.level,
+            seed=job.seed,
+            progress=progress,
+            architecture=job.architecture or None,
+        )
         record = store_routine(job.song, job.requested_by, routine)
     except (AudioError, ValueError) as error:
-        update_job(job, status=GenerationJob.Status.FAILED, error=str(error), finished_at=timezone.now())
+        update_job(
+            job, status=GenerationJob.Status.FAILED, error=str(error), finished_at=timezone.now()
+        )
+        return job.status
+    except FileNotFoundError:
+        # No checkpoint for the chosen family here: say so without the server's file paths.
+        log.warning("generation job %s: no checkpoint for %r", job_id, job.architecture)
+        update_job(
+            job,
+            status=GenerationJob.Status.FAILED,
+            error=f"The {job.architecture or 'default'} model is not installed on this server.",
+            finished_at=timezone.now(),
+        )
         return job.status
     except Exception:
         log.exception("generation job %s failed", job_id)

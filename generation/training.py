@@ -7,7 +7,9 @@ checkpoint holding everything generation needs (see `build_checkpoint`).
 Each step samples windows of ``SEED_FRAMES + TARGET_FRAMES`` frames, weighting styles by the
 square root of their data so the 30 minutes of AIST++ do not drown salsa and tango; turns each
 window to a random facing and mirrors half of them; and trains the model to predict every next
-pose from the previous one plus noise (teacher forcing with noisy inputs).
+pose from the previous one plus noise (teacher forcing with noisy inputs), or with the
+architecture's own loss (`ConditionedModel.window_loss`: diffusion, adversarial). An adversarial
+model's discriminator gets its own optimiser and step after each generator step.
 """
 
 import math
@@ -34,16 +36,16 @@ from generation.features import (
     mirror_pose_vectors,
     turn_pose_vectors,
 )
-from generation.models import build_model, default_checkpoint_path
+from generation.models import DEFAULT_ARCHITECTURE, build_model, checkpoint_path
 from generation.styles import LEVELS, STYLES
 
-ARCHITECTURE = "gru"
 # Windows per (style, level) kept in the checkpoint to start a routine from a real pose.
 SEED_BANK_SIZE = 16
 
 
 @dataclass
 class TrainingConfig:
+    architecture: str = DEFAULT_ARCHITECTURE
     steps: int = 3000
     batch_size: int = 64
     learning_rate: float = 2e-3
@@ -119,24 +121,6 @@ class WindowSampler:
         }
 
 
-def window_loss(model: nn.Module, batch: dict, config: TrainingConfig, generator=None) -> tuple:
-    """Teacher-forced loss of one batch: ``(total, pose_mse)`` scalars."""
-    poses = batch["poses"]
-    previous, target = poses[:, :-1], poses[:, 1:]
-    noise = torch.randn(previous.shape, generator=generator, device=previous.device)
-    previous = previous + model.config.input_noise * noise
-    predicted, music_predicted = model(
-        previous, batch["music"][:, 1:], batch["known"], batch["style"], batch["level"]
-    )
-    pose_mse = ((predicted - target) ** 2).mean()
-    velocity_mse = ((predicted.diff(dim=1) - target.diff(dim=1)) ** 2).mean()
-    known = batch["known"][:, None, :]
-    music_error = ((music_predicted - batch["music"][:, 1:]) ** 2) * known
-    music_mse = music_error.sum() / (known.sum() * music_error.shape[1]).clamp(min=1.0)
-    total = pose_mse + config.velocity_weight * velocity_mse + config.music_weight * music_mse
-    return total, pose_mse
-
-
 def seed_bank(clips: list[TrainingClip], normaliser: Normaliser) -> dict:
     """Per style and level, up to `SEED_BANK_SIZE` real starts ``(N, SEED_FRAMES, P)`` (normalised
     pose vectors) spread evenly over that level's windows."""
@@ -205,7 +189,7 @@ def build_checkpoint(
     """Everything generation needs, as plain types and tensors (``weights_only``-loadable)."""
     return {
         "format": 1,
-        "architecture": ARCHITECTURE,
+        "architecture": report["config"]["architecture"],
         "config": model.config.to_dict(),
         "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
         "fps": float(music.FPS),
@@ -263,22 +247,34 @@ def train(
         val_batch = {k: v.to(device) for k, v in val_batch.items()}
 
     model_config = {"pose_dim": POSE_DIM, "music_dim": MUSIC_DIM, "n_styles": len(STYLES)}
-    model = build_model(ARCHITECTURE, {**model_config, **config.model}).to(device)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=1e-4)
+    model = build_model(config.architecture, {**model_config, **config.model}).to(device)
+    weights = {"velocity": config.velocity_weight, "music": config.music_weight}
+    adversarial = hasattr(model, "discriminator_loss")
+    generator_parameters = model.generator_parameters() if adversarial else model.parameters()
+    optimiser = torch.optim.AdamW(generator_parameters, lr=config.learning_rate, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimiser, max_lr=config.learning_rate, total_steps=config.steps, pct_start=0.05
     )
+    if adversarial:
+        # Paper 001: the discriminator learns at half the generator's rate, Adam beta1 0.5.
+        discriminator_optimiser = torch.optim.Adam(
+            model.discriminator.parameters(), lr=config.learning_rate / 2, betas=(0.5, 0.999)
+        )
     losses, val_losses, recent = [], [], []
     step = 0
     for step in range(1, config.steps + 1):
         model.train()
         batch = {k: v.to(device) for k, v in sampler.batch(rng, config.batch_size).items()}
-        loss, pose_mse = window_loss(model, batch, config)
+        loss, pose_mse = model.window_loss(batch, weights)
         optimiser.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()
         schedule.step()
+        if adversarial:
+            discriminator_optimiser.zero_grad()
+            model.discriminator_loss(batch).backward()
+            discriminator_optimiser.step()
         recent.append(pose_mse.item())
         out_of_time = time.monotonic() - started > config.max_minutes * 60
         if step % config.validate_every == 0 or step == config.steps or out_of_time:
@@ -288,8 +284,8 @@ def train(
             if val_batch is not None:
                 model.eval()
                 with torch.no_grad():
-                    _total, val_mse = window_loss(
-                        model, val_batch, config, torch.Generator(device).manual_seed(0)
+                    _total, val_mse = model.window_loss(
+                        val_batch, weights, torch.Generator(device).manual_seed(0)
                     )
                 val_losses.append({"step": step, "pose_mse": float(val_mse)})
                 message += f" val {float(val_mse):.4f}"
@@ -319,28 +315,38 @@ def train(
     return report
 
 
-def train_choreographer(
-    out_path: str | Path | None = None,
-    config: TrainingConfig | None = None,
+def training_data(
     sources: tuple[str, ...] = ("ballroom", "aistpp", "cmu"),
-    progress: Callable[[str], None] = print,
-) -> dict:
-    """Load the data, train, write the checkpoint (default: `default_checkpoint_path`).
-
-    Trains on the train lists plus the AIST++ sequences in no list; validates on the val lists.
-    Returns the training report with the checkpoint path added.
-    """
+) -> tuple[list[TrainingClip], list[TrainingClip], dict]:
+    """The prepared training and validation clips and the difficulty reference fitted on the
+    training clips. Training: the train lists plus the AIST++ sequences in no list."""
     from generation.data import is_trainable, load_clips
 
-    config = config or TrainingConfig()
-    out_path = Path(out_path) if out_path is not None else default_checkpoint_path()
-    started = time.monotonic()
     analyses: dict = {}
     # split="train" includes the AIST++ sequences in no list; is_trainable guards the test lists.
     train_raw = [c for c in load_clips(split="train", sources=sources) if is_trainable(c)]
     val_raw = load_clips(split="val", sources=sources)
     train_clips, reference = build_training_clips(train_raw, analyses=analyses)
     val_clips, _ = build_training_clips(val_raw, reference=reference, analyses=analyses)
+    return train_clips, val_clips, reference
+
+
+def train_choreographer(
+    out_path: str | Path | None = None,
+    config: TrainingConfig | None = None,
+    sources: tuple[str, ...] = ("ballroom", "aistpp", "cmu"),
+    progress: Callable[[str], None] = print,
+) -> dict:
+    """Load the data, train, write the checkpoint (default: `checkpoint_path` of the
+    architecture, ``generation/checkpoints/<architecture>.pt``).
+
+    Trains on the train lists plus the AIST++ sequences in no list; validates on the val lists.
+    Returns the training report with the checkpoint path added.
+    """
+    config = config or TrainingConfig()
+    out_path = Path(out_path) if out_path is not None else checkpoint_path(config.architecture)
+    started = time.monotonic()
+    train_clips, val_clips, reference = training_data(sources)
     progress(
         f"data ready in {time.monotonic() - started:.0f} s: {len(train_clips)} training clips, "
         f"{len(val_clips)} validation clips"

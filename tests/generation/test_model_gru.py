@@ -103,4 +103,4 @@ def test_rollout_needs_two_seed_frames():
 
 def test_unknown_architecture_is_refused():
     with pytest.raises(ValueError, match="unknown architecture"):
-        build_model("transformer", {})
+        build_model("wavenet", {})

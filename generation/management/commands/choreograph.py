@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from generation.audio import AudioError, load_song
 from generation.choreograph import generate_routine, routine_to_json
+from generation.models import ARCHITECTURES
 from generation.styles import LEVELS, STYLES
 
 
@@ -22,7 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--level", required=True, choices=LEVELS)
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--out", required=True, help="where to write the routine JSON")
-        parser.add_argument("--checkpoint", help="checkpoint path (default: the configured one)")
+        parser.add_argument(
+            "--arch",
+            choices=list(ARCHITECTURES),
+            help="model family: generation/checkpoints/<arch>.pt (default: the shipped model)",
+        )
+        parser.add_argument("--checkpoint", help="checkpoint path (overrides --arch)")
 
     def handle(self, *args, **options):
         try:
@@ -33,6 +39,7 @@ class Command(BaseCommand):
                 options["level"],
                 seed=options["seed"],
                 checkpoint_path=options["checkpoint"],
+                architecture=options["arch"],
                 progress=lambda fraction, message: self.stderr.write(f"{fraction:4.0%} {message}"),
             )
         except (AudioError, ValueError, FileNotFoundError) as error:

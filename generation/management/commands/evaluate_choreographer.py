@@ -6,6 +6,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from generation.evaluation import evaluate_split
+from generation.models import ARCHITECTURES, checkpoint_path
 from generation.styles import LEVELS
 
 
@@ -14,7 +15,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--split", default="test", choices=("test", "val"))
-        parser.add_argument("--checkpoint", help="checkpoint path (default: the configured one)")
+        parser.add_argument(
+            "--arch",
+            choices=list(ARCHITECTURES),
+            help="model family: generation/checkpoints/<arch>.pt (default: the shipped model)",
+        )
+        parser.add_argument("--checkpoint", help="checkpoint path (overrides --arch)")
         parser.add_argument("--level", default="intermediate", choices=LEVELS)
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--json", action="store_true", help="print only the JSON result")
@@ -23,7 +29,7 @@ class Command(BaseCommand):
         quiet = options["json"]
         result = evaluate_split(
             split=options["split"],
-            checkpoint_path=options["checkpoint"],
+            checkpoint_path=options["checkpoint"] or checkpoint_path(options["arch"]),
             level=options["level"],
             seed=options["seed"],
             progress=(lambda message: None) if quiet else self.stderr.write,

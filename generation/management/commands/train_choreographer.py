@@ -1,20 +1,27 @@
-"""``python manage.py train_choreographer``: train the choreography model (see
-`generation.training.train_choreographer`)."""
+"""``python manage.py train_choreographer [--arch NAME]``: train a choreography model (see
+`generation.training.train_choreographer`); writes ``generation/checkpoints/<arch>.pt``."""
 
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from generation.models import ARCHITECTURES, DEFAULT_ARCHITECTURE
 from generation.training import TrainingConfig, train_choreographer
 
 
 class Command(BaseCommand):
-    help = "Train the choreography model on the train split and write its checkpoint."
+    help = "Train a choreography model on the train split and write its checkpoint."
 
     def add_arguments(self, parser):
         defaults = TrainingConfig()
         parser.add_argument(
-            "--out", help="checkpoint path (default: COACH_MODEL_PATH or the shipped one)"
+            "--arch",
+            default=DEFAULT_ARCHITECTURE,
+            choices=list(ARCHITECTURES),
+            help=f"model family (default: {DEFAULT_ARCHITECTURE}, the shipped one)",
+        )
+        parser.add_argument(
+            "--out", help="checkpoint path (default: generation/checkpoints/<arch>.pt)"
         )
         parser.add_argument("--steps", type=int, default=defaults.steps)
         parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
@@ -22,7 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--max-minutes", type=float, default=defaults.max_minutes)
         parser.add_argument("--seed", type=int, default=defaults.seed)
         parser.add_argument(
-            "--hidden", type=int, help="decoder GRU width (architecture default if unset)"
+            "--model-config",
+            default="{}",
+            help="JSON overrides of the architecture's config, e.g. '{\"hidden\": 128}'",
         )
         parser.add_argument("--device", help="cpu or cuda (default: cuda when present)")
         parser.add_argument(
@@ -30,13 +39,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        try:
+            model_config = json.loads(options["model_config"])
+        except json.JSONDecodeError as error:
+            raise CommandError(f"--model-config is not JSON: {error}") from error
+        if not isinstance(model_config, dict):
+            raise CommandError("--model-config must be a JSON object")
         config = TrainingConfig(
+            architecture=options["arch"],
             steps=options["steps"],
             batch_size=options["batch_size"],
             learning_rate=options["learning_rate"],
             max_minutes=options["max_minutes"],
             seed=options["seed"],
-            model={"hidden": options["hidden"]} if options["hidden"] else {},
+            model=model_config,
             device=options["device"],
         )
         report = train_choreographer(
@@ -46,6 +62,7 @@ class Command(BaseCommand):
             progress=lambda message: self.stdout.write(message),
         )
         summary = {k: report[k] for k in ("checkpoint", "steps", "wall_s", "data_prep_s", "device")}
+        summary["architecture"] = options["arch"]
         summary["final_loss"] = report["losses"][-1] if report["losses"] else None
         summary["final_val_loss"] = report["val_losses"][-1] if report["val_losses"] else None
         self.stdout.write(json.dumps(summary, indent=2))
