@@ -48,9 +48,10 @@ function showLearner(learner) {
   cell(row, "name").textContent = `${learner.name} · ${presence}`;
   const last = learner.last;
   cell(row, "beat").textContent = last ? String(last.index + 1) : "–";
-  const label = cell(row, "label");
+  const label = document.createElement("span");
   label.textContent = last ? last.label : "–";
-  label.className = last ? `beat-label beat-${last.label.toLowerCase()}` : "";
+  if (last) label.className = `beat-label beat-${last.label.toLowerCase()}`;
+  cell(row, "label").replaceChildren(label);
   row.dataset.label = last ? last.label : "";
   cell(row, "score").textContent = learner.score === null ? "–" : String(Math.round(learner.score));
   const struggling = cell(row, "struggling");

@@ -266,7 +266,7 @@ async function getReady() {
     },
   });
   setState("waiting");
-  readyButton.hidden = true;
+  readyButton.style.display = "none"; // the button styles override the hidden attribute
   say(classState.status === "running" ? "Joining the class…" : "Ready. Your instructor starts the class.");
 }
 

@@ -2,10 +2,17 @@
 
 import os
 import shutil
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from django.views.static import serve
 from playwright.sync_api import sync_playwright
+
+from tests.ports import free_port, wait_for_port
 
 # Playwright's sync API runs an event loop in this thread; the tests still use the ORM directly.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -47,3 +54,42 @@ def page(browser, request):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+# ---- a WebSocket-speaking live server ------------------------------------------------------
+
+class ASGIMediaFilesHandler(ASGIStaticFilesHandler):
+    """Serves uploaded files (the songs) as pytest-django's WSGI live server does."""
+
+    def get_base_url(self):
+        return settings.MEDIA_URL
+
+    def serve(self, request):
+        return serve(request, self.file_path(request.path), document_root=settings.MEDIA_ROOT)
+
+
+@pytest.fixture(scope="session")
+def asgi_live_server():
+    """Daphne serving coach.asgi (HTTP, static, media and WebSockets) in a thread of this process,
+    so that it shares the in-memory test database. Twisted's reactor cannot
+    be restarted, hence one server per session."""
+    from daphne.server import Server  # installs the asyncio reactor Daphne needs
+
+    from coach.asgi import application
+
+    port = free_port()
+    server = Server(
+        ASGIStaticFilesHandler(ASGIMediaFilesHandler(application)),
+        endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
+        signal_handlers=False,
+        verbosity=0,
+    )
+    thread = threading.Thread(target=server.run, name="daphne", daemon=True)
+    thread.start()
+    if not wait_for_port(port):
+        raise RuntimeError("Daphne did not start")
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}")  # shaped like pytest-django's live_server
+    from twisted.internet import reactor
+
+    reactor.callFromThread(server.stop)
+    thread.join(timeout=10)

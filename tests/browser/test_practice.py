@@ -11,18 +11,13 @@ the song is short and the waits are long.
 import io
 import json
 import subprocess
-import threading
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import imageio_ffmpeg
 import numpy as np
 import pytest
-from django.conf import settings
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.views.static import serve
 
 from coach.models import Attempt, PoseBatch
 from coach.services.routines import store_routine
@@ -32,52 +27,12 @@ from generation.data.paths import shared_dir
 from generation.skeleton import BODY_PARTS, JOINTS, SOURCE_LAYOUTS
 from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, chromium_path
 from tests.browser.test_routine_page import log_in
-from tests.ports import free_port, wait_for_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SONG_S = 16.0
 BPM = 120.0  # the click track of tests/conftest.py
 LABELS = {"Perfect", "Great", "Good", "OK", "Miss"}
-
-
-# ---- a WebSocket-speaking live server ------------------------------------------------------
-
-class ASGIMediaFilesHandler(ASGIStaticFilesHandler):
-    """Serves uploaded files (the songs) as pytest-django's WSGI live server does."""
-
-    def get_base_url(self):
-        return settings.MEDIA_URL
-
-    def serve(self, request):
-        return serve(request, self.file_path(request.path), document_root=settings.MEDIA_ROOT)
-
-
-@pytest.fixture(scope="session")
-def asgi_live_server():
-    """Daphne serving coach.asgi (HTTP, static, media and WebSockets) in a thread of this process,
-    so that it shares the in-memory test database. Twisted's reactor cannot
-    be restarted, hence one server per session."""
-    from daphne.server import Server  # installs the asyncio reactor Daphne needs
-
-    from coach.asgi import application
-
-    port = free_port()
-    server = Server(
-        ASGIStaticFilesHandler(ASGIMediaFilesHandler(application)),
-        endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
-        signal_handlers=False,
-        verbosity=0,
-    )
-    thread = threading.Thread(target=server.run, name="daphne", daemon=True)
-    thread.start()
-    if not wait_for_port(port):
-        raise RuntimeError("Daphne did not start")
-    yield SimpleNamespace(url=f"http://127.0.0.1:{port}")  # shaped like pytest-django's live_server
-    from twisted.internet import reactor
-
-    reactor.callFromThread(server.stop)
-    thread.join(timeout=10)
 
 
 # ---- a fake camera showing a real person --------------------------------------------------
