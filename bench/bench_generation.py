@@ -1,6 +1,8 @@
-"""Seconds to generate a 3-minute routine with the shipped model, and peak memory.
+"""Seconds to generate a 3-minute routine with the shipped model (or another family's), and
+peak memory.
 
     python bench/bench_generation.py [--seconds 180] [--style waltz] [--level advanced]
+                                     [--arch NAME]
 
 Prints JSON: music analysis time, generation time (model only), seconds per 1024 frames and
 the peak resident memory of the process. The song is synthesised here (a click track over a
@@ -24,6 +26,7 @@ from generation import music  # noqa: E402
 from generation.audio import SAMPLE_RATE, DecodedAudio  # noqa: E402
 from generation.choreograph import load_choreographer  # noqa: E402
 from generation.features import music_from_analysis  # noqa: E402
+from generation.models import ARCHITECTURES  # noqa: E402
 
 
 def synthetic_song(seconds: float, bpm: float = 120.0) -> DecodedAudio:
@@ -42,11 +45,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=180.0)
     parser.add_argument("--style", default="waltz")
     parser.add_argument("--level", default="advanced", help="advanced repeats no phrase")
+    parser.add_argument("--arch", choices=list(ARCHITECTURES), help="default: the shipped model")
     args = parser.parse_args()
 
     song = synthetic_song(args.seconds)
     started = time.perf_counter()
-    choreographer = load_choreographer()
+    choreographer = load_choreographer(architecture=args.arch)
     load_s = time.perf_counter() - started
     started = time.perf_counter()
     analysis = music.analyse(song)

@@ -308,9 +308,14 @@ def held_out_set(split: str = "test", styles=None) -> HeldOutSet:
 
     if split not in ("val", "test"):
         raise ValueError("evaluate on held-out clips: split must be 'val' or 'test'")
-    styles = set(styles) if styles is not None else None
-    clips = [c for c in load_clips(split=split) if styles is None or c.style in styles]
-    training = [c for c in load_clips(split="train") if styles is None or c.style in styles]
+    from generation.styles import STYLES
+
+    styles = sorted(STYLES if styles is None else styles)
+    # Only the data sets of the wanted styles are read (the whole training set takes a while).
+    wanted = {STYLES[style][1] for style in styles}
+    sources = [source for source in ("ballroom", "aistpp", "cmu") if source in wanted]
+    clips = load_clips(split=split, sources=sources, styles=styles)
+    training = load_clips(split="train", sources=sources, styles=styles)
     analyses: dict = {}
     music_ = [clip_music(clip, analyses) for clip in clips]
     beats = [m.beat_times if len(m.beat_times) else None for m in music_]

@@ -39,6 +39,8 @@ from generation.features import (
 from generation.models import DEFAULT_ARCHITECTURE, build_model, checkpoint_path
 from generation.styles import LEVELS, STYLES
 
+# Fraction of training spent warming the learning rate up.
+WARMUP = 0.05
 # Windows per (style, level) kept in the checkpoint to start a routine from a real pose.
 SEED_BANK_SIZE = 16
 
@@ -50,7 +52,8 @@ class TrainingConfig:
     batch_size: int = 64
     learning_rate: float = 2e-3
     seed: int = 0
-    # Training stops after this many minutes even if `steps` are not done (the CPU budget).
+    # Training stops after this many minutes even if `steps` are not done (the CPU budget);
+    # the learning rate follows whichever of steps and minutes runs out first.
     max_minutes: float = 25.0
     validate_every: int = 200
     velocity_weight: float = 2.0
@@ -119,6 +122,15 @@ class WindowSampler:
             "style": torch.tensor(style, dtype=torch.long),
             "level": torch.tensor(level, dtype=torch.long),
         }
+
+
+def learning_rate_at(done: float, peak: float) -> float:
+    """Learning rate after the fraction ``done`` of training: a linear warm-up over the first
+    `WARMUP` then a cosine to 0. ``done`` is the larger of the step and the time fractions, so
+    a run cut by its time budget still ends annealed."""
+    if done < WARMUP:
+        return peak * (done + 1e-3) / WARMUP
+    return peak * 0.5 * (1.0 + math.cos(math.pi * (done - WARMUP) / (1.0 - WARMUP)))
 
 
 def seed_bank(clips: list[TrainingClip], normaliser: Normaliser) -> dict:
@@ -252,9 +264,6 @@ def train(
     adversarial = hasattr(model, "discriminator_loss")
     generator_parameters = model.generator_parameters() if adversarial else model.parameters()
     optimiser = torch.optim.AdamW(generator_parameters, lr=config.learning_rate, weight_decay=1e-4)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimiser, max_lr=config.learning_rate, total_steps=config.steps, pct_start=0.05
-    )
     if adversarial:
         # Paper 001: the discriminator learns at half the generator's rate, Adam beta1 0.5.
         discriminator_optimiser = torch.optim.Adam(
@@ -262,7 +271,16 @@ def train(
         )
     losses, val_losses, recent = [], [], []
     step = 0
+    training_started = time.monotonic()
     for step in range(1, config.steps + 1):
+        elapsed_s = time.monotonic() - training_started
+        done = max((step - 1) / config.steps, elapsed_s / (config.max_minutes * 60))
+        if done >= 1.0:
+            progress(f"stopping at step {step - 1}: the {config.max_minutes} min budget is spent")
+            step -= 1
+            break
+        for group in optimiser.param_groups:
+            group["lr"] = learning_rate_at(done, config.learning_rate)
         model.train()
         batch = {k: v.to(device) for k, v in sampler.batch(rng, config.batch_size).items()}
         loss, pose_mse = model.window_loss(batch, weights)
@@ -270,14 +288,12 @@ def train(
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimiser.step()
-        schedule.step()
         if adversarial:
             discriminator_optimiser.zero_grad()
             model.discriminator_loss(batch).backward()
             discriminator_optimiser.step()
         recent.append(pose_mse.item())
-        out_of_time = time.monotonic() - started > config.max_minutes * 60
-        if step % config.validate_every == 0 or step == config.steps or out_of_time:
+        if step % config.validate_every == 0 or step == config.steps:
             losses.append({"step": step, "pose_mse": float(np.mean(recent))})
             recent = []
             message = f"step {step}/{config.steps} train pose mse {losses[-1]['pose_mse']:.4f}"
@@ -290,9 +306,6 @@ def train(
                 val_losses.append({"step": step, "pose_mse": float(val_mse)})
                 message += f" val {float(val_mse):.4f}"
             progress(f"{message} ({time.monotonic() - started:.0f} s)")
-        if out_of_time:
-            progress(f"stopping at step {step}: the {config.max_minutes} min budget is spent")
-            break
 
     report = {
         "steps": step,

@@ -159,18 +159,29 @@ class ConditionedModel(nn.Module):
         generator: torch.Generator,
         noise_scale: float = 1.0,
     ) -> torch.Tensor:
-        """Generate the frames after ``seed`` ``(B, C, P)`` (``C >= 2``) one at a time, each from
-        the last `context_frames` poses (fed back with ``sampling_noise * noise_scale`` of
-        seeded noise). ``music`` ``(B, C + L, F)``; returns ``(B, L, P)``."""
-        n_seed = seed.shape[1]
-        if n_seed < 2:
+        """Generate the ``L`` frames after ``seed`` ``(B, C, P)`` (``C >= 2``) for ``music``
+        ``(B, C + L, F)``; ``noise_scale`` scales the sampling noise (the level temperature).
+        Returns ``(B, L, P)``."""
+        if seed.shape[1] < 2:
             raise ValueError("the seed needs at least 2 frames")
-        noise_std = self.config.sampling_noise * noise_scale
         conditions = self.conditions(music, known, style, level)
+        return self.generate_after(seed, conditions, generator, noise_scale)
+
+    def generate_after(
+        self,
+        seed: torch.Tensor,
+        conditions: torch.Tensor,
+        generator: torch.Generator,
+        noise_scale: float,
+    ) -> torch.Tensor:
+        """The frames after ``seed`` for ``conditions`` ``(B, C + L, D)``, one at a time, each
+        from the last `context_frames` poses (fed back with ``sampling_noise * noise_scale`` of
+        seeded noise)."""
+        noise_std = self.config.sampling_noise * noise_scale
         # ``fed[:, i]`` is the pose fed as the input for frame i + 1.
         fed = seed
         out = []
-        for t in range(n_seed, music.shape[1]):
+        for t in range(seed.shape[1], conditions.shape[1]):
             low = max(0, t - self.context_frames)
             predicted, _ = self.decode(fed[:, low:t], conditions[:, low + 1 : t + 1])
             pose = predicted[:, -1:]

@@ -117,22 +117,16 @@ class DiffusionChoreographer(ConditionedModel):
         velocity_mse = ((joined.diff(dim=1) - truth.diff(dim=1)) ** 2).mean()
         return pose_mse + weights["velocity"] * velocity_mse, pose_mse
 
-    @torch.no_grad()
-    def rollout(
+    def generate_after(
         self,
         seed: torch.Tensor,
-        music: torch.Tensor,
-        known: torch.Tensor,
-        style: torch.Tensor,
-        level: torch.Tensor,
+        conditions: torch.Tensor,
         generator: torch.Generator,
-        noise_scale: float = 1.0,
+        noise_scale: float,
     ) -> torch.Tensor:
-        """See `ConditionedModel.rollout`: all ``L`` frames at once by DDIM (η = 0)."""
-        if seed.shape[1] < 2:
-            raise ValueError("the seed needs at least 2 frames")
-        conditions = self.conditions(music, known, style, level)
-        shape = (seed.shape[0], music.shape[1] - seed.shape[1], seed.shape[2])
+        """See `ConditionedModel.generate_after`: all frames at once by DDIM (η = 0) from
+        ``noise_scale`` × seeded Gaussian noise."""
+        shape = (seed.shape[0], conditions.shape[1] - seed.shape[1], seed.shape[2])
         x = noise_scale * torch.randn(shape, generator=generator)
         steps = torch.linspace(self.config.diffusion_steps, 0, self.config.sampling_steps + 1)
         steps = steps.round().long().tolist()

@@ -69,19 +69,12 @@ class RecurrentChoreographer(ConditionedModel):
             out.append(pose)
         return torch.cat(out, dim=1)
 
-    @torch.no_grad()
-    def rollout(
+    def generate_after(
         self,
         seed: torch.Tensor,
-        music: torch.Tensor,
-        known: torch.Tensor,
-        style: torch.Tensor,
-        level: torch.Tensor,
+        conditions: torch.Tensor,
         generator: torch.Generator,
-        noise_scale: float = 1.0,
+        noise_scale: float,
     ) -> torch.Tensor:
-        """See `ConditionedModel.rollout`; here the recurrent state carries the past."""
-        if seed.shape[1] < 2:
-            raise ValueError("the seed needs at least 2 frames")
-        conditions = self.conditions(music, known, style, level)
+        """See `ConditionedModel.generate_after`; here the recurrent state carries the past."""
         return self.free_run(seed, conditions, self.config.sampling_noise * noise_scale, generator)

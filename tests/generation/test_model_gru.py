@@ -88,19 +88,6 @@ def test_rollout_is_deterministic_per_generator_seed():
     assert not torch.allclose(first, other)
 
 
-def test_rollout_needs_two_seed_frames():
-    model = small_model()
-    with pytest.raises(ValueError, match="2 frames"):
-        model.rollout(
-            torch.randn(1, 1, POSE_DIM),
-            torch.randn(1, 5, MUSIC_DIM),
-            torch.zeros(1, MUSIC_DIM),
-            torch.tensor([0]),
-            torch.tensor([0]),
-            torch.Generator(),
-        )
-
-
 def test_unknown_architecture_is_refused():
     with pytest.raises(ValueError, match="unknown architecture"):
         build_model("wavenet", {})
