@@ -36,7 +36,7 @@ from generation.features import (
     mirror_pose_vectors,
     turn_pose_vectors,
 )
-from generation.models import DEFAULT_ARCHITECTURE, build_model, checkpoint_path
+from generation.models import DEFAULT_ARCHITECTURE, build_model, checkpoint_path, load_checkpoint
 from generation.styles import LEVELS, STYLES
 
 # Fraction of training spent warming the learning rate up.
@@ -58,6 +58,9 @@ class TrainingConfig:
     validate_every: int = 200
     velocity_weight: float = 2.0
     music_weight: float = 0.1
+    # A checkpoint to start from (e.g. the adversarial generator from a trained GRU): its
+    # weights of the same name and shape, and its normalisers.
+    init_from: str | None = None
     # Overrides of the architecture's config fields (e.g. {"hidden": 128}).
     model: dict = field(default_factory=dict)
     device: str | None = None
@@ -182,6 +185,22 @@ def _normaliser_dict(normaliser: Normaliser) -> dict:
     }
 
 
+def _normaliser_from_dict(stored: dict) -> Normaliser:
+    return Normaliser(stored["mean"].numpy(), stored["std"].numpy())
+
+
+def initialise_from(model: nn.Module, checkpoint: dict, progress: Callable[[str], None]) -> None:
+    """Copy ``checkpoint``'s weights into ``model`` where name and shape agree."""
+    own = model.state_dict()
+    shared = {
+        name: value
+        for name, value in checkpoint["state_dict"].items()
+        if name in own and own[name].shape == value.shape
+    }
+    model.load_state_dict(shared, strict=False)
+    progress(f"started from {len(shared)} of {len(own)} weight tensors of a trained checkpoint")
+
+
 def _minutes_by_style(clips: list[TrainingClip]) -> dict[str, float]:
     minutes: dict[str, float] = {}
     for clip in clips:
@@ -247,10 +266,16 @@ def train(
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
     device = torch.device(config.device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    pose_normaliser = Normaliser.for_poses(np.concatenate([c.vectors for c in train_clips]))
-    music_normaliser = Normaliser.for_music(
-        [c.music.features for c in train_clips], [c.music.known for c in train_clips]
-    )
+    start = load_checkpoint(config.init_from) if config.init_from else None
+    if start is not None:
+        # The starting weights were learnt on that checkpoint's normalised units: keep them.
+        pose_normaliser = _normaliser_from_dict(start["pose_normaliser"])
+        music_normaliser = _normaliser_from_dict(start["music_normaliser"])
+    else:
+        pose_normaliser = Normaliser.for_poses(np.concatenate([c.vectors for c in train_clips]))
+        music_normaliser = Normaliser.for_music(
+            [c.music.features for c in train_clips], [c.music.known for c in train_clips]
+        )
     sampler = WindowSampler(train_clips, pose_normaliser, music_normaliser)
     val_batch = None
     if val_clips:
@@ -259,7 +284,10 @@ def train(
         val_batch = {k: v.to(device) for k, v in val_batch.items()}
 
     model_config = {"pose_dim": POSE_DIM, "music_dim": MUSIC_DIM, "n_styles": len(STYLES)}
-    model = build_model(config.architecture, {**model_config, **config.model}).to(device)
+    model = build_model(config.architecture, {**model_config, **config.model})
+    if start is not None:
+        initialise_from(model, start, progress)
+    model = model.to(device)
     weights = {"velocity": config.velocity_weight, "music": config.music_weight}
     adversarial = hasattr(model, "discriminator_loss")
     generator_parameters = model.generator_parameters() if adversarial else model.parameters()

@@ -21,7 +21,7 @@ from generation.models import (
     default_checkpoint_path,
     load_checkpoint,
 )
-from generation.training import TrainingConfig, learning_rate_at, train
+from generation.training import TrainingConfig, initialise_from, learning_rate_at, train
 
 # Small configs, so a few steps of each family take a second or two.
 TINY = {
@@ -165,3 +165,15 @@ def test_compare_command_end_to_end(tmp_path, capsys):
     assert rows["real"]["metrics"]["fid_k"]["mean"] == pytest.approx(0.0, abs=1e-6)
     assert set(model["difficulty"]) == {"beginner", "intermediate", "advanced"}
     assert f"**{DEFAULT_ARCHITECTURE}**" in table and "real test dances" in table
+
+
+def test_adversarial_generator_starts_from_a_trained_recurrent_model():
+    config = {"pose_dim": POSE_DIM, "music_dim": MUSIC_DIM, "n_styles": 15}
+    torch.manual_seed(1)
+    gru = build_model("gru", {**config, **TINY["gru"]})
+    adversarial = build_model("adversarial", {**config, **TINY["adversarial"]})
+    initialise_from(adversarial, {"state_dict": gru.state_dict()}, lambda message: None)
+    for name, value in gru.state_dict().items():
+        assert torch.equal(adversarial.state_dict()[name], value), name
+    # The discriminator has no counterpart and keeps its own initial weights.
+    assert any(name.startswith("discriminator.") for name in adversarial.state_dict())

@@ -33,6 +33,9 @@ class Command(BaseCommand):
             default="{}",
             help="JSON overrides of the architecture's config, e.g. '{\"hidden\": 128}'",
         )
+        parser.add_argument(
+            "--init-from", help="start from this checkpoint's weights and normalisers (fine-tune)"
+        )
         parser.add_argument("--device", help="cpu or cuda (default: cuda when present)")
         parser.add_argument(
             "--sources", default="ballroom,aistpp,cmu", help="comma-separated data sets to train on"
@@ -53,6 +56,7 @@ class Command(BaseCommand):
             max_minutes=options["max_minutes"],
             seed=options["seed"],
             model=model_config,
+            init_from=options["init_from"],
             device=options["device"],
         )
         report = train_choreographer(
