@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 
+import orjson
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
@@ -114,8 +115,8 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             await self._refuse("too_big", f"messages are limited to {practice.MAX_MESSAGE_BYTES} bytes", CLOSE_TOO_BIG)
             return
         try:
-            message = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            message = orjson.loads(raw)
+        except orjson.JSONDecodeError:
             await self._refuse("bad_json", "messages must be JSON")
             return
         if not isinstance(message, dict):
