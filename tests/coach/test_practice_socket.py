@@ -184,7 +184,9 @@ BAD_MESSAGES = [
     (json.dumps({"type": "frames", "seq": 5, "timestamps_ms": [0], "frames": [[[0, 0, 1]] * 17]}), "out_of_order"),
     (json.dumps({"type": "frames", "seq": 0, "timestamps_ms": [0, 1], "frames": [[[0, 0, 1]] * 17]}), "bad_frames"),
     (json.dumps({"type": "frames", "seq": 0, "timestamps_ms": [0], "frames": [[[0, 0, 1]] * 5]}), "bad_frames"),
-    ('{"type": "frames", "seq": 0, "timestamps_ms": [0], "frames": [[[NaN, 0, 1]]]}', "bad_frames"),
+    # NaN and infinity are not JSON: refused by the parser, before any validation.
+    ('{"type": "frames", "seq": 0, "timestamps_ms": [0], "frames": [[[NaN, 0, 1]]]}', "bad_json"),
+    ('{"type": "frames", "seq": 0, "timestamps_ms": [1e999], "frames": [[[0, 0, 1]] * 17]}', "bad_json"),
     (json.dumps({"type": "calibration", "audio_latency_ms": -5}), "bad_message"),
     ("x" * 70_000, "too_big"),
 ]
