@@ -46,9 +46,12 @@ def routines_for(user):
     own_or_taught = _own_or_taught(Routine.objects.all(), "owner", user)
     if not user.is_authenticated:
         return own_or_taught
-    # A student practises the routines of the lessons they are assigned, whoever made them.
+    # A student practises the routines of their lessons and live classes, whoever made them.
     assigned = Routine.objects.filter(lessons__assignments__student=user)
-    return Routine.objects.select_related("song").filter(Q(pk__in=own_or_taught) | Q(pk__in=assigned))
+    in_class = Routine.objects.filter(classes__participants__learner=user)
+    return Routine.objects.select_related("song").filter(
+        Q(pk__in=own_or_taught) | Q(pk__in=assigned) | Q(pk__in=in_class)
+    )
 
 
 def jobs_for(user):

@@ -191,3 +191,11 @@ def test_only_teachers_can_open_a_class_for_their_studio(people):
         "title": "Mine", "studio": people["studio"].id, "routine": people["routine"].id,
     })
     assert response.status_code == 200 and not ClassSession.objects.filter(title="Mine").exists()
+
+
+def test_a_seated_learner_may_load_the_class_routine_for_their_report(people):
+    document = reverse("api-routine-document", args=[people["routine"].id])
+    assert client_for(people["alice"]).get(document).status_code == 404
+    classes.join_class(people["alice"], people["class"])
+    assert client_for(people["alice"]).get(document).status_code == 200
+    assert client_for(people["bob"]).get(document).status_code == 404  # not seated
