@@ -76,7 +76,9 @@ class GenerationJobViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            job = request_generation(data["song"], request.user, data["style"], data["level"], data["seed"])
+            job = request_generation(
+                data["song"], request.user, data["style"], data["level"], data["seed"], data["architecture"]
+            )
         except GenerationRequestError as error:
             raise ValidationError(str(error)) from error
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -28,6 +28,17 @@ class GenerateForm(forms.Form):
     seed = forms.IntegerField(
         min_value=0, max_value=2**31 - 1, initial=0, help_text="Another number gives another routine."
     )
+    architecture = forms.ChoiceField(
+        label="Model (advanced)", required=False, help_text="Which model family choreographs; the default is our best."
+    )
+
+    def __init__(self, *args, **kwargs):
+        from generation.models import DEFAULT_ARCHITECTURE, available_architectures
+
+        super().__init__(*args, **kwargs)
+        self.fields["architecture"].choices = [("", f"Default ({DEFAULT_ARCHITECTURE})")] + [
+            (name, name) for name in available_architectures()
+        ]
 
 
 class StudioForm(forms.Form):

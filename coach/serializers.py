@@ -43,11 +43,15 @@ class GenerationJobSerializer(serializers.ModelSerializer):
     style = serializers.ChoiceField(choices=STYLE_CHOICES)
     level = serializers.ChoiceField(choices=LEVEL_CHOICES)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
+    architecture = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="",
+        help_text="A model family with an installed checkpoint; empty for the default.",
+    )
 
     class Meta:
         model = GenerationJob
         fields = (
-            "id", "song", "style", "level", "seed", "status", "progress", "message", "error",
+            "id", "song", "style", "level", "seed", "architecture", "status", "progress", "message", "error",
             "routine", "created_at", "started_at", "finished_at",
         )
         read_only_fields = (

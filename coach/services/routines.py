@@ -18,16 +18,26 @@ class GenerationRequestError(ValueError):
     pass
 
 
-def request_generation(song, user, style: str, level: str, seed: int = 0) -> GenerationJob:
-    """Queue a routine for `song`; the job is sent to the `gpu` queue once it is committed."""
+def request_generation(
+    song, user, style: str, level: str, seed: int = 0, architecture: str = ""
+) -> GenerationJob:
+    """Queue a routine for `song`; the job is sent to the `gpu` queue once it is committed.
+    `architecture` picks a model family with an installed checkpoint; empty means the default."""
+    from generation.models import available_architectures
     from generation.tasks import generate_routine_task
 
     if style not in STYLES:
         raise GenerationRequestError(f"Unknown style '{style}'. Choose one of: {', '.join(STYLES)}.")
     if level not in LEVELS:
         raise GenerationRequestError(f"Unknown level '{level}'. Choose one of: {', '.join(LEVELS)}.")
+    if architecture and architecture not in available_architectures():
+        raise GenerationRequestError(
+            f"No '{architecture}' model is installed. Choose one of: {', '.join(available_architectures())}."
+        )
     with transaction.atomic():
-        job = GenerationJob.objects.create(song=song, requested_by=user, style=style, level=level, seed=seed)
+        job = GenerationJob.objects.create(
+            song=song, requested_by=user, style=style, level=level, seed=seed, architecture=architecture
+        )
         transaction.on_commit(lambda: generate_routine_task.delay(str(job.id)))
     return job
 

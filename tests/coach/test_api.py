@@ -43,7 +43,24 @@ def test_a_job_request_is_validated(api, make_user, django_capture_on_commit_cal
     someone_elses = make_song(make_user("zed"))
     response = api.post(reverse("api-job-list"), {"song": str(someone_elses.id), "style": "pop", "level": "beginner"})
     assert response.status_code == 400 and "song" in response.json()
+    response = api.post(
+        reverse("api-job-list"),
+        {"song": str(song.id), "style": "pop", "level": "beginner", "architecture": "no-such-model"},
+    )
+    assert response.status_code == 400 and "no-such-model" in response.json()[0]
     assert GenerationJob.objects.count() == 0
+
+
+def test_a_job_may_ask_for_an_installed_model_family(api, django_capture_on_commit_callbacks):
+    from generation.models import available_architectures
+
+    family = available_architectures()[0]
+    song = make_song(api.user)
+    response = api.post(
+        reverse("api-job-list"), {"song": str(song.id), "style": "pop", "level": "beginner", "architecture": family}
+    )
+    assert response.status_code == 202, response.content
+    assert GenerationJob.objects.get().architecture == family
 
 
 def test_the_routine_document_has_the_documented_shape(api):
