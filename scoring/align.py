@@ -50,8 +50,8 @@ class StreamingAligner:
         # Last row's costs plus an infinite cell past the band: cell m + 1 of the previous row
         # is the same reference frame as cell m of the next one.
         self._cost = np.full(width + 1, np.inf)
-        self._spare = np.empty(width + 1)  # the next row's costs are written here
         self._steps = penalty * np.arange(width)
+        self._penalties = np.full(width, float(penalty))
         # Per row and cell: reached by a learner step (else diagonal), by a reference step.
         self._learner_step = np.zeros((256, width), dtype=bool)
         self._reference_step = np.zeros((256, width), dtype=bool)
@@ -75,38 +75,95 @@ class StreamingAligner:
         """Add ``n`` learner frames at once; row ``k`` of ``costs`` ``(n, m)`` float64 holds the
         distance of the ``k``-th new frame to reference frames ``lo, lo + 1, ...`` and covers
         its `reference_frames`. The same as `step` row by row, with less overhead per row."""
-        band, penalty, first, end = self.band, self.penalty, self.first, self.reference_end
-        if self.rows + len(costs) > len(self._learner_step):
-            grown = max(2 * len(self._learner_step), self.rows + len(costs))
+        band = np.zeros((len(costs), 2 * self.band + 1))
+        for k in range(len(costs)):
+            frame = self.first + self.rows + k
+            ref_lo, ref_hi = self.reference_frames(frame)
+            m_lo = ref_lo - frame + self.band
+            band[k, m_lo : m_lo + ref_hi - ref_lo] = costs[k, ref_lo - lo : ref_hi - lo]
+        self.step_band(band)
+
+    def step_band(self, costs: np.ndarray) -> None:
+        """Add ``n`` learner frames at once from their costs in band order: ``costs`` ``(n, W)``
+        float64, ``W = 2 * band + 1``, cell ``m`` of row ``k`` is the ``k``-th new frame's
+        distance to reference frame ``frame - band + m``; cells outside `reference_frames`
+        are not read but must be finite. Gives what `step` gives row by row."""
+        n, width = costs.shape
+        if self.rows + n > len(self._learner_step):
+            grown = max(2 * len(self._learner_step), self.rows + n)
             self._learner_step = _grown(self._learner_step, grown)
             self._reference_step = _grown(self._reference_step, grown)
-        for k in range(len(costs)):
-            row = self.rows
-            frame = first + row
-            ref_lo, ref_hi = max(frame - band, first), min(frame + band + 1, end)
-            m_lo, m_hi = ref_lo - frame + band, ref_hi - frame + band
-            previous, total = self._cost, self._spare
-            total.fill(np.inf)
-            if m_hi > m_lo:
-                # From the row above: diagonal (same cell) or a penalised learner step (next
-                # cell).
-                diagonal = previous[m_lo:m_hi]
-                vertical = previous[m_lo + 1 : m_hi + 1] + penalty
-                above = np.minimum(diagonal, vertical)
-                np.less(vertical, diagonal, out=self._learner_step[row, m_lo:m_hi])
-                if row == 0:
-                    above[band - m_lo] = 0.0  # the fixed start: lag 0 on the first frame
-                # Reference steps run along the row: D[m] = c[m] + min(A[m], D[m-1] + p), which
-                # unrolls to a running minimum over prefix sums.
-                c = costs[k, ref_lo - lo : ref_hi - lo]
-                prefix = np.add.accumulate(c)
-                steps = self._steps[: m_hi - m_lo]
-                entry = above - (prefix - c) - steps
-                best = np.minimum.accumulate(entry)
-                np.add(prefix + steps, best, out=total[m_lo:m_hi])
-                np.greater(entry[1:], best[:-1], out=self._reference_step[row, m_lo + 1 : m_hi])
-            self._cost, self._spare = total, previous
-            self.rows += 1
+        # Row 0 of ``total`` is the last row so far, row k + 1 the k-th new one, each with the
+        # infinite cell past the band.
+        total = np.empty((n + 1, width + 1))
+        total[0] = self._cost
+        total[1:, width] = np.inf
+        # New rows k0 <= k < k1 have a whole band; the reference starts inside the bands of
+        # the attempt's first rows and ends inside those of its last ones.
+        first_frame = self.first + self.rows
+        k0 = min(max(self.first + self.band - first_frame, 0), n)
+        k1 = max(min(self.reference_end - self.band - first_frame, n), k0)
+        for k in range(k0):
+            self._edge_row(self.rows + k, costs[k], total[k], total[k + 1])
+        if k1 > k0:
+            self._whole_rows(self.rows + k0, costs[k0:k1], total[k0 : k1 + 1])
+        for k in range(k1, n):
+            self._edge_row(self.rows + k, costs[k], total[k], total[k + 1])
+        self._cost = total[n]
+        self.rows += n
+
+    def _whole_rows(self, row: int, costs: np.ndarray, total: np.ndarray) -> None:
+        """Rows ``row, row + 1, ...`` with whole bands: ``costs`` ``(r, W)``; ``total``
+        ``(r + 1, W + 1)`` holds the row before them and receives theirs. The prefix sums and
+        back-pointers of all of them take one operation each; in between, each row takes six
+        whole-row operations."""
+        rows, width = costs.shape
+        # Reference steps run along the row: D[m] = c[m] + min(A[m], D[m-1] + p), which
+        # unrolls to a running minimum over prefix sums.
+        prefix = np.add.accumulate(costs, axis=1)
+        before = prefix - costs  # the prefix sums up to the previous cell
+        after = prefix + self._steps
+        entry = np.empty((rows, width))
+        best = np.empty((rows, width))
+        above = np.empty(width)
+        penalties, steps = self._penalties, self._steps
+        for diagonal, next_cell, row_before, row_after, row_entry, row_best, out in zip(
+            total[:-1, :width], total[:-1, 1:], before, after, entry, best, total[1:, :width]
+        ):
+            # From the row above: diagonal (same cell) or a penalised learner step (next cell).
+            np.add(next_cell, penalties, out=above)
+            np.minimum(diagonal, above, out=above)
+            np.subtract(above, row_before, out=above)
+            np.subtract(above, steps, out=row_entry)
+            np.minimum.accumulate(row_entry, out=row_best)
+            np.add(row_after, row_best, out=out)
+        pointers = slice(row, row + rows)
+        self._learner_step[pointers] = total[:-1, 1:] + penalties < total[:-1, :width]
+        self._reference_step[pointers, 1:] = entry[:, 1:] > best[:, :-1]
+
+    def _edge_row(self, row: int, costs: np.ndarray, previous: np.ndarray, total: np.ndarray):
+        """One row whose band the reference's start or end cuts: ``costs`` ``(W,)`` in band
+        order, ``previous`` the row before, ``total`` ``(W + 1,)`` receives this one."""
+        band, penalty = self.band, self.penalty
+        frame = self.first + row
+        ref_lo, ref_hi = self.reference_frames(frame)
+        m_lo, m_hi = ref_lo - frame + band, ref_hi - frame + band
+        total[:-1] = np.inf
+        if m_hi <= m_lo:
+            return
+        diagonal = previous[m_lo:m_hi]
+        vertical = previous[m_lo + 1 : m_hi + 1] + penalty
+        above = np.minimum(diagonal, vertical)
+        np.less(vertical, diagonal, out=self._learner_step[row, m_lo:m_hi])
+        if row == 0:
+            above[band - m_lo] = 0.0  # the fixed start: lag 0 on the first frame
+        c = costs[m_lo:m_hi]
+        prefix = np.add.accumulate(c)
+        steps = self._steps[: m_hi - m_lo]
+        entry = above - (prefix - c) - steps
+        best = np.minimum.accumulate(entry)
+        np.add(prefix + steps, best, out=total[m_lo:m_hi])
+        np.greater(entry[1:], best[:-1], out=self._reference_step[row, m_lo + 1 : m_hi])
 
     def best_lag(self, max_reference: int | None = None) -> int:
         """Lag of the cheapest cell of the last row (reference frame below ``max_reference``);

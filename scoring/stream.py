@@ -188,28 +188,43 @@ class StreamingScorer:
         self._yaw, self._mirrored = self._view.solve(self.mirror)
 
     def _step(self, row: int, stop: int) -> None:
-        """Align learner rows ``[row, stop)``: their costs against the band's reference frames
-        as one ``(rows, window)`` array, then one DTW step per row."""
-        first = self.first_frame
-        lo = self._aligner.reference_frames(first + row)[0]
-        hi = self._aligner.reference_frames(first + stop - 1)[1]
-        window = slice(lo - self.reference.start, hi - self.reference.start)
-        # Reference and learner as (frames, [u, v], joint): one subtraction, one square and
-        # one sum over joints for every pair, then the two coordinates' sums added.
+        """Align learner rows ``[row, stop)``: their costs against their bands' reference
+        frames as one ``(rows, 2 * band + 1)`` array, then the DTW steps."""
+        aligner, band = self._aligner, self._aligner.band
+        frame = self.first_frame + row
+        n = stop - row
+        # Reference frames of every row's band, projected; frames outside the alignment's
+        # range are zeros, whose costs the aligner does not read.
+        lo, hi = frame - band, frame + n + band
+        valid_lo, valid_hi = max(lo, aligner.first), min(hi, self.reference.end)
         x, y, z = self.reference.planes
         c, s = math.cos(self._yaw), math.sin(self._yaw)
-        reference = np.empty((hi - lo, 2, x.shape[1]), dtype=np.float32)
-        np.add(x[window] * c, z[window] * s, out=reference[:, 0])
-        reference[:, 1] = y[window]
+        make = np.empty if (valid_lo, valid_hi) == (lo, hi) else np.zeros
+        reference = make((hi - lo, 2, x.shape[1]), dtype=np.float32)
+        if valid_hi > valid_lo:
+            window = slice(valid_lo - self.reference.start, valid_hi - self.reference.start)
+            rows = slice(valid_lo - lo, valid_hi - lo)
+            np.add(x[window] * c, z[window] * s, out=reference[rows, 0])
+            reference[rows, 1] = y[window]
+        # (rows, band cell, [u, v], joint): row k's cells are reference frames
+        # frame + k - band ... frame + k + band, a sliding window over the frames (a view).
+        frame_stride, coordinate_stride, joint_stride = reference.strides
+        bands = np.ndarray(
+            (n, 2 * band + 1, *reference.shape[1:]),
+            np.float32,
+            reference,
+            strides=(frame_stride, frame_stride, coordinate_stride, joint_stride),
+        )
         joints = self._learner[row:stop]
         if self._mirrored:
             learner = joints[:, MIRROR].transpose(0, 2, 1) * _MIRROR_SIGN
         else:
             learner = np.ascontiguousarray(joints.transpose(0, 2, 1))  # faster to broadcast
-        step = reference - learner[:, None]
-        both = np.add.reduce(step * step, axis=-1)
-        cost = (both[..., 0] + both[..., 1]).astype(np.float64)
-        self._aligner.step_many(cost, lo)
+        # One subtraction, one square and one sum over joints for every pair (joints last and
+        # contiguous, so each pair's sum is the one `score_attempt`'s features would give).
+        step = np.subtract(bands, learner[:, None], out=np.empty(bands.shape, np.float32))
+        both = np.add.reduce(np.multiply(step, step, out=step), axis=-1)
+        aligner.step_band((both[..., 0] + both[..., 1]).astype(np.float64))
 
     def _next_due_frame(self) -> int | None:
         """The grid frame at which the next beat to emit becomes due (None if none is left)."""
