@@ -335,6 +335,8 @@ def train(
                 message += f" val {float(val_mse):.4f}"
             progress(f"{message} ({time.monotonic() - started:.0f} s)")
 
+    if recent:
+        losses.append({"step": step, "pose_mse": float(np.mean(recent))})
     report = {
         "steps": step,
         "wall_s": round(time.monotonic() - started, 1),

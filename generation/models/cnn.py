@@ -3,6 +3,10 @@ highway convolution blocks over the music features (MFCC and onset columns, whic
 from the mel spectrogram, plus chroma and the beat grid), and an autoregressive decoder of the
 same blocks over the previous poses and the encoded music, style and level.
 
+Generation keeps each block's input frames and computes one new frame per block and step
+(`CNNChoreographer.generate_after`), the same numbers as the whole window's pass at a fraction
+of the work.
+
 A highway block mixes a dilated causal convolution ``h`` with its input ``x`` through a learnt
 gate: ``y = σ(g) * h + (1 - σ(g)) * x``; kernel 2 and dilations 1, 2, 4, ... give the decoder a
 receptive field of `CNNConfig.receptive_field` frames, exactly the poses it sees when generating
@@ -34,11 +38,24 @@ class CausalHighwayBlock(nn.Module):
 
     def __init__(self, channels: int, kernel: int, dilation: int):
         super().__init__()
+        self.dilation = dilation
         self.padding = (kernel - 1) * dilation
         self.conv = nn.Conv1d(channels, 2 * channels, kernel, dilation=dilation)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h, gate = self.conv(nn.functional.pad(x, (self.padding, 0))).chunk(2, dim=1)
+        return self._mix(h, gate, x)
+
+    def step(self, now: torch.Tensor, past: torch.Tensor) -> torch.Tensor:
+        """One output frame ``(B, C)`` from the input frames ``dilation`` apart (kernel 2):
+        ``now`` at t and ``past`` at t - dilation (zeros before the start)."""
+        weight = self.conv.weight
+        out = past @ weight[:, :, 0].T + now @ weight[:, :, 1].T + self.conv.bias
+        h, gate = out.chunk(2, dim=-1)
+        return self._mix(h, gate, now)
+
+    @staticmethod
+    def _mix(h: torch.Tensor, gate: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         gate = torch.sigmoid(gate)
         return gate * torch.tanh(h) + (1 - gate) * x
 
@@ -86,3 +103,34 @@ class CNNChoreographer(ConditionedModel):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         hidden = self.decoder(torch.cat([previous, conditions], dim=-1))
         return self.pose_head(hidden), self.music_head(hidden)
+
+    def generate_after(
+        self,
+        seed: torch.Tensor,
+        conditions: torch.Tensor,
+        generator: torch.Generator,
+        noise_scale: float,
+    ) -> torch.Tensor:
+        """See `ConditionedModel.generate_after`; frame by frame through each block's queue of
+        earlier inputs (kernel 2), which gives the sliding window's numbers."""
+        if self.config.kernel != 2:
+            return super().generate_after(seed, conditions, generator, noise_scale)
+        noise_std = self.config.sampling_noise * noise_scale
+        blocks = list(self.decoder.blocks)
+        inputs: list[list[torch.Tensor]] = [[] for _ in blocks]
+        n_seed = seed.shape[1]
+        fed = seed[:, 0]
+        out = []
+        for t in range(1, conditions.shape[1]):
+            fed = seed[:, t - 1] if t <= n_seed else fed
+            x = torch.cat([fed, conditions[:, t]], dim=-1) @ self.decoder.project.weight[:, :, 0].T
+            x = x + self.decoder.project.bias
+            for block, queue in zip(blocks, inputs, strict=True):
+                queue.append(x)
+                past = queue[-1 - block.dilation] if len(queue) > block.dilation else x * 0
+                x = block.step(x, past)
+            if t >= n_seed:
+                pose = self.pose_head(x)
+                out.append(pose[:, None])
+                fed = pose + noise_std * torch.randn(pose.shape, generator=generator)
+        return torch.cat(out, dim=1)

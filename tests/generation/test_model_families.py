@@ -21,6 +21,7 @@ from generation.models import (
     default_checkpoint_path,
     load_checkpoint,
 )
+from generation.models.conditioning import ConditionedModel
 from generation.training import TrainingConfig, initialise_from, learning_rate_at, train
 
 # Small configs, so a few steps of each family take a second or two.
@@ -177,3 +178,18 @@ def test_adversarial_generator_starts_from_a_trained_recurrent_model():
         assert torch.equal(adversarial.state_dict()[name], value), name
     # The discriminator has no counterpart and keeps its own initial weights.
     assert any(name.startswith("discriminator.") for name in adversarial.state_dict())
+
+
+def test_cnn_frame_by_frame_generation_matches_the_sliding_window():
+    torch.manual_seed(2)
+    config = {"pose_dim": POSE_DIM, "music_dim": MUSIC_DIM, "n_styles": 15}
+    model = build_model("cnn", {**config, **TINY["cnn"]}).eval()
+    seed = torch.randn(1, 10, POSE_DIM)
+    conditions = torch.randn(1, 100, model.config.condition_dim)
+    with torch.no_grad():
+        fast = model.generate_after(seed, conditions, torch.Generator().manual_seed(1), 1.0)
+        window = ConditionedModel.generate_after(
+            model, seed, conditions, torch.Generator().manual_seed(1), 1.0
+        )
+    assert fast.shape == (1, 90, POSE_DIM)
+    assert torch.allclose(fast, window, atol=1e-4)
