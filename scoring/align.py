@@ -128,7 +128,14 @@ class StreamingAligner:
         above = np.empty(width)
         penalties, steps = self._penalties, self._steps
         for diagonal, next_cell, row_before, row_after, row_entry, row_best, out in zip(
-            total[:-1, :width], total[:-1, 1:], before, after, entry, best, total[1:, :width]
+            total[:-1, :width],
+            total[:-1, 1:],
+            before,
+            after,
+            entry,
+            best,
+            total[1:, :width],
+            strict=True,
         ):
             # From the row above: diagonal (same cell) or a penalised learner step (next cell).
             np.add(next_cell, penalties, out=above)

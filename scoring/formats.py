@@ -16,7 +16,9 @@ Every value must be finite: a missing joint is sent with visibility / confidence
 0), never as NaN.
 """
 
+import itertools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -54,7 +56,7 @@ def _array(value, name: str, ndim: int, limit: float = params.MAX_COORD_ABS) -> 
     if arr.ndim != ndim:
         raise PoseInputError(f"{name} must have {ndim} dimensions, got shape {arr.shape}")
     # One reduction checks both: the largest magnitude is NaN if any value is NaN.
-    if arr.size and not np.abs(arr).max() <= limit:
+    if arr.size and not np.maximum.reduce(np.abs(arr).ravel()) <= limit:
         if not np.all(np.isfinite(arr)):
             bad = np.argwhere(~np.isfinite(arr))[0].tolist()
             raise PoseInputError(f"{name} has a non-finite value (NaN or inf) at index {bad}")
@@ -92,7 +94,25 @@ def _ramp(values: np.ndarray, fmt: str) -> np.ndarray:
     return np.clip((values - low) / (full - low), 0.0, 1.0)
 
 
-def parse_pose_frames(
+class CheckedFrames(NamedTuple):
+    """One batch of learner frames that passed `check_pose_frames`, not yet mapped to
+    canonical joints (the live scorer maps the batches that wait for a beat all at once).
+
+    times_s: ``(N,)`` float64 song-clock seconds, strictly increasing.
+    values: ``(N, S, C)`` float64 source joints as `map_to_canonical` reads them for ``layout``.
+    layout: how to map them: ``(fmt,)``, ``("mediapipe33", width, height)`` for image
+        landmarks, ``("mediapipe33", "world")`` for world landmarks (x, y, visibility) or
+        ``("canonical", C)``; batches with the same layout map together.
+    weights: ``(N, 15)`` float64 weights in [0, 1] of canonical frames, else None.
+    """
+
+    times_s: np.ndarray
+    values: np.ndarray
+    layout: tuple
+    weights: np.ndarray | None = None
+
+
+def check_pose_frames(
     timestamps_ms,
     frames,
     fmt: str,
@@ -101,8 +121,8 @@ def parse_pose_frames(
     world_frames=None,
     weights=None,
     after_s: float | None = None,
-) -> PoseStream:
-    """Check one batch of learner frames and map it to canonical 2D joints.
+) -> CheckedFrames:
+    """Check one batch of learner frames (the arguments of `parse_pose_frames`).
 
     ``after_s``: the time of the last frame already received; the batch must start after it.
     Raises `PoseInputError` with a clear message on any problem.
@@ -122,17 +142,18 @@ def parse_pose_frames(
             f"{fmt} frames need {' or '.join(map(str, allowed))} channels, got {channels}"
         )
     times_s = times_ms / 1000.0
-    if n > 1 and (times_s[1:] <= times_s[:-1]).any():
+    # On Python floats: a live batch holds a few frames.
+    times = times_s.tolist()
+    if any(later <= earlier for earlier, later in zip(times[:-1], times[1:], strict=True)):
         i = int(np.argmax(np.diff(times_s) <= 0)) + 1
         raise PoseInputError(f"timestamps_ms must strictly increase (frame {i})")
-    if n and after_s is not None and times_s[0] <= after_s:
+    if n and after_s is not None and times[0] <= after_s:
         raise PoseInputError(
             f"timestamps_ms go backwards: {times_ms[0]:g} ms is not after the previous frame "
             f"({after_s * 1000:g} ms)"
         )
 
     if fmt == "canonical":
-        xy = data[..., :2]
         if weights is None:
             w = np.ones((n, n_joints))
         else:
@@ -140,30 +161,86 @@ def parse_pose_frames(
             if w.shape != (n, n_joints):
                 raise PoseInputError(f"weights must have shape {(n, n_joints)}, got {w.shape}")
             w = np.clip(w, 0.0, 1.0)
-        return PoseStream(times_s, xy.astype(np.float32), w.astype(np.float32))
-
+        return CheckedFrames(times_s, data, (fmt, channels), w)
     if fmt == "mediapipe33" and world_frames is not None:
         world = _array(world_frames, "world_frames", 3)
         if world.shape[:2] != (n, 33) or world.shape[2] < 3:
             raise PoseInputError(f"world_frames must have shape ({n}, 33, 3), got {world.shape}")
-        xy = world[..., :2] * _FLIP_Y
-        stacked = np.concatenate([xy, _ramp(data[..., 3], fmt)[..., None]], axis=-1)
+        values = np.concatenate([world[..., :2], data[..., 3:]], axis=-1)
+        return CheckedFrames(times_s, values, (fmt, "world"))
+    if fmt == "mediapipe33":
+        size = params.DEFAULT_IMAGE_SIZE if image_size is None else image_size
+        size = _array(size, "image_size", 1)
+        if size.shape != (2,) or np.any(size <= 0):
+            raise PoseInputError("image_size must be [width, height] in pixels")
+        return CheckedFrames(times_s, data, (fmt, *size.tolist()))
+    return CheckedFrames(times_s, data, (fmt,))
+
+
+def map_to_canonical(batches: list[CheckedFrames]) -> PoseStream:
+    """Canonical 2D joints and weights of checked batches, one after the other; consecutive
+    batches with the same layout are mapped in one go (the values are the same either way)."""
+    streams = []
+    for layout, group in itertools.groupby(batches, key=lambda b: b.layout):
+        group = list(group)
+        values = group[0].values if len(group) == 1 else np.concatenate([b.values for b in group])
+        if layout[0] == "canonical":
+            weights = np.concatenate([b.weights for b in group])
+            joints, weights = values[..., :2].astype(np.float32), weights.astype(np.float32)
+        else:
+            joints, weights = _map_image(values, layout)
+        streams.append((joints, weights))
+    times_s = (
+        np.concatenate([b.times_s for b in batches]) if len(batches) > 1 else batches[0].times_s
+    )
+    if len(streams) == 1:
+        return PoseStream(times_s, *streams[0])
+    return PoseStream(
+        times_s, np.concatenate([j for j, _ in streams]), np.concatenate([w for _, w in streams])
+    )
+
+
+def _map_image(values: np.ndarray, layout: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Canonical joints ``(N, 15, 2)`` and weights ``(N, 15)`` float32 of MediaPipe or COCO
+    source joints ``(N, S, C)``."""
+    fmt = layout[0]
+    if layout[1:] == ("world",):
+        xy = values[..., :2] * _FLIP_Y
+        stacked = np.concatenate([xy, _ramp(values[..., 2], fmt)[..., None]], axis=-1)
     else:
         if fmt == "mediapipe33":
-            size = params.DEFAULT_IMAGE_SIZE if image_size is None else image_size
-            size = _array(size, "image_size", 1)
-            if size.shape != (2,) or np.any(size <= 0):
-                raise PoseInputError("image_size must be [width, height] in pixels")
             # x and y in pixels, then the visibility (depth is dropped).
-            data = data.take(_MEDIAPIPE_CHANNELS, axis=2) * np.array((*size.tolist(), 1.0))
+            values = values.take(_MEDIAPIPE_CHANNELS, axis=2) * np.array((*layout[1:], 1.0))
         # x as is, y flipped up, visibility ramped to a weight in [0, 1]: the values of one
         # operation per channel, in four operations over the whole batch.
         shift, divisor = _IMAGE_CHANNELS[fmt]
-        stacked = np.minimum(np.maximum((data - shift) / divisor, _WEIGHT_FLOOR), _WEIGHT_CEILING)
+        stacked = np.minimum(np.maximum((values - shift) / divisor, _WEIGHT_FLOOR), _WEIGHT_CEILING)
     # to_canonical averages every channel, so a derived joint's weight is its sources' mean.
     first, second = _SOURCES[fmt]
     canon = ((stacked.take(first, axis=1) + stacked.take(second, axis=1)) * 0.5).astype(np.float32)
-    return PoseStream(times_s, canon[..., :2], canon[..., 2])
+    return canon[..., :2], canon[..., 2]
+
+
+def parse_pose_frames(
+    timestamps_ms,
+    frames,
+    fmt: str,
+    *,
+    image_size=None,
+    world_frames=None,
+    weights=None,
+    after_s: float | None = None,
+) -> PoseStream:
+    """Check one batch of learner frames and map it to canonical 2D joints.
+
+    ``after_s``: the time of the last frame already received; the batch must start after it.
+    Raises `PoseInputError` with a clear message on any problem.
+    """
+    checked = check_pose_frames(
+        timestamps_ms, frames, fmt, image_size=image_size, world_frames=world_frames,
+        weights=weights, after_s=after_s,
+    )  # fmt: skip
+    return map_to_canonical([checked])
 
 
 def parse_attempt(attempt) -> PoseStream:

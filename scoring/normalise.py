@@ -145,7 +145,7 @@ def _forward_fill(values: np.ndarray) -> np.ndarray:
     (row 0 must be finite)."""
     index = np.where(np.isfinite(values[..., 0]), np.arange(len(values))[:, None], 0)
     np.maximum.accumulate(index, axis=0, out=index)
-    return np.take_along_axis(values, index[..., None], axis=0)
+    return values[index, np.arange(values.shape[1])]
 
 
 def _low_pass(x: np.ndarray, alpha: np.ndarray, start: np.ndarray) -> np.ndarray:
@@ -316,12 +316,30 @@ class LearnerNormaliser:
         return out
 
 
+def view_features(reference: np.ndarray) -> np.ndarray:
+    """What `ViewEstimator` needs of root-centred reference joints ``(T, J, 3 or 2)``:
+    ``(T, J, 8)`` float64 x, z, y, x*x, z*z, x*z, y*y and 1 (z = 0 for a 2D reference)."""
+    ref = reference.astype(np.float64)
+    x, y = ref[..., 0], ref[..., 1]
+    z = ref[..., 2] if ref.shape[-1] == 3 else np.zeros_like(x)
+    return np.stack([x, z, y, x * x, z * z, x * z, y * y, np.ones_like(x)], axis=-1)
+
+
+# Where each of ViewEstimator's sums lies in the (8, 10) matrix of `view_features` against
+# the learner's features (w u, w v, w, w u^2, w v^2, then the same of the mirrored learner).
+_SUM_ROWS = np.array([0, 1, 3, 4, 5, 7, 7, 6, 2])
+_SUM_COLUMNS = np.array([0, 0, 2, 2, 2, 3, 4, 2, 1])
+# The mirrored learner's features from the learner's: joints exchanged, w u negated.
+_MIRROR_FEATURE_SIGN = np.array([-1.0, 1.0, 1.0, 1.0, 1.0])
+
+
 class ViewEstimator:
     """Least-squares camera yaw and mirror choice from time-matched frame pairs.
 
     For each hypothesis (learner as is, learner mirrored) it accumulates weighted sums so that
     the yaw minimising ``sum w * |learner - project(reference, yaw)|^2`` and its residual come
-    in closed form: ``u ~ a x + b z`` gives ``yaw = atan2(b, a)``. Work per frame is O(J).
+    in closed form: ``u ~ a x + b z`` gives ``yaw = atan2(b, a)``. Work per frame is O(J), in
+    one matrix product per batch.
     """
 
     # Order of the accumulated sums: xu, zu, xx, zz, xz, uu, vv, yy, vy.
@@ -331,19 +349,21 @@ class ViewEstimator:
     def add(self, reference: np.ndarray, learner: np.ndarray, weights: np.ndarray) -> None:
         """Accumulate pairs: reference ``(n, J, 3 or 2)`` root-centred, learner ``(n, J, 2)``
         and weights ``(n, J)`` on the same grid frames."""
-        ref = reference.reshape(-1, reference.shape[-1]).astype(np.float64)
-        x, y = ref[:, 0], ref[:, 1]
-        z = ref[:, 2] if ref.shape[1] == 3 else np.zeros_like(x)
-        for h, (lj, lw) in enumerate(((learner, weights), mirror_2d(learner, weights))):
-            u, v = lj[..., 0].ravel(), lj[..., 1].ravel()
-            w = lw.ravel().astype(np.float64)
-            self.sums[h] += [
-                w @ (x * u), w @ (z * u), w @ (x * x), w @ (z * z), w @ (x * z),
-                w @ (u * u), w @ (v * v), w @ (y * y), w @ (v * y),
-            ]  # fmt: skip
+        self.add_features(view_features(reference), learner, weights)
+
+    def add_features(self, features: np.ndarray, learner: np.ndarray, weights: np.ndarray):
+        """`add` with the reference's `view_features` ``(n, J, 8)`` (a live scorer takes them
+        from the `scoring.Reference`, computed once)."""
+        u, v = learner[..., 0].astype(np.float64), learner[..., 1].astype(np.float64)
+        w = weights.astype(np.float64)
+        wu, wv = w * u, w * v
+        plain = np.stack([wu, wv, w, wu * u, wv * v], axis=-1)
+        both = np.concatenate([plain, plain[:, MIRROR] * _MIRROR_FEATURE_SIGN], axis=-1)
+        products = features.reshape(-1, 8).T @ both.reshape(-1, 10)
+        self.sums += products[_SUM_ROWS[None], _SUM_COLUMNS + np.array([[0], [5]])]
 
     def _fit(self, h: int) -> tuple[float, float]:
-        xu, zu, xx, zz, xz, uu, vv, yy, vy = self.sums[h]
+        xu, zu, xx, zz, xz, uu, vv, yy, vy = self.sums[h].tolist()  # Python floats: faster
         det = xx * zz - xz * xz
         if det > 1e-9:
             a, b = (zz * xu - xz * zu) / det, (xx * zu - xz * xu) / det

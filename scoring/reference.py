@@ -9,7 +9,7 @@ import numpy as np
 from generation.skeleton import JOINT_INDEX, JOINTS, torso_length
 from scoring import params
 from scoring.formats import PoseInputError, parse_attempt
-from scoring.normalise import LearnerNormaliser, OneEuroFilter
+from scoring.normalise import LearnerNormaliser, OneEuroFilter, view_features
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,13 @@ class Reference:
         computed once, shared by every learner scored against this reference."""
         x, y = (np.ascontiguousarray(self.joints[..., c]) for c in (0, 1))
         z = np.ascontiguousarray(self.joints[..., 2]) if self.is_3d else np.zeros_like(x)
-        return x, y, z
+        return _read_only(x), _read_only(y), _read_only(z)
+
+    @cached_property
+    def view_features(self) -> np.ndarray:
+        """`scoring.normalise.view_features` of `joints`, ``(T, 15, 8)`` float64: computed
+        once, shared by every learner scored against this reference (read-only)."""
+        return _read_only(view_features(self.joints))
 
     @property
     def end(self) -> int:
@@ -114,6 +120,11 @@ class Reference:
         if normaliser.scale <= 0:
             raise PoseInputError("the reference recording never shows a torso")
         return cls(joints, beats, start=normaliser.first_grid)
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 def _beats(value) -> np.ndarray:

@@ -4,8 +4,8 @@ Work per learner frame is bounded: resampling and filtering are O(J); the viewpo
 O(J); one DTW row is O(band * J). Emitting a beat backtracks O(beat + band + delay) cells.
 
 A push only checks and keeps its frames until they are needed: when a beat becomes due (its
-results must leave with this push) or `MAX_WAITING_FRAMES` wait. Then they are normalised and
-aligned together, which costs about as many numpy calls as a single small batch would; every
+results must leave with this push) or `MAX_WAITING_FRAMES` wait. Then they are mapped to
+canonical joints, normalised and aligned together, which costs about as many numpy calls as a single small batch would; every
 step gives the same results however frames are grouped, so beats and their timing are the
 same as if each push were processed at once.
 """
@@ -19,7 +19,7 @@ from scoring import params
 from scoring.align import StreamingAligner
 from scoring.attempt import BAND_FRAMES, check_mirror, view_summary
 from scoring.beats import path_inside, score_span
-from scoring.formats import PoseStream, parse_pose_frames
+from scoring.formats import CheckedFrames, check_pose_frames, map_to_canonical
 from scoring.normalise import LearnerNormaliser, ViewEstimator, mirror_2d, project
 from scoring.reference import Reference
 from scoring.summary import summarise
@@ -58,7 +58,7 @@ class StreamingScorer:
         self._spans = reference.beat_spans()
         self._next_span = 0
         self._emitted: list[dict] = []
-        self._waiting: list[PoseStream] = []  # parsed, not yet normalised
+        self._waiting: list[CheckedFrames] = []  # checked, not yet mapped and normalised
         self._waiting_frames = 0
 
     @property
@@ -73,15 +73,15 @@ class StreamingScorer:
         ``fmt``. Returns the beat results that became final. Raises `PoseInputError` on bad
         input and then leaves the scorer as it was. Checked frames may wait (see the module
         docstring) until a beat is due; `finish` takes in any still waiting."""
-        stream = parse_pose_frames(
+        checked = check_pose_frames(
             timestamps_ms, frames, fmt, image_size=image_size, world_frames=world_frames,
             weights=weights, after_s=self._last_time,
         )  # fmt: skip
-        if len(stream.times_s) == 0:
+        if len(checked.times_s) == 0:
             return []
-        self._last_time = float(stream.times_s[-1])
-        self._waiting.append(stream)
-        self._waiting_frames += len(stream.times_s)
+        self._last_time = float(checked.times_s[-1])
+        self._waiting.append(checked)
+        self._waiting_frames += len(checked.times_s)
         if self._waiting_frames < MAX_WAITING_FRAMES and not self._beat_due(self._last_time):
             return []
         return self._catch_up()
@@ -102,14 +102,7 @@ class StreamingScorer:
         """Normalise and align the waiting frames; returns the beats that became final."""
         if not self._waiting:
             return []
-        if len(self._waiting) == 1:
-            stream = self._waiting[0]
-        else:
-            stream = PoseStream(
-                np.concatenate([w.times_s for w in self._waiting]),
-                np.concatenate([w.joints for w in self._waiting]),
-                np.concatenate([w.weights for w in self._waiting]),
-            )
+        stream = map_to_canonical(self._waiting)
         self._waiting, self._waiting_frames = [], 0
         joints, joint_weights = self._normaliser.push(stream)
         start = self._frames
@@ -180,8 +173,8 @@ class StreamingScorer:
         hi = self.first_frame + end_row
         self._view_rows = end_row
         rows = slice(lo - self.first_frame, hi - self.first_frame)
-        self._view.add(
-            self.reference.joints[lo - self.reference.start : hi - self.reference.start],
+        self._view.add_features(
+            self.reference.view_features[lo - self.reference.start : hi - self.reference.start],
             self._learner[rows],
             self._weights[rows],
         )
