@@ -4,7 +4,7 @@ Tolerance (stated here, checked below): at the end of an attempt, per beat the o
 differs by at most 5 points on at least 90 % of beats, the timing offset is the same within
 one grid frame (34 ms) on at least 85 % of beats, and the attempt's mean overall differs by at
 most 2 points. Differences come from the streaming view estimate (yaw and mirror from the
-frames seen so far) and from committing each beat's path 0.4 s after the beat.
+frames seen so far) and from committing each beat's path `EMIT_DELAY_S` after the beat.
 """
 
 import numpy as np
