@@ -39,11 +39,20 @@ class StreamingScorer:
 
     ``push`` returns the beats that became final; ``finish`` scores the rest and summarises.
     Emitted beats never change; at the end of an attempt they agree with `score_attempt`
-    within the tolerances stated in ``tests/scoring/test_streaming.py``.
+    within the tolerances stated in ``tests/scoring/test_streaming.py``. ``emit_delay_s``: how
+    long after a beat ends (song time) its result leaves; shorter delays agree less with
+    `score_attempt` (``python -m scoring.validate --emit-delays`` measures by how much).
     """
 
-    def __init__(self, reference: Reference, mirror: str = "auto"):
+    def __init__(
+        self,
+        reference: Reference,
+        mirror: str = "auto",
+        emit_delay_s: float = params.EMIT_DELAY_S,
+    ):
         check_mirror(mirror)
+        # Grid frames between a beat's last frame and the one whose arrival emits it.
+        self.emit_delay_frames = round(emit_delay_s * params.GRID_FPS)
         self.reference = reference
         self.mirror = mirror
         self._normaliser = LearnerNormaliser()
@@ -224,14 +233,14 @@ class StreamingScorer:
         i = self._next_span
         while i < len(self._spans) and self._spans[i][1] < self._aligner.first:
             i += 1  # began before alignment did: never emitted
-        return self._spans[i][2] - 1 + EMIT_DELAY_FRAMES if i < len(self._spans) else None
+        return self._spans[i][2] - 1 + self.emit_delay_frames if i < len(self._spans) else None
 
     def _emit_ready(self, frame: int) -> list[dict]:
         emitted = []
         while self._next_span < len(self._spans):
             span = self._spans[self._next_span]
             if span[1] >= self._aligner.first:
-                if frame < span[2] - 1 + EMIT_DELAY_FRAMES:
+                if frame < span[2] - 1 + self.emit_delay_frames:
                     break
                 path = self._aligner.backtrack(self._aligner.best_lag(), stop_reference=span[1])
                 emitted.append(self._score(span, path))

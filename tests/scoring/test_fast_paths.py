@@ -9,7 +9,14 @@ from generation.skeleton import to_canonical
 from scoring import PoseStream, StreamingScorer, parse_pose_frames
 from scoring.align import StreamingAligner
 from scoring.beats import path_inside
-from scoring.normalise import LearnerNormaliser, OneEuroFilter, planar_length
+from scoring.formats import check_pose_frames, map_to_canonical
+from scoring.normalise import (
+    LearnerNormaliser,
+    OneEuroFilter,
+    ViewEstimator,
+    mirror_2d,
+    planar_length,
+)
 from scoring.params import (
     GRID_FPS,
     ONE_EURO_BETA,
@@ -160,5 +167,141 @@ def test_each_beat_leaves_with_the_push_that_completes_its_due_frame(reference, 
         for beat in beats:
             due = ends[beat["index"]] - 1 + EMIT_DELAY_FRAMES
             assert before < due <= completed
+        emitted += len(beats)
+    assert emitted >= 14
+
+
+def _aligner_row_by_row(costs: np.ndarray, band: int, end: int, penalty: float):
+    """The streaming DTW written one row at a time, as `StreamingAligner` did before rows with
+    whole bands were stepped together: costs ``(n, end)`` of learner frame ``i`` (grid frame
+    ``i``, alignment from frame 0) to every reference frame. Returns the last row and the
+    learner-step and reference-step back-pointers ``(n, 2 * band + 1)``."""
+    width = 2 * band + 1
+    steps = penalty * np.arange(width)
+    previous = np.full(width + 1, np.inf)
+    learner_step = np.zeros((len(costs), width), dtype=bool)
+    reference_step = np.zeros((len(costs), width), dtype=bool)
+    for row in range(len(costs)):
+        ref_lo, ref_hi = max(row - band, 0), min(row + band + 1, end)
+        m_lo, m_hi = ref_lo - row + band, ref_hi - row + band
+        total = np.full(width + 1, np.inf)
+        if m_hi > m_lo:
+            diagonal = previous[m_lo:m_hi]
+            vertical = previous[m_lo + 1 : m_hi + 1] + penalty
+            above = np.minimum(diagonal, vertical)
+            learner_step[row, m_lo:m_hi] = vertical < diagonal
+            if row == 0:
+                above[band - m_lo] = 0.0
+            c = costs[row, ref_lo:ref_hi]
+            prefix = np.add.accumulate(c)
+            entry = above - (prefix - c) - steps[: m_hi - m_lo]
+            best = np.minimum.accumulate(entry)
+            total[m_lo:m_hi] = prefix + steps[: m_hi - m_lo] + best
+            reference_step[row, m_lo + 1 : m_hi] = entry[1:] > best[:-1]
+        previous = total
+    return previous, learner_step, reference_step
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 17, 400])
+def test_band_ordered_steps_give_the_row_by_row_values_to_the_bit(attempt, reference, chunk):
+    """Rows with whole bands share prefix sums and back-pointers; the first rows (the
+    reference starts inside their band) and the last (it ends inside) are stepped alone. Every
+    cell and pointer must be what the row-by-row aligner gives, in chunks of any size."""
+    learner, _ = LearnerNormaliser().push(parse_attempt_stream(attempt))
+    end = min(len(learner), len(reference.joints)) - 12  # the reference ends before the learner
+    n, band, penalty = end + 12, 21, 0.05
+    ours = learner[:n].reshape(n, -1).astype(np.float64)
+    theirs = reference.joints[:end, :, :2].reshape(end, -1).astype(np.float64)
+    costs = ((theirs[None] - ours[:, None]) ** 2).sum(axis=-1)  # (n, end): every pair
+    last, learner_step, reference_step = _aligner_row_by_row(costs, band, end, penalty)
+    aligner = StreamingAligner(band, 0, end, penalty)
+    for lo in range(0, n, chunk):
+        rows = np.arange(lo, min(lo + chunk, n))
+        cells = rows[:, None] - band + np.arange(2 * band + 1)  # reference frame of each cell
+        inside = (cells >= 0) & (cells < end)
+        banded = np.where(inside, costs[rows[:, None], np.clip(cells, 0, end - 1)], 0.0)
+        aligner.step_band(banded)
+    assert np.array_equal(aligner._cost, last)
+    assert np.array_equal(aligner._learner_step[:n], learner_step)
+    assert np.array_equal(aligner._reference_step[:n], reference_step)
+    assert aligner.best_lag(end) in range(-band, band + 1)
+
+
+def test_checked_batches_map_like_one_parsed_batch(attempt):
+    """Batches checked one by one and mapped together give what parsing them at once gives,
+    for every layout; batches with different layouts map one after the other."""
+    coco = np.array(attempt["frames"][:60])
+    times = np.array(attempt["timestamps_ms"][:60])
+    mediapipe = np.zeros((60, 33, 4))
+    mediapipe[:, _COCO_IN_MEDIAPIPE] = coco[..., [0, 1, 2, 2]] / [1920.0, 1080.0, 1.0, 1.0]
+    world = mediapipe[..., :3] - 0.5
+    canonical = to_canonical(coco, "coco17")
+    cases = [
+        ("coco17", coco, {}),
+        ("mediapipe33", mediapipe, {"image_size": [1920, 1080]}),
+        ("mediapipe33", mediapipe, {"world_frames": world}),
+        ("canonical", canonical[..., :2], {"weights": canonical[..., 2]}),
+        ("canonical", canonical, {}),
+    ]
+    for fmt, frames, extra in cases:
+        whole = parse_pose_frames(times, frames, fmt, **extra)
+        batches = []
+        for i in range(0, 60, 7):
+            part = {k: v[i : i + 7] if k != "image_size" else v for k, v in extra.items()}
+            batches.append(check_pose_frames(times[i : i + 7], frames[i : i + 7], fmt, **part))
+        mapped = map_to_canonical(batches)
+        for field in ("times_s", "joints", "weights"):
+            assert np.array_equal(getattr(mapped, field), getattr(whole, field)), (fmt, field)
+    # Two image sizes: each run of batches is mapped with its own.
+    small = check_pose_frames(times[:30], mediapipe[:30], "mediapipe33", image_size=[640, 360])
+    large = check_pose_frames(times[30:], mediapipe[30:], "mediapipe33", image_size=[1920, 1080])
+    mapped = map_to_canonical([small, large])
+    first = parse_pose_frames(times[:30], mediapipe[:30], "mediapipe33", image_size=[640, 360])
+    second = parse_pose_frames(times[30:], mediapipe[30:], "mediapipe33", image_size=[1920, 1080])
+    assert np.array_equal(mapped.joints, np.concatenate([first.joints, second.joints]))
+    assert np.array_equal(mapped.weights, np.concatenate([first.weights, second.weights]))
+
+
+def test_view_sums_are_the_plain_weighted_sums(attempt, reference):
+    """One matrix product against the reference's features gives the sums written out one by
+    one, for the learner as is and mirrored (to float64 rounding)."""
+    learner, weights = LearnerNormaliser().push(parse_attempt_stream(attempt))
+    n = min(len(learner), len(reference.joints))
+    view = ViewEstimator()
+    for i in range(0, n, 15):
+        view.add_features(
+            reference.view_features[i : min(i + 15, n)], learner[i : i + 15], weights[i : i + 15]
+        )
+    ref = reference.joints[:n].astype(np.float64)
+    x, y, z = ref[..., 0], ref[..., 1], ref[..., 2]
+    for h, (lj, lw) in enumerate(((learner[:n], weights[:n]), mirror_2d(learner[:n], weights[:n]))):
+        u, v, w = (a.astype(np.float64) for a in (lj[..., 0], lj[..., 1], lw))
+        plain = [
+            (w * x * u).sum(), (w * z * u).sum(), (w * x * x).sum(), (w * z * z).sum(),
+            (w * x * z).sum(), (w * u * u).sum(), (w * v * v).sum(), (w * y * y).sum(),
+            (w * v * y).sum(),
+        ]  # fmt: skip
+        np.testing.assert_allclose(view.sums[h], plain, rtol=1e-10, atol=1e-9)
+
+
+def test_arrays_a_reference_shares_between_learners_are_read_only(reference):
+    for shared in (*reference.planes, reference.view_features):
+        assert not shared.flags.writeable
+        with pytest.raises(ValueError):
+            shared[0] = 0.0
+
+
+@pytest.mark.parametrize("emit_delay_s", [0.0, 0.4])
+def test_the_emit_delay_sets_when_each_beat_leaves(reference, attempt, emit_delay_s):
+    times, frames = np.array(attempt["timestamps_ms"]), np.array(attempt["frames"])
+    ends = {index: end for index, _, end in reference.beat_spans()}
+    delay = round(emit_delay_s * GRID_FPS)
+    scorer = StreamingScorer(reference, emit_delay_s=emit_delay_s)
+    completed, emitted = -1, 0
+    for i in range(0, len(times), 3):
+        beats = scorer.push(times[i : i + 3], frames[i : i + 3], "coco17")
+        before, completed = completed, math.floor(times[i : i + 3][-1] / 1000 * GRID_FPS + 1e-6)
+        for beat in beats:
+            assert before < ends[beat["index"]] - 1 + delay <= completed
         emitted += len(beats)
     assert emitted >= 14
