@@ -31,19 +31,30 @@ CLOCK_PINGS = 5
 CLOCK_PING_INTERVAL_S = 0.2
 
 
-class JobProgressConsumer(AsyncJsonWebsocketConsumer):
-    """Pushes a generation job's state each time the task reports progress."""
+class TaskProgressConsumer(AsyncJsonWebsocketConsumer):
+    """Pushes a background task's state (a job, an export) each time the task reports progress.
+
+    A subclass names the URL keyword of the object's id, its channel group, and how to read the
+    state of an object the user may see (None otherwise); updates arrive as `task.update` events.
+    """
+
+    url_kwarg = ""
+
+    def group_for(self, object_id) -> str:
+        raise NotImplementedError
+
+    def state_for(self, user, object_id) -> dict | None:
+        raise NotImplementedError
 
     async def connect(self):
-        user = self.scope["user"]
-        job_id = self.scope["url_route"]["kwargs"]["job_id"]
-        state = await self._state(user, job_id)
+        object_id = self.scope["url_route"]["kwargs"][self.url_kwarg]
+        state = await database_sync_to_async(self.state_for)(self.scope["user"], object_id)
         if state is None:
             # Accept first so the client receives the documented close code, not a bare 403.
             await self.accept()
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.group = job_group(job_id)
+        self.group = self.group_for(object_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self.send_json(state)
@@ -52,12 +63,20 @@ class JobProgressConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def job_update(self, event):
+    async def task_update(self, event):
         await self.send_json(event["state"])
 
-    @database_sync_to_async
-    def _state(self, user, job_id):
-        job = jobs_for(user).filter(pk=job_id).first()
+
+class JobProgressConsumer(TaskProgressConsumer):
+    """A generation job's progress."""
+
+    url_kwarg = "job_id"
+
+    def group_for(self, object_id) -> str:
+        return job_group(object_id)
+
+    def state_for(self, user, object_id):
+        job = jobs_for(user).filter(pk=object_id).first()
         return job_state(job) if job else None
 
 

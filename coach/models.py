@@ -122,12 +122,17 @@ class Routine(models.Model):
         return self.n_frames / self.fps
 
 
+class TaskStatus(models.TextChoices):
+    """Where a background task (a generation job, a video export) stands."""
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
 class GenerationJob(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+    Status = TaskStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     song = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="jobs")
@@ -341,11 +346,7 @@ def video_export_path(export, filename):
 class VideoExport(models.Model):
     """An MP4 of a routine (the dancer, the music, beat counts) rendered on the `cpu` queue."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+    Status = TaskStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="video_exports")

@@ -4,14 +4,13 @@ Whoever may see the routine may do all three; anyone else gets 404 (or close cod
 socket), as for every other object (`coach.permissions`).
 """
 
-from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coach import permissions
+from coach.consumers import TaskProgressConsumer
 from coach.models import VideoExport
 from coach.services.video_exports import (
     download_filename,
@@ -20,8 +19,6 @@ from coach.services.video_exports import (
     latest_export,
     request_export,
 )
-
-CLOSE_FORBIDDEN = 4403
 
 
 def exports_for(user):
@@ -68,30 +65,14 @@ def video_export_download(request, export_id):
     )  # fmt: skip
 
 
-class VideoExportConsumer(AsyncJsonWebsocketConsumer):
-    """Pushes an export's state each time the task reports progress."""
+class VideoExportConsumer(TaskProgressConsumer):
+    """A video export's progress."""
 
-    async def connect(self):
-        export_id = self.scope["url_route"]["kwargs"]["export_id"]
-        state = await self._state(self.scope["user"], export_id)
-        if state is None:
-            # Accept first so the client receives the documented close code, not a bare 403.
-            await self.accept()
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
-        self.group = export_group(export_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-        await self.send_json(state)
+    url_kwarg = "export_id"
 
-    async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+    def group_for(self, object_id) -> str:
+        return export_group(object_id)
 
-    async def export_update(self, event):
-        await self.send_json(event["state"])
-
-    @database_sync_to_async
-    def _state(self, user, export_id):
-        export = exports_for(user).filter(pk=export_id).first()
+    def state_for(self, user, object_id):
+        export = exports_for(user).filter(pk=object_id).first()
         return export_state(export) if export else None

@@ -77,7 +77,7 @@ def update_job(job: GenerationJob, **fields) -> None:
         setattr(job, name, value)
     job.save(update_fields=list(fields))
     async_to_sync(get_channel_layer().group_send)(
-        job_group(job.id), {"type": "job.update", "state": job_state(job)}
+        job_group(job.id), {"type": "task.update", "state": job_state(job)}
     )
 
 

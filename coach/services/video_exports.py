@@ -96,7 +96,7 @@ def update_export(export: VideoExport, **fields) -> None:
         setattr(export, name, value)
     export.save(update_fields=list(fields))
     async_to_sync(get_channel_layer().group_send)(
-        export_group(export.id), {"type": "export.update", "state": export_state(export)}
+        export_group(export.id), {"type": "task.update", "state": export_state(export)}
     )
 
 

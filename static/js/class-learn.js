@@ -9,15 +9,13 @@
 // timestamps are on the song clock; each frame is sent when the song reaches it.
 import { beatIndexAt, createDancer } from "./dancer.js";
 import { canRunPose, createPoseTracker, loadPoseScript } from "./pose.js";
+import { HIGHLIGHT_MS, showBeatFeedback } from "./beat-feedback.js";
 import { openPracticeSession } from "./practice-socket.js";
-import { PART_NAMES, drawSkeleton, landmarksToJoints, partJoints } from "./skeleton2d.js";
+import { drawSkeleton, landmarksToJoints, partJoints } from "./skeleton2d.js";
 
 const SYNC_MS = 50; // how often the song position is checked against the class clock
 const MAX_DRIFT_S = 0.25; // re-seek the music when it is this far from where the class is
 const SEEK_SETTLE_MS = 1000; // a seek takes a moment to play from: do not chase it meanwhile
-const HIGHLIGHT_MS = 2000;
-const FEEDBACK_SHOWN = 12;
-const ON_TIME_MS = 50;
 
 const $ = (id) => document.getElementById(id);
 const root = $("class-learn");
@@ -113,27 +111,10 @@ function finish() {
 
 // ---- feedback -------------------------------------------------------------------------------
 
-function timingText(offsetMs) {
-  if (Math.abs(offsetMs) < ON_TIME_MS) return "on time";
-  return `${Math.round(Math.abs(offsetMs))} ms ${offsetMs < 0 ? "early" : "late"}`;
-}
-
 function showBeat(beat) {
-  const item = document.createElement("li");
-  item.className = `beat beat-${beat.label.toLowerCase()}`;
-  const label = document.createElement("strong");
-  label.className = "beat-label";
-  label.textContent = beat.label;
-  const fix = beat.fix ? ` · fix your ${PART_NAMES[beat.fix] || beat.fix}` : "";
-  item.append(label, ` beat ${beat.index + 1} · ${timingText(beat.timing_offset_ms)}${fix}`);
-  const list = $("feedback");
-  list.prepend(item);
-  while (list.children.length > FEEDBACK_SHOWN) list.lastElementChild.remove();
+  showBeatFeedback($("feedback"), $("latest-beat"), beat);
   beatsShown += 1;
   root.dataset.beats = String(beatsShown);
-  const latest = $("latest-beat");
-  latest.textContent = beat.label;
-  latest.className = `latest-beat show beat-${beat.label.toLowerCase()}`;
   const joints = beat.fix ? partJoints(routine.joints, beat.fix) : [];
   marked = { joints, until: performance.now() + HIGHLIGHT_MS };
   dancer.highlight(joints);

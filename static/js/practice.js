@@ -6,13 +6,11 @@
 // attempt never go back, so each loop iteration is sent as a new attempt.
 import { beatIndexAt, createDancer } from "./dancer.js";
 import { canRunPose, createImageSampler, createPoseTracker, loadPoseScript } from "./pose.js";
+import { HIGHLIGHT_MS, showBeatFeedback } from "./beat-feedback.js";
 import { openPracticeSession } from "./practice-socket.js";
-import { PART_NAMES, drawSkeleton, landmarksToJoints, partJoints } from "./skeleton2d.js";
+import { drawSkeleton, landmarksToJoints, partJoints } from "./skeleton2d.js";
 
 const COUNTDOWN = ["3", "2", "1"];
-const HIGHLIGHT_MS = 2000; // how long the body part to fix stays marked
-const FEEDBACK_SHOWN = 12;
-const ON_TIME_MS = 50; // offsets this small are reported as on time
 const SPEED_KEYS = { 1: "1", 2: "0.75", 3: "0.5" };
 
 const root = document.getElementById("practice");
@@ -136,28 +134,10 @@ function finishAttempt() {
   }, (error) => { item.textContent = `This run could not be finished: ${error.message}`; });
 }
 
-function timingText(offsetMs) {
-  if (Math.abs(offsetMs) < ON_TIME_MS) return "on time";
-  return `${Math.round(Math.abs(offsetMs))} ms ${offsetMs < 0 ? "early" : "late"}`;
-}
-
 function showBeat(beat) {
-  const item = document.createElement("li");
-  item.className = `beat beat-${beat.label.toLowerCase()}`;
-  const label = document.createElement("strong");
-  label.className = "beat-label";
-  label.textContent = beat.label;
-  const fix = beat.fix ? ` · fix your ${PART_NAMES[beat.fix] || beat.fix}` : "";
-  item.append(label, ` beat ${beat.index + 1} · ${timingText(beat.timing_offset_ms)}${fix}`);
-  const list = $("feedback");
-  list.prepend(item);
-  while (list.children.length > FEEDBACK_SHOWN) list.lastElementChild.remove();
+  showBeatFeedback($("feedback"), $("latest-beat"), beat);
   beatsShown += 1;
   root.dataset.beats = String(beatsShown);
-
-  const latest = $("latest-beat");
-  latest.textContent = beat.label;
-  latest.className = `latest-beat show beat-${beat.label.toLowerCase()}`;
   const joints = beat.fix ? partJoints(routine.joints, beat.fix) : [];
   marked = { joints, until: performance.now() + HIGHLIGHT_MS };
   dancer.highlight(joints);
