@@ -28,7 +28,7 @@ ARCHITECTURES = {
     "diffusion": (DiffusionConfig, DiffusionChoreographer),
 }
 # The measured winner of `python manage.py compare_choreographers` (see the model card).
-DEFAULT_ARCHITECTURE = "gru"
+DEFAULT_ARCHITECTURE = "adversarial"
 CHECKPOINT_DIR = Path(__file__).resolve().parents[1] / "checkpoints"
 
 

@@ -22,6 +22,7 @@ def break_clips():
 def test_loss_falls_and_checkpoint_round_trips(break_clips, tmp_path):
     train_clips, reference = break_clips
     config = TrainingConfig(
+        architecture="gru",
         steps=60, batch_size=8, validate_every=20, learning_rate=3e-3, model={"hidden": 32}
     )
     path = tmp_path / "tiny.pt"
