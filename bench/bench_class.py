@@ -19,7 +19,6 @@ import asyncio
 import json
 import os
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
-from bench_live import BATCH_S, DANCE, _free_port, _wait_port, recorded_stream
+from bench_live import BATCH_S, DANCE, one_core_server, recorded_stream
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -171,20 +170,10 @@ def main(argv=None):
         class_id, instructor_cookie, learner_cookies, beats = prepare(Path(tmp), args.learners)
         beat_ends = list(beats[1:]) + [beats[-1] + (beats[-1] - beats[-2])]
         times, frames = recorded_stream(args.seconds)
-        port = _free_port()
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coach.settings", "REDIS_URL": args.redis,
-               "LOG_LEVEL": "WARNING"}
-        server = subprocess.Popen(
-            ["taskset", "-c", "0", sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-             "coach.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            _wait_port(port)
+        with one_core_server(args.redis) as port:
             results = asyncio.run(
                 run_class(port, class_id, instructor_cookie, learner_cookies, times, frames, beat_ends)
             )
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     delays = np.asarray(results["board_ms"])
     beats_due = sum(1 for end in beat_ends if end <= args.seconds)
     row = {

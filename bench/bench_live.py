@@ -17,6 +17,7 @@ Two latencies per beat result:
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -156,22 +157,8 @@ def main(argv=None):
             learners, beats = prepare(tmp, n)
             beat_ends = list(beats[1:]) + [beats[-1] + (beats[-1] - beats[-2])]
             times, frames = recorded_stream(args.seconds)
-            port = _free_port()
-            env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coach.settings", "REDIS_URL": args.redis,
-                   "LOG_LEVEL": "WARNING"}
-            server = subprocess.Popen(
-                ["taskset", "-c", "0", sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                 "coach.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            try:
-                _wait_port(port)
+            with one_core_server(args.redis) as port:
                 results = asyncio.run(run_learners(port, learners, times, frames, beat_ends))
-            finally:
-                server.terminate()
-                try:
-                    server.wait(timeout=20)
-                except subprocess.TimeoutExpired:  # an overloaded server may not drain in time
-                    server.kill()
-                    server.wait()
         row = {"learners": n, "mode": "redis" if args.redis else "default", "seconds": args.seconds,
                "beats": len(results["server_ms"]), "completed": results["completed"], "errors": results["errors"]}
         for key in ("server_ms", "after_beat_ms"):
@@ -181,6 +168,27 @@ def main(argv=None):
         rows.append(row)
         print(json.dumps(row), flush=True)
     return rows
+
+
+@contextlib.contextmanager
+def one_core_server(redis_url: str):
+    """A Daphne process pinned to core 0 (`REDIS_URL` = `redis_url`, empty for the in-memory
+    layer); yields its port once it listens, and stops it afterwards."""
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coach.settings", "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        ["taskset", "-c", "0", sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+         "coach.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_port(port)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # an overloaded server may not drain in time
+            server.kill()
+            server.wait()
 
 
 def _wait_port(port, timeout=30):

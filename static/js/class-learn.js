@@ -11,7 +11,7 @@ import { beatIndexAt, createDancer } from "./dancer.js";
 import { canRunPose, createPoseTracker, loadPoseScript } from "./pose.js";
 import { HIGHLIGHT_MS, showBeatFeedback } from "./beat-feedback.js";
 import { openPracticeSession } from "./practice-socket.js";
-import { drawSkeleton, landmarksToJoints, partJoints } from "./skeleton2d.js";
+import { drawLearnerOverlay, landmarksToJoints, partJoints } from "./skeleton2d.js";
 
 const SYNC_MS = 50; // how often the song position is checked against the class clock
 const MAX_DRIFT_S = 0.25; // re-seek the music when it is this far from where the class is
@@ -125,18 +125,8 @@ function showBeat(beat) {
 // ---- drawing --------------------------------------------------------------------------------
 
 function drawLearner() {
-  const dpr = Math.min(window.devicePixelRatio || 1, 2);
-  const w = Math.round(overlay.clientWidth * dpr), h = Math.round(overlay.clientHeight * dpr);
-  if (overlay.width !== w || overlay.height !== h) { overlay.width = w; overlay.height = h; }
-  const ctx = overlay.getContext("2d");
-  ctx.clearRect(0, 0, w, h);
-  const [iw, ih] = video.videoWidth ? [video.videoWidth, video.videoHeight] : learnerSize || [0, 0];
-  if (!learner || !iw) return;
-  const scale = Math.min(w / iw, h / ih);
-  const vw = iw * scale, vh = ih * scale, ox = (w - vw) / 2, oy = (h - vh) / 2;
-  const points = learner.map(([x, y, v]) => [ox + x * vw, oy + y * vh, v]);
   const highlight = performance.now() < marked.until ? marked.joints : [];
-  drawSkeleton(ctx, points, routine.bones, { color: "#3ee08f", highlight });
+  drawLearnerOverlay(overlay, video.videoWidth ? [video.videoWidth, video.videoHeight] : learnerSize, learner, routine.bones, highlight);
 }
 
 function tick() {

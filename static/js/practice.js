@@ -8,7 +8,7 @@ import { beatIndexAt, createDancer } from "./dancer.js";
 import { canRunPose, createImageSampler, createPoseTracker, loadPoseScript } from "./pose.js";
 import { HIGHLIGHT_MS, showBeatFeedback } from "./beat-feedback.js";
 import { openPracticeSession } from "./practice-socket.js";
-import { drawSkeleton, landmarksToJoints, partJoints } from "./skeleton2d.js";
+import { drawLearnerOverlay, landmarksToJoints, partJoints } from "./skeleton2d.js";
 
 const COUNTDOWN = ["3", "2", "1"];
 const SPEED_KEYS = { 1: "1", 2: "0.75", 3: "0.5" };
@@ -148,19 +148,8 @@ function showBeat(beat) {
 // ---- drawing --------------------------------------------------------------------------------
 
 function drawLearner() {
-  const dpr = Math.min(window.devicePixelRatio || 1, 2);
-  const w = Math.round(overlay.clientWidth * dpr), h = Math.round(overlay.clientHeight * dpr);
-  if (overlay.width !== w || overlay.height !== h) { overlay.width = w; overlay.height = h; }
-  const ctx = overlay.getContext("2d");
-  ctx.clearRect(0, 0, w, h);
-  if (!learner || !video.videoWidth) return;
-  // The video is shown with object-fit: contain; draw in the same letterboxed rectangle.
-  const scale = Math.min(w / video.videoWidth, h / video.videoHeight);
-  const vw = video.videoWidth * scale, vh = video.videoHeight * scale;
-  const ox = (w - vw) / 2, oy = (h - vh) / 2;
-  const points = learner.map(([x, y, v]) => [ox + x * vw, oy + y * vh, v]);
   const highlight = performance.now() < marked.until ? marked.joints : [];
-  drawSkeleton(ctx, points, routine.bones, { color: "#3ee08f", highlight });
+  drawLearnerOverlay(overlay, video.videoWidth ? [video.videoWidth, video.videoHeight] : null, learner, routine.bones, highlight);
 }
 
 function tick() {

@@ -105,3 +105,20 @@ export function drawSkeleton(ctx, points, bones, { color = "#9f8cff", highlight 
     ctx.fill();
   });
 }
+
+// Draws the learner's tracked skeleton over the camera picture. `points` are [x, y, visibility]
+// in 0..1 image coordinates of an image `imageSize` [width, height] pixels, shown letterboxed
+// (object-fit: contain) under the `overlay` canvas; `highlight` lists joints to mark.
+export function drawLearnerOverlay(overlay, imageSize, points, bones, highlight) {
+  const dpr = Math.min(window.devicePixelRatio || 1, 2);
+  const w = Math.round(overlay.clientWidth * dpr), h = Math.round(overlay.clientHeight * dpr);
+  if (overlay.width !== w || overlay.height !== h) { overlay.width = w; overlay.height = h; }
+  const ctx = overlay.getContext("2d");
+  ctx.clearRect(0, 0, w, h);
+  const [iw, ih] = imageSize || [0, 0];
+  if (!points || !iw) return;
+  const scale = Math.min(w / iw, h / ih);
+  const vw = iw * scale, vh = ih * scale, ox = (w - vw) / 2, oy = (h - vh) / 2;
+  const placed = points.map(([x, y, v]) => [ox + x * vw, oy + y * vh, v]);
+  drawSkeleton(ctx, placed, bones, { color: "#3ee08f", highlight });
+}
