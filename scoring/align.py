@@ -172,12 +172,17 @@ class StreamingAligner:
         np.add(prefix + steps, best, out=total[m_lo:m_hi])
         np.greater(entry[1:], best[:-1], out=self._reference_step[row, m_lo + 1 : m_hi])
 
-    def best_lag(self, max_reference: int | None = None) -> int:
-        """Lag of the cheapest cell of the last row (reference frame below ``max_reference``);
-        among equal costs, the smallest lag."""
+    def best_lag(
+        self, max_reference: int | None = None, near: int = 0, per_frame: float = 0.0
+    ) -> int:
+        """Lag of the cheapest cell of the last row (reference frame below ``max_reference``),
+        each cell's cost raised by ``per_frame`` per frame its lag is from ``near``; among equal
+        costs, the smallest lag."""
         cost = self._cost[-2::-1]  # in increasing lag
         if max_reference is not None:
             cost = np.where(self.last_frame - self.lags < max_reference, cost, np.inf)
+        if per_frame:
+            cost = cost + per_frame * np.abs(self.lags - near)
         return int(self.lags[int(np.argmin(cost))])
 
     def backtrack(self, lag: int, stop_reference: int) -> np.ndarray:

@@ -69,6 +69,7 @@ class StreamingScorer:
         self._emitted: list[dict] = []
         self._waiting: list[CheckedFrames] = []  # checked, not yet mapped and normalised
         self._waiting_frames = 0
+        self._lag = 0  # where the last emitted beat's path ended
 
     @property
     def first_frame(self) -> int | None:
@@ -242,7 +243,9 @@ class StreamingScorer:
             if span[1] >= self._aligner.first:
                 if frame < span[2] - 1 + self.emit_delay_frames:
                     break
-                path = self._aligner.backtrack(self._aligner.best_lag(), stop_reference=span[1])
+                lag = self._aligner.best_lag(near=self._lag, per_frame=params.OPEN_END_LAG_PENALTY)
+                path = self._aligner.backtrack(lag, stop_reference=span[1])
+                self._lag = lag
                 emitted.append(self._score(span, path))
             self._next_span += 1
         self._emitted += emitted
