@@ -5,11 +5,12 @@ band (``|learner frame - reference frame| <= band``), the same penalty on non-di
 a fixed start (the first learner frame matches the reference frame at the same song time: a
 free start lets a still opening swallow the first beats) and an open end (dtaidistance's psi
 relaxation at the end, ``band`` frames). `align_offline` runs dtaidistance's C code over a whole
-attempt; `StreamingAligner` adds one learner frame at a time in O(band) work.
+attempt; `StreamingAligner` adds learner frames as they come in O(band) work each (numba).
 """
 
 import numpy as np
 from dtaidistance import dtw_ndim
+from numba import njit
 
 
 def align_offline(
@@ -35,8 +36,8 @@ class StreamingAligner:
     Grid frames are absolute indices. A row holds the band's ``2 * band + 1`` cells in reference
     order: cell ``m`` of learner frame ``f`` is reference frame ``f - band + m``, i.e.
     ``lag = learner frame - reference frame = band - m``. Reference frames are limited to
-    ``[first learner frame, reference_end)`` like the offline crop. Each step is a fixed number
-    of whole-row numpy operations (no Python loop over cells), so its cost is nearly constant.
+    ``[first learner frame, reference_end)`` like the offline crop. Rows are computed by a
+    compiled kernel, O(band) per row.
     """
 
     def __init__(self, band: int, first_frame: int, reference_end: int, penalty: float = 0.0):
@@ -44,14 +45,12 @@ class StreamingAligner:
         self.penalty = penalty
         self.first = first_frame
         self.reference_end = reference_end
-        self.lags = np.arange(-band, band + 1)
         self.rows = 0
         width = 2 * band + 1
         # Last row's costs plus an infinite cell past the band: cell m + 1 of the previous row
         # is the same reference frame as cell m of the next one.
         self._cost = np.full(width + 1, np.inf)
         self._steps = penalty * np.arange(width)
-        self._penalties = np.full(width, float(penalty))
         # Per row and cell: reached by a learner step (else diagonal), by a reference step.
         self._learner_step = np.zeros((256, width), dtype=bool)
         self._reference_step = np.zeros((256, width), dtype=bool)
@@ -88,89 +87,17 @@ class StreamingAligner:
         float64, ``W = 2 * band + 1``, cell ``m`` of row ``k`` is the ``k``-th new frame's
         distance to reference frame ``frame - band + m``; cells outside `reference_frames`
         are not read but must be finite. Gives what `step` gives row by row."""
-        n, width = costs.shape
+        n = len(costs)
         if self.rows + n > len(self._learner_step):
             grown = max(2 * len(self._learner_step), self.rows + n)
             self._learner_step = _grown(self._learner_step, grown)
             self._reference_step = _grown(self._reference_step, grown)
-        # Row 0 of ``total`` is the last row so far, row k + 1 the k-th new one, each with the
-        # infinite cell past the band.
-        total = np.empty((n + 1, width + 1))
-        total[0] = self._cost
-        total[1:, width] = np.inf
-        # New rows k0 <= k < k1 have a whole band; the reference starts inside the bands of
-        # the attempt's first rows and ends inside those of its last ones.
-        first_frame = self.first + self.rows
-        k0 = min(max(self.first + self.band - first_frame, 0), n)
-        k1 = max(min(self.reference_end - self.band - first_frame, n), k0)
-        for k in range(k0):
-            self._edge_row(self.rows + k, costs[k], total[k], total[k + 1])
-        if k1 > k0:
-            self._whole_rows(self.rows + k0, costs[k0:k1], total[k0 : k1 + 1])
-        for k in range(k1, n):
-            self._edge_row(self.rows + k, costs[k], total[k], total[k + 1])
-        self._cost = total[n]
+        self._cost = _dtw_rows(
+            np.ascontiguousarray(costs, dtype=np.float64), self._cost, self.rows, self.first,
+            self.reference_end, self.band, self.penalty, self._steps, self._learner_step,
+            self._reference_step,
+        )  # fmt: skip
         self.rows += n
-
-    def _whole_rows(self, row: int, costs: np.ndarray, total: np.ndarray) -> None:
-        """Rows ``row, row + 1, ...`` with whole bands: ``costs`` ``(r, W)``; ``total``
-        ``(r + 1, W + 1)`` holds the row before them and receives theirs. The prefix sums and
-        back-pointers of all of them take one operation each; in between, each row takes six
-        whole-row operations."""
-        rows, width = costs.shape
-        # Reference steps run along the row: D[m] = c[m] + min(A[m], D[m-1] + p), which
-        # unrolls to a running minimum over prefix sums.
-        prefix = np.add.accumulate(costs, axis=1)
-        before = prefix - costs  # the prefix sums up to the previous cell
-        after = prefix + self._steps
-        entry = np.empty((rows, width))
-        best = np.empty((rows, width))
-        above = np.empty(width)
-        penalties, steps = self._penalties, self._steps
-        for diagonal, next_cell, row_before, row_after, row_entry, row_best, out in zip(
-            total[:-1, :width],
-            total[:-1, 1:],
-            before,
-            after,
-            entry,
-            best,
-            total[1:, :width],
-            strict=True,
-        ):
-            # From the row above: diagonal (same cell) or a penalised learner step (next cell).
-            np.add(next_cell, penalties, out=above)
-            np.minimum(diagonal, above, out=above)
-            np.subtract(above, row_before, out=above)
-            np.subtract(above, steps, out=row_entry)
-            np.minimum.accumulate(row_entry, out=row_best)
-            np.add(row_after, row_best, out=out)
-        pointers = slice(row, row + rows)
-        self._learner_step[pointers] = total[:-1, 1:] + penalties < total[:-1, :width]
-        self._reference_step[pointers, 1:] = entry[:, 1:] > best[:, :-1]
-
-    def _edge_row(self, row: int, costs: np.ndarray, previous: np.ndarray, total: np.ndarray):
-        """One row whose band the reference's start or end cuts: ``costs`` ``(W,)`` in band
-        order, ``previous`` the row before, ``total`` ``(W + 1,)`` receives this one."""
-        band, penalty = self.band, self.penalty
-        frame = self.first + row
-        ref_lo, ref_hi = self.reference_frames(frame)
-        m_lo, m_hi = ref_lo - frame + band, ref_hi - frame + band
-        total[:-1] = np.inf
-        if m_hi <= m_lo:
-            return
-        diagonal = previous[m_lo:m_hi]
-        vertical = previous[m_lo + 1 : m_hi + 1] + penalty
-        above = np.minimum(diagonal, vertical)
-        np.less(vertical, diagonal, out=self._learner_step[row, m_lo:m_hi])
-        if row == 0:
-            above[band - m_lo] = 0.0  # the fixed start: lag 0 on the first frame
-        c = costs[m_lo:m_hi]
-        prefix = np.add.accumulate(c)
-        steps = self._steps[: m_hi - m_lo]
-        entry = above - (prefix - c) - steps
-        best = np.minimum.accumulate(entry)
-        np.add(prefix + steps, best, out=total[m_lo:m_hi])
-        np.greater(entry[1:], best[:-1], out=self._reference_step[row, m_lo + 1 : m_hi])
 
     def best_lag(
         self, max_reference: int | None = None, near: int = 0, per_frame: float = 0.0
@@ -178,34 +105,101 @@ class StreamingAligner:
         """Lag of the cheapest cell of the last row (reference frame below ``max_reference``),
         each cell's cost raised by ``per_frame`` per frame its lag is from ``near``; among equal
         costs, the smallest lag."""
-        cost = self._cost[-2::-1]  # in increasing lag
-        if max_reference is not None:
-            cost = np.where(self.last_frame - self.lags < max_reference, cost, np.inf)
-        if per_frame:
-            cost = cost + per_frame * np.abs(self.lags - near)
-        return int(self.lags[int(np.argmin(cost))])
+        limit = _NO_LIMIT if max_reference is None else max_reference
+        return _best_lag(self._cost, self.band, self.last_frame, limit, near, float(per_frame))
 
     def backtrack(self, lag: int, stop_reference: int) -> np.ndarray:
         """Path ``(P, 2)`` of (learner frame, reference frame), in time order, from the last row's
         cell at ``lag`` back to the first cell whose reference frame is below ``stop_reference``."""
-        row, m = self.rows - 1, self.band - lag
-        learner_step, reference_step = self._learner_step, self._reference_step
-        path = []
-        while True:
-            frame = self.first + row
-            reference = frame - self.band + m
-            path.append((frame, reference))
-            if reference < stop_reference:
-                break
-            if reference_step[row, m]:
-                m -= 1
-            elif row == 0:
-                break  # the start cell
-            elif learner_step[row, m]:
-                row, m = row - 1, m + 1
-            else:
-                row -= 1
-        return np.asarray(path[::-1], dtype=np.int64)
+        return _backtrack(
+            self._learner_step, self._reference_step, self.rows - 1, self.band - lag, self.first,
+            self.band, stop_reference,
+        )  # fmt: skip
+
+
+# Compiled with numba: a row of the band is ~40 cells, so numpy's per-call overhead, not the
+# arithmetic, was the cost of every row. Each kernel does the arithmetic of the numpy
+# formulas it replaced in the same order, so every value is the same to the bit
+# (``tests/scoring/test_fast_paths.py`` checks them against plain numpy rows).
+_NO_LIMIT = np.iinfo(np.int64).max
+
+
+@njit(cache=True)
+def _dtw_rows(
+    costs, previous, rows, first, reference_end, band, penalty, steps, learner_step, reference_step
+):
+    """DTW rows ``rows, rows + 1, ...`` (learner frames ``first + rows + k``) from ``costs``
+    ``(n, W)`` in band order and ``previous`` ``(W + 1,)``, the last row so far with an
+    infinite cell past the band (cell ``m + 1`` of a row is the reference frame of cell ``m``
+    of the next). Writes the back-pointers ``(R, W)`` of the new rows and returns the last.
+
+    A cell's cost is its own plus the cheapest of: the cell above (diagonal step), the one
+    above and to the right plus ``penalty`` (learner step), the one to the left plus
+    ``penalty`` (reference step). Along a row that is ``prefix[m] + min over j <= m of
+    (above[j] - (prefix[j] - c[j]) - steps[j])`` with ``steps = penalty * (m - m_lo)``."""
+    width = 2 * band + 1
+    total = previous
+    for k in range(costs.shape[0]):
+        row = rows + k
+        frame = first + row
+        m_lo = max(frame - band, first) - frame + band
+        m_hi = min(frame + band + 1, reference_end) - frame + band
+        out = np.full(width + 1, np.inf)
+        prefix = 0.0
+        best = np.inf
+        for m in range(m_lo, m_hi):
+            diagonal, vertical = total[m], total[m + 1] + penalty
+            learner_step[row, m] = vertical < diagonal
+            above = min(diagonal, vertical)
+            if row == 0 and m == band:
+                above = 0.0  # the fixed start: lag 0 on the first frame
+            c = costs[k, m]
+            prefix = c if m == m_lo else prefix + c
+            entry = above - (prefix - c) - steps[m - m_lo]
+            if m > m_lo:
+                reference_step[row, m] = entry > best
+            best = min(best, entry)
+            out[m] = prefix + steps[m - m_lo] + best
+        total = out
+    return total
+
+
+@njit(cache=True)
+def _best_lag(cost, band, last_frame, max_reference, near, per_frame):
+    """`StreamingAligner.best_lag` of the last row ``cost`` ``(W + 1,)``."""
+    best_lag, best = -band, np.inf
+    for lag in range(-band, band + 1):
+        value = cost[band - lag] if last_frame - lag < max_reference else np.inf
+        if per_frame != 0.0:
+            value = value + per_frame * abs(lag - near)
+        if value < best:
+            best_lag, best = lag, value
+    return best_lag
+
+
+@njit(cache=True)
+def _backtrack(learner_step, reference_step, row, m, first, band, stop_reference):
+    """`StreamingAligner.backtrack` from cell ``m`` of ``row``: ``(P, 2)`` int64 in time order."""
+    path = np.empty((64, 2), dtype=np.int64)
+    count = 0
+    while True:
+        if count == len(path):
+            path = np.concatenate((path, np.empty_like(path)))
+        frame = first + row
+        reference = frame - band + m
+        path[count, 0], path[count, 1] = frame, reference
+        count += 1
+        if reference < stop_reference:
+            break
+        if reference_step[row, m]:
+            m -= 1
+        elif row == 0:
+            break  # the start cell
+        elif learner_step[row, m]:
+            row, m = row - 1, m + 1
+        else:
+            row -= 1
+    return path[:count][::-1].copy()
 
 
 def _grown(pointers: np.ndarray, rows: int) -> np.ndarray:

@@ -13,6 +13,7 @@ same as if each push were processed at once.
 import math
 
 import numpy as np
+from numba import njit
 
 from generation.skeleton import MIRROR
 from scoring import params
@@ -23,6 +24,7 @@ from scoring.formats import CheckedFrames, check_pose_frames, map_to_canonical
 from scoring.normalise import LearnerNormaliser, ViewEstimator, mirror_2d, project
 from scoring.reference import Reference
 from scoring.summary import summarise
+from scoring.sums import pairwise_sum
 
 EMIT_DELAY_FRAMES = round(params.EMIT_DELAY_S * params.GRID_FPS)
 # The viewpoint (yaw, mirror) is re-estimated at most this often: its sums are cheap to add in
@@ -30,8 +32,6 @@ EMIT_DELAY_FRAMES = round(params.EMIT_DELAY_S * params.GRID_FPS)
 VIEW_BLOCK_FRAMES = 15
 # At most this many received frames wait to be normalised and aligned.
 MAX_WAITING_FRAMES = 32
-# Mirroring negates x (after exchanging left and right joints).
-_MIRROR_SIGN = np.array([[-1.0], [1.0]], dtype=np.float32)
 
 
 class StreamingScorer:
@@ -193,41 +193,20 @@ class StreamingScorer:
     def _step(self, row: int, stop: int) -> None:
         """Align learner rows ``[row, stop)``: their costs against their bands' reference
         frames as one ``(rows, 2 * band + 1)`` array, then the DTW steps."""
-        aligner, band = self._aligner, self._aligner.band
+        aligner = self._aligner
         frame = self.first_frame + row
-        n = stop - row
-        # Reference frames of every row's band, projected; frames outside the alignment's
-        # range are zeros, whose costs the aligner does not read.
-        lo, hi = frame - band, frame + n + band
-        valid_lo, valid_hi = max(lo, aligner.first), min(hi, self.reference.end)
-        x, y, z = self.reference.planes
-        c, s = math.cos(self._yaw), math.sin(self._yaw)
-        make = np.empty if (valid_lo, valid_hi) == (lo, hi) else np.zeros
-        reference = make((hi - lo, 2, x.shape[1]), dtype=np.float32)
-        if valid_hi > valid_lo:
-            window = slice(valid_lo - self.reference.start, valid_hi - self.reference.start)
-            rows = slice(valid_lo - lo, valid_hi - lo)
-            np.add(x[window] * c, z[window] * s, out=reference[rows, 0])
-            reference[rows, 1] = y[window]
-        # (rows, band cell, [u, v], joint): row k's cells are reference frames
-        # frame + k - band ... frame + k + band, a sliding window over the frames (a view).
-        frame_stride, coordinate_stride, joint_stride = reference.strides
-        bands = np.ndarray(
-            (n, 2 * band + 1, *reference.shape[1:]),
-            np.float32,
-            reference,
-            strides=(frame_stride, frame_stride, coordinate_stride, joint_stride),
-        )
-        joints = self._learner[row:stop]
-        if self._mirrored:
-            learner = joints[:, MIRROR].transpose(0, 2, 1) * _MIRROR_SIGN
-        else:
-            learner = np.ascontiguousarray(joints.transpose(0, 2, 1))  # faster to broadcast
-        # One subtraction, one square and one sum over joints for every pair (joints last and
-        # contiguous, so each pair's sum is the one `score_attempt`'s features would give).
-        step = np.subtract(bands, learner[:, None], out=np.empty(bands.shape, np.float32))
-        both = np.add.reduce(np.multiply(step, step, out=step), axis=-1)
-        aligner.step_band((both[..., 0] + both[..., 1]).astype(np.float64))
+        # Reference frames outside the alignment's range get zeros, whose costs the aligner
+        # does not read.
+        lo = frame - aligner.band - self.reference.start
+        valid_lo = max(frame - aligner.band, aligner.first) - self.reference.start
+        valid_hi = min(frame + stop - row + aligner.band, self.reference.end) - self.reference.start
+        # numpy multiplied the float32 planes by the float32 nearest cos and sin.
+        costs = _band_costs(
+            *self.reference.planes, lo, valid_lo, valid_hi, np.float32(math.cos(self._yaw)),
+            np.float32(math.sin(self._yaw)), self._learner[row:stop], MIRROR, self._mirrored,
+            aligner.band,
+        )  # fmt: skip
+        aligner.step_band(costs)
 
     def _next_due_frame(self) -> int | None:
         """The grid frame at which the next beat to emit becomes due (None if none is left)."""
@@ -269,3 +248,44 @@ class StreamingScorer:
             span, self.reference.beats[index], inside, learner, weights, learner_lo, reference, ref_lo,
             self._mirrored,
         )  # fmt: skip
+
+
+@njit(cache=True)
+def _band_costs(x, y, z, lo, valid_lo, valid_hi, cos, sin, learner, mirror, mirrored, band):
+    """Costs ``(n, 2 * band + 1)`` float64 of learner rows ``(n, J, 2)`` against their bands:
+    cell ``m`` of row ``k`` is the squared distance, summed over joints, between row ``k`` and
+    the reference frame at row ``lo + k + m`` of the planes ``x, y, z`` ``(T, J)`` float32 seen
+    at yaw (``cos``, ``sin`` float32): ``u = x cos + z sin``, ``v = y``; rows outside
+    ``[valid_lo, valid_hi)`` are zeros. A mirrored learner has joints exchanged by ``mirror``
+    and x negated. Adds in float32, per coordinate over joints in numpy's pairwise order, then
+    ``u + v``, as ``sum((reference - learner) ** 2, axis=joints)`` over ``(..., [u, v], J)``."""
+    n, joints = learner.shape[0], learner.shape[1]
+    width = 2 * band + 1
+    reference = np.zeros((n + 2 * band, 2, joints), dtype=np.float32)
+    for r in range(valid_lo, valid_hi):
+        for j in range(joints):
+            reference[r - lo, 0, j] = x[r, j] * cos + z[r, j] * sin
+            reference[r - lo, 1, j] = y[r, j]
+    ours = np.empty((n, 2, joints), dtype=np.float32)
+    for k in range(n):
+        for j in range(joints):
+            if mirrored:
+                ours[k, 0, j] = -learner[k, mirror[j], 0]
+                ours[k, 1, j] = learner[k, mirror[j], 1]
+            else:
+                ours[k, 0, j] = learner[k, j, 0]
+                ours[k, 1, j] = learner[k, j, 1]
+    zero = np.float32(0.0)
+    squares = np.empty(joints, dtype=np.float32)
+    costs = np.empty((n, width))
+    for k in range(n):
+        for m in range(width):
+            both = zero
+            for c in range(2):
+                for j in range(joints):
+                    step = reference[k + m, c, j] - ours[k, c, j]
+                    squares[j] = step * step
+                total = pairwise_sum(squares, 0, joints, zero)
+                both = total if c == 0 else both + total
+            costs[k, m] = both
+    return costs
