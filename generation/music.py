@@ -37,14 +37,17 @@ Feature columns (`FEATURE_NAMES`), each roughly unit scale:
   exactly these columns from `beat_grid_features` and a mask marking the rest as missing.
 """
 
+import functools
 import math
 from dataclasses import dataclass
 
 import librosa
 import numpy as np
+import scipy.fft
+import soxr
 
 from generation import audio as audio_io
-from generation import skeleton
+from generation import beat_tracking, skeleton, spectrogram
 
 FPS = skeleton.CANONICAL_FPS
 TEMPO_RANGE_BPM = (60.0, 140.0)
@@ -194,33 +197,22 @@ def analyse(song: audio_io.DecodedAudio) -> MusicAnalysis:
     sr = audio_io.SAMPLE_RATE
     duration_s = len(y) / sr
 
-    mel_fine = librosa.power_to_db(
-        librosa.feature.melspectrogram(
-            y=y, sr=sr, n_fft=_N_FFT, hop_length=_BEAT_HOP, n_mels=_N_MELS
-        )
+    mel_fine = spectrogram.power_to_db(
+        spectrogram.power_spectrogram(y, _N_FFT, _BEAT_HOP) @ _mel_filters().T
     )
     band_hz = librosa.mel_frequencies(_N_MELS + 2)[1:-1]
-    low_env = librosa.onset.onset_strength(S=mel_fine[band_hz < _LOW_BAND_HZ], sr=sr, lag=2)
+    low_env = spectrogram.onset_strength(mel_fine[:, band_hz < _LOW_BAND_HZ], lag=2)
     mid_bands = (band_hz >= _LOW_BAND_HZ) & (band_hz < _MID_BAND_HZ)
-    mid_env = librosa.onset.onset_strength(S=mel_fine[mid_bands], sr=sr, lag=2)
-    onset_env = librosa.onset.onset_strength(S=mel_fine, sr=sr, lag=2) + low_env
+    mid_env = spectrogram.onset_strength(mel_fine[:, mid_bands], lag=2)
+    onset_env = spectrogram.onset_strength(mel_fine, lag=2) + low_env
 
     tempo = _dance_tempo(onset_env, sr / _BEAT_HOP)
-    _, beat_frames = librosa.beat.beat_track(
-        onset_envelope=onset_env,
-        sr=sr,
-        hop_length=_BEAT_HOP,
-        bpm=tempo,
-        tightness=_TIGHTNESS,
-        # librosa's trimming drops a song's first beat when it falls at 0 s; beats in silence
-        # (zero onset strength) are dropped either way.
-        trim=False,
-    )
+    beat_frames = beat_tracking.track_beats(onset_env, sr / _BEAT_HOP, tempo, _TIGHTNESS)
     if len(beat_frames) < MIN_BEATS:
         raise audio_io.AudioError(
             "No steady beat could be heard in this song, so there is nothing to dance to."
         )
-    beat_times = librosa.frames_to_time(beat_frames, sr=sr, hop_length=_BEAT_HOP)
+    beat_times = beat_frames * _BEAT_HOP / sr
 
     n_frames = n_frames_for(duration_s)
     spectral = _spectral_features(y, sr, n_frames)
@@ -249,7 +241,7 @@ def _checked_samples(song: audio_io.DecodedAudio) -> np.ndarray:
     """Mono float32 samples at `audio.SAMPLE_RATE`, or `AudioError` for unusable audio."""
     y = np.asarray(song.samples, dtype=np.float32)
     if song.sample_rate != audio_io.SAMPLE_RATE:
-        y = librosa.resample(y, orig_sr=song.sample_rate, target_sr=audio_io.SAMPLE_RATE)
+        y = _resample(y, song.sample_rate)
     duration_s = len(y) / audio_io.SAMPLE_RATE
     if duration_s < audio_io.MIN_DURATION_S:
         raise audio_io.AudioError(
@@ -263,6 +255,20 @@ def _checked_samples(song: audio_io.DecodedAudio) -> np.ndarray:
     if not np.isfinite(y).all() or np.abs(y).max() < audio_io.SILENCE_PEAK:
         raise audio_io.AudioError("The song is silent: no sound could be heard in it.")
     return y
+
+
+def _resample(y: np.ndarray, sample_rate: int) -> np.ndarray:
+    """`y` at `audio.SAMPLE_RATE`: soxr's high quality, cut or zero-padded to exactly
+    ``ceil(len(y) * ratio)`` samples (librosa's ``resample``, which the checkpoints saw)."""
+    n_samples = math.ceil(len(y) * audio_io.SAMPLE_RATE / sample_rate)
+    resampled = soxr.resample(y, sample_rate, audio_io.SAMPLE_RATE, quality="soxr_hq")
+    return np.pad(resampled[:n_samples], (0, max(0, n_samples - len(resampled))))
+
+
+@functools.cache
+def _mel_filters() -> np.ndarray:
+    """``(_N_MELS, _N_FFT // 2 + 1)`` mel filter bank; the same for every song."""
+    return spectrogram.mel_filters(audio_io.SAMPLE_RATE, _N_FFT, _N_MELS)
 
 
 def _dance_tempo(onset_env: np.ndarray, env_fps: float) -> np.ndarray:
@@ -311,7 +317,7 @@ def _window_autocorrelations(env: np.ndarray, window: int) -> tuple[np.ndarray, 
     env = env - env.mean()
     if len(env) < window:
         env = np.pad(env, (0, window - len(env)))
-    frames = librosa.util.frame(env, frame_length=window, hop_length=window // 2, axis=0)
+    frames = np.lib.stride_tricks.sliding_window_view(env, window)[:: window // 2]
     centres = window // 2 + (window // 2) * np.arange(len(frames))
     frames = frames * np.hanning(window)
     spectrum = np.fft.rfft(frames, n=2 * window, axis=1)
@@ -324,20 +330,17 @@ def _window_autocorrelations(env: np.ndarray, window: int) -> tuple[np.ndarray, 
 
 def _spectral_features(y: np.ndarray, sr: int, n_frames: int) -> np.ndarray:
     """``(n_frames, len(FEATURE_NAMES))`` float32 with the audio columns filled, one per frame."""
-    mel = librosa.feature.melspectrogram(
-        y=y, sr=sr, n_fft=_N_FFT, hop_length=_FEATURE_HOP, n_mels=_N_MELS
+    log_mel = spectrogram.power_to_db(
+        spectrogram.power_spectrogram(y, _N_FFT, _FEATURE_HOP) @ _mel_filters().T
     )
-    log_mel = librosa.power_to_db(mel)
     columns = {
-        "onset": librosa.onset.onset_strength(S=log_mel, sr=sr),
-        "energy": librosa.amplitude_to_db(
-            librosa.feature.rms(y=y, frame_length=_N_FFT, hop_length=_FEATURE_HOP)[0],
-            ref=1.0,
-            top_db=None,
+        "onset": spectrogram.onset_strength(log_mel),
+        "energy": spectrogram.power_to_db(
+            np.square(spectrogram.rms(y, _N_FFT, _FEATURE_HOP)), top_db=None
         ),
     }
-    mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=_N_MFCC)
-    chroma = librosa.feature.chroma_stft(y=y, sr=sr, n_fft=4 * _N_FFT, hop_length=_FEATURE_HOP)
+    mfcc = scipy.fft.dct(log_mel, axis=1, type=2, norm="ortho")[:, :_N_MFCC].T
+    chroma = spectrogram.chroma(spectrogram.power_spectrogram(y, 4 * _N_FFT, _FEATURE_HOP), sr).T
     columns.update({f"mfcc_{i}": mfcc[i] for i in range(_N_MFCC)})
     columns.update({f"chroma_{p}": chroma[i] for i, p in enumerate(_PITCH_CLASSES)})
 
