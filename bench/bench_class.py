@@ -2,14 +2,14 @@
 
 The server is one Daphne process pinned to one core (`taskset -c 0`). The instructor's board
 socket is connected first; the class is started over HTTP as the board page does; then every
-learner replays the same real recorded landmark stream (AIST++ camera c03, COCO-17 2D at 30 fps,
-see bench_live.py) over its class socket, in 100 ms batches stamped on the song clock, starting
-at the class's `starts_at_ms`, and answers the clock pings.
+learner replays the same real recorded landmark stream (AIST++ camera c03, COCO-17 2D at 30 fps)
+over its class socket, batched as the browser does (see bench_live.py) and stamped on the song
+clock, starting at the class's `starts_at_ms`, and answers the clock pings.
 
 Measured: for every (learner, beat), the delay from the beat's end on the song clock
 (`starts_at_ms` + the beat's end time) to the board receiving that learner's row for that beat.
-It includes the client's 100 ms batching and the scorer's look-ahead (`EMIT_DELAY_S`); the
-target is within 1 s.
+It includes the client's batching (a batch leaves when a frame completes a beat) and the
+fan-out to the board; the target is within 1 s.
 
     nice -n 10 python bench/bench_class.py --learners 30 --seconds 20 [--redis redis://127.0.0.1:6379/0]
 """
@@ -26,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
-from bench_live import BATCH_S, DANCE, one_core_server, recorded_stream
+from bench_live import DANCE, batches, one_core_server, recorded_stream
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -113,6 +113,7 @@ async def learner(port, class_id, cookie, times, frames, results):
     headers = {"Cookie": f"sessionid={cookie}", "Origin": f"http://127.0.0.1:{port}"}
     async with websockets.connect(url, additional_headers=headers, max_size=2**22) as ws:
         running = asyncio.get_running_loop().create_future()
+        flush_at = asyncio.get_running_loop().create_future()
 
         async def reader():
             async for raw in ws:
@@ -120,6 +121,8 @@ async def learner(port, class_id, cookie, times, frames, results):
                 if message["type"] == "ping":
                     await ws.send(json.dumps({"type": "pong", "server_time_ms": message["server_time_ms"],
                                               "client_time_ms": time.time() * 1000}))
+                elif message["type"] == "ready" and not flush_at.done():
+                    flush_at.set_result(np.asarray(message["flush_at_ms"]))
                 elif message["type"] == "class_state" and message["status"] == "running" and not running.done():
                     running.set_result(message["starts_at_ms"])
                 elif message["type"] == "error":
@@ -130,9 +133,7 @@ async def learner(port, class_id, cookie, times, frames, results):
         reading = asyncio.ensure_future(reader())
         results["connected"] += 1
         start_wall = await running / 1000  # the song starts here on every learner's clock
-        per_batch = max(1, round(BATCH_S * 30))
-        for seq, first in enumerate(range(0, len(times), per_batch)):
-            chunk = slice(first, first + per_batch)
+        for seq, chunk in enumerate(batches(times, await flush_at)):
             await asyncio.sleep(max(0.0, start_wall + times[chunk][-1] / 1000 - time.time()))
             await ws.send(json.dumps({"type": "frames", "seq": seq, "format": "coco17",
                                       "timestamps_ms": times[chunk].tolist(),
@@ -170,7 +171,7 @@ def main(argv=None):
         class_id, instructor_cookie, learner_cookies, beats = prepare(Path(tmp), args.learners)
         beat_ends = list(beats[1:]) + [beats[-1] + (beats[-1] - beats[-2])]
         times, frames = recorded_stream(args.seconds)
-        with one_core_server(args.redis) as port:
+        with one_core_server(args.redis) as (port, _):
             results = asyncio.run(
                 run_class(port, class_id, instructor_cookie, learner_cookies, times, frames, beat_ends)
             )

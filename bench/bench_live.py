@@ -1,18 +1,20 @@
 """Load benchmark of live coaching: N simulated learners against one Daphne process.
 
 Each learner replays a real recorded landmark stream (AIST++ camera c03, COCO-17 2D, at 30 fps)
-in real time over its own practice socket, in 100 ms batches stamped on the song clock, exactly
-as the browser does, and answers the server's clock pings. The server runs in its own process,
-pinned to one core (`taskset -c 0`); the learners run in this process.
+in real time over its own practice socket, batched as the browser does (a batch leaves when a
+frame completes a beat, else every 250 ms), stamped on the song clock, and answers the server's
+clock pings. The learners' songs start spread over `--stagger-s` (default 1 s: independent
+learners; 0 puts every beat of every learner at the same instant, as in a live class). The
+server runs in its own process, pinned to one core (`taskset -c 0`); the learners run in this
+process.
 
 Two latencies per beat result:
 - `server_ms`: from sending the batch that completed the beat to receiving its result: the work
-  the server adds (queueing, storing, scoring).
+  the server adds (queueing, scoring).
 - `after_beat_ms`: from the moment the beat ended on the learner's song clock to receiving its
-  result: adds the client's 100 ms batching and the scorer's alignment look-ahead
-  (`scoring.params.EMIT_DELAY_S`).
+  result. The beat's last grid frame is 1/30 s before its end, so this can be below zero.
 
-    python bench/bench_live.py --learners 25 50 100 200 --seconds 20 [--redis redis://127.0.0.1:6379/0]
+    python bench/bench_live.py --learners 25 50 100 200 --seconds 20 [--stagger-s 0] [--redis URL]
 """
 
 import argparse
@@ -32,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DANCE = "gJS_sFM_cAll_d02_mJS4_ch09"  # 32 s of advanced street jazz
-BATCH_S = 0.1
+BATCH_S = 0.25
 
 
 def _free_port() -> int:
@@ -99,6 +101,9 @@ async def learner(port, attempt_id, cookie, times, frames, beat_ends, results, s
     headers = {"Cookie": f"sessionid={cookie}", "Origin": f"http://127.0.0.1:{port}"}
     sent_at = {}  # seq -> wall time sent
     async with websockets.connect(url, additional_headers=headers, max_size=2**22) as ws:
+        ready = json.loads(await ws.recv())
+        flush_at = np.asarray(ready["flush_at_ms"])
+
         async def reader():
             async for raw in ws:
                 message = json.loads(raw)
@@ -118,10 +123,7 @@ async def learner(port, attempt_id, cookie, times, frames, beat_ends, results, s
 
         last_seq = [-1]
         reading = asyncio.ensure_future(reader())
-        await asyncio.sleep(0.05)
-        per_batch = max(1, round(BATCH_S * 30))
-        for seq, first in enumerate(range(0, len(times), per_batch)):
-            chunk = slice(first, first + per_batch)
+        for seq, chunk in enumerate(batches(times, flush_at)):
             due = start_wall + times[chunk][-1] / 1000
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
             last_seq[0] = seq
@@ -134,11 +136,31 @@ async def learner(port, attempt_id, cookie, times, frames, beat_ends, results, s
     results["completed"] += 1
 
 
-async def run_learners(port, learners, times, frames, beat_ends):
+def batches(times: np.ndarray, flush_at_ms: np.ndarray) -> list[slice]:
+    """The browser's batches (static/js/practice-socket.js): a batch ends with the frame that
+    reaches the next of the server's `flush_at_ms` (it completes a beat), or once it spans
+    BATCH_S."""
+    out, first = [], 0
+    next_flush = 0
+    for i, t in enumerate(times):
+        completes = False
+        while next_flush < len(flush_at_ms) and flush_at_ms[next_flush] <= t:
+            next_flush, completes = next_flush + 1, True
+        if completes or t - times[first] >= BATCH_S * 1000 or i == len(times) - 1:
+            out.append(slice(first, i + 1))
+            first = i + 1
+    return out
+
+
+async def run_learners(port, learners, times, frames, beat_ends, stagger_s):
+    """Learner i's song starts ``i / N * stagger_s`` after the first one's (0: all together, as
+    in a live class; independent learners are spread over a beat or more)."""
     results = {"server_ms": [], "after_beat_ms": [], "errors": 0, "completed": 0}
-    start = time.perf_counter() + 1.0  # everybody's song starts together
+    start = time.perf_counter() + 1.0
+    n = len(learners)
     await asyncio.gather(
-        *(learner(port, a, c, times, frames, beat_ends, results, start) for a, c in learners),
+        *(learner(port, a, c, times, frames, beat_ends, results, start + i / n * stagger_s)
+          for i, (a, c) in enumerate(learners)),
         return_exceptions=False,
     )
     return results
@@ -149,6 +171,8 @@ def main(argv=None):
     parser.add_argument("--learners", type=int, nargs="+", default=[25, 50, 100, 200])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--redis", default="", help="REDIS_URL for the server's channel layer")
+    parser.add_argument("--stagger-s", type=float, default=1.0,
+                        help="spread the learners' song starts over this many seconds (0: together)")
     args = parser.parse_args(argv)
     rows = []
     for n in args.learners:
@@ -157,10 +181,16 @@ def main(argv=None):
             learners, beats = prepare(tmp, n)
             beat_ends = list(beats[1:]) + [beats[-1] + (beats[-1] - beats[-2])]
             times, frames = recorded_stream(args.seconds)
-            with one_core_server(args.redis) as port:
-                results = asyncio.run(run_learners(port, learners, times, frames, beat_ends))
+            with one_core_server(args.redis) as (port, pid):
+                cpu_before = cpu_seconds(pid)
+                results = asyncio.run(run_learners(port, learners, times, frames, beat_ends, args.stagger_s))
+                server_cpu_s = cpu_seconds(pid) - cpu_before
         row = {"learners": n, "mode": "redis" if args.redis else "default", "seconds": args.seconds,
+               "stagger_s": args.stagger_s,
                "beats": len(results["server_ms"]), "completed": results["completed"], "errors": results["errors"]}
+        # CPU the server spent per learner-second of song (contention on a busy machine stretches
+        # latencies far more than it changes this).
+        row["server_cpu_ms_per_learner_s"] = round(server_cpu_s * 1000 / (n * args.seconds), 2)
         for key in ("server_ms", "after_beat_ms"):
             values = np.asarray(results[key])
             row[f"{key}_p50"] = round(float(np.percentile(values, 50)), 1) if len(values) else None
@@ -173,15 +203,17 @@ def main(argv=None):
 @contextlib.contextmanager
 def one_core_server(redis_url: str):
     """A Daphne process pinned to core 0 (`REDIS_URL` = `redis_url`, empty for the in-memory
-    layer); yields its port once it listens, and stops it afterwards."""
+    layer); yields its port and process id once it listens, and stops it afterwards."""
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coach.settings", "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
+    # The server's log goes to a file: a pipe nobody reads would block it once full.
+    log = tempfile.NamedTemporaryFile("w+", prefix="bench-server-", suffix=".log", delete=False)
     server = subprocess.Popen(
         ["taskset", "-c", "0", sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "coach.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+         "coach.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         _wait_port(port)
-        yield port
+        yield port, server.pid
     finally:
         server.terminate()
         try:
@@ -189,6 +221,18 @@ def one_core_server(redis_url: str):
         except subprocess.TimeoutExpired:  # an overloaded server may not drain in time
             server.kill()
             server.wait()
+        log.seek(0)
+        errors = log.read()
+        log.close()
+        os.unlink(log.name)
+        if errors.strip():
+            print(f"server log:\n{errors[-3000:]}", file=sys.stderr)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds process ``pid`` has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _wait_port(port, timeout=30):

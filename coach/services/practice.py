@@ -25,6 +25,7 @@ from coach.services import lessons
 from coach.services.pose_tracking import PoseTrackingError, ServerPoseTracker
 from coach.services.routines import routine_frames
 from scoring import PoseInputError, Reference, StreamingScorer
+from scoring.params import GRID_FPS
 
 POSE_FORMATS = ("mediapipe33", "coco17", "canonical")
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -152,8 +153,18 @@ def ready_message(session: PracticeSession) -> dict:
         "attempt": str(session.attempt.id),
         "acked_seq": session.acked_seq,
         "beats": session.attempt.beat_results,
+        "flush_at_ms": flush_times_ms(session.scorer),
         "server_time_ms": server_time_ms(),
     }
+
+
+def flush_times_ms(scorer: StreamingScorer) -> list[float]:
+    """Song times (ms, before the audio latency is added) at which each beat's result becomes
+    due: a frame at or after one completes that beat, so a client that sends its batch right
+    then gets the beat back without waiting for its next batch. Rounded up to 0.1 ms, as the
+    client rounds its timestamps."""
+    delay = scorer.emit_delay_frames
+    return [math.ceil((end - 1 + delay) / GRID_FPS * 10000) / 10 for _, _, end in scorer.reference.beat_spans()]
 
 
 def server_time_ms() -> float:

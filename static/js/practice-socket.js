@@ -1,12 +1,14 @@
 // The client side of the practice socket (protocol: README "Live practice").
 //
-// Landmark frames are collected into batches every BATCH_MS, each with the next sequence
-// number, and kept until the server acknowledges them. After a dropped connection the session
+// Landmark frames are collected into batches, each with the next sequence number, and kept
+// until the server acknowledges them. A batch leaves as soon as a frame completes a beat (the
+// server's `flush_at_ms`, shifted by the audio latency), so each beat's result comes back right
+// after the beat, and otherwise every BATCH_MS so that little waits unsent. After a dropped connection the session
 // reconnects with backoff, waits for `ready` and resends every batch after the server's acked_seq
 // (the server ignores duplicates by sequence number), so nothing is lost. Messages are paced
 // below the server's rate limit so that a resend after a long outage is not refused.
 
-const BATCH_MS = 100;
+const BATCH_MS = 250;
 const MAX_FRAMES_PER_BATCH = 20; // ~1.3 KB per frame: far below the 64 KiB message limit
 const SEND_PER_S = 20; // the server allows 30 messages/s sustained, burst 60
 const SEND_BURST = 30;
@@ -35,6 +37,7 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
   const seenBeats = new Set();
   let pending = []; // [timeMs, frame] not yet in a batch
   let imageSize = null, nextSeq = 0, lastTimeMs = -Infinity;
+  let flushAtMs = [], nextFlush = 0; // song times at which a frame completes a beat
   let ws = null, ready = false, attempts = 0, tokens = SEND_BURST, lastRefill = performance.now();
   let ending = false, endSent = false, closed = false, pumpTimer = null;
   let resolveEnd, rejectEnd;
@@ -102,6 +105,8 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
         for (const seq of batches.keys()) if (seq <= message.acked_seq) batches.delete(seq);
         for (const batch of batches.values()) batch.sentAt = null; // resend on this connection
         nextSeq = Math.max(nextSeq, message.acked_seq + 1);
+        flushAtMs = (message.flush_at_ms || []).map((t) => t + round(audioLatencyMs, 1));
+        nextFlush = 0;
         ready = true;
         attempts = 0;
         // The server takes the calibration only before the first batch is stored.
@@ -177,8 +182,11 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
       if (ending || closed || timeMs <= lastTimeMs) return; // time only moves on within an attempt
       lastTimeMs = timeMs;
       imageSize = size;
-      pending.push([round(timeMs, 1), points.map((p) => p.map((v) => round(v, 4)))]);
-      if (pending.length >= MAX_FRAMES_PER_BATCH) flush();
+      const stamp = round(timeMs, 1);
+      pending.push([stamp, points.map((p) => p.map((v) => round(v, 4)))]);
+      let completesBeat = false;
+      while (nextFlush < flushAtMs.length && flushAtMs[nextFlush] <= stamp) { nextFlush += 1; completesBeat = true; }
+      if (completesBeat || pending.length >= MAX_FRAMES_PER_BATCH) flush();
     },
     // The fallback: one camera image (base64 JPEG) for the server to track, as its own seq.
     addImage(timeMs, jpeg) {

@@ -299,3 +299,37 @@ def test_camera_images_are_tracked_on_the_server(make_user):
     assert len(batches_stored) == len(jpegs)
     frames = np.load(io.BytesIO(bytes(batches_stored[-1].frames)))
     assert frames.shape == (1, 33, 4) and batches_stored[-1].image_size == [180, 320]
+
+
+def test_a_batch_that_reaches_a_flush_time_gets_its_beat_back_at_once(attempt, recording):
+    """The client sends a batch when a frame reaches one of `flush_at_ms` (static/js/
+    practice-socket.js); the reply to that batch carries the beat it completed (no look-ahead),
+    and the frames just before it do not complete it."""
+    times, frames = np.round(recording[0], 1), recording[1]  # the client's 0.1 ms stamps
+    cookie = session_cookie(attempt.learner)
+
+    async def practise():
+        socket = communicator(attempt.id, cookie)
+        await socket.connect()
+        ready = (await receive_until(socket, "ready"))[-1]
+        flush_at = np.asarray(ready["flush_at_ms"])
+        replies, first, seq = [], 0, 0
+        for flush in flush_at[:5]:
+            reached = int(np.searchsorted(times, flush))  # the first frame at or after it
+            for stop in (reached, reached + 1):  # up to just before the flush time, then that frame
+                await socket.send_to(text_data=json.dumps({
+                    "type": "frames", "seq": seq, "format": "coco17",
+                    "timestamps_ms": times[first:stop].tolist(), "frames": frames[first:stop].tolist(),
+                    "image_size": [1920, 1080],
+                }))
+                replies.append([m["index"] for m in await receive_until(socket, "ack") if m["type"] == "beat"])
+                first, seq = stop, seq + 1
+        await socket.disconnect()
+        return flush_at, replies
+
+    flush_at, replies = run(practise())
+    beats = aist_routine(DANCE)["beats"]
+    assert len(flush_at) == len(beats)
+    # Each flush time is its beat's last grid frame: one grid frame before the next beat.
+    assert all(0 < next_beat * 1000 - f <= 1000 / 30 + 0.1 for f, next_beat in zip(flush_at[:-1], beats[1:], strict=True))
+    assert replies == [[], [0], [], [1], [], [2], [], [3], [], [4]]
