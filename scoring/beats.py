@@ -1,10 +1,11 @@
 """Per-beat scores from an alignment path (formulas and parameters: `scoring.params`)."""
 
 import numpy as np
+from numba import njit
 
-from generation.skeleton import BODY_PART_INDEX, JOINT_INDEX
+from generation.skeleton import BODY_PART_INDEX, JOINT_INDEX, MIRROR
 from scoring import params
-from scoring.normalise import planar_length
+from scoring.sums import pairwise_sum
 
 _PELVIS = JOINT_INDEX["pelvis"]
 # The pelvis is the origin of both poses, so it carries no accuracy information.
@@ -49,30 +50,15 @@ def _median(values: list) -> float:
     return (ordered[half - 1] + ordered[half]) / 2.0
 
 
-def _mean(values: np.ndarray) -> float:
-    """``float(values.mean())`` of a float32 array, as numpy computes it, without its overhead."""
-    return float(np.float32(float(np.add.reduce(values, axis=None)) / values.size))
-
-
 def frame_jerks(track: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     """Mean joint jerk magnitude (torso units / s^3) of each frame of a 2D track ``(n, J, 2)``
-    from its 4th on, ``(n - 3,)``: third differences of positions, each joint weighted by the
-    least of its 4 samples' ``weights`` ``(n, J)`` (None: every joint fully seen); NaN where
-    no joint was seen. A frame's value depends only on its own 4 samples, so the values of a
-    whole attempt serve every beat."""
-    track = track.take(_SCORED_JOINTS, axis=1)
-    third = track[3:] - 3 * track[2:-1] + 3 * track[1:-2] - track[:-3]
-    magnitude = planar_length(third)
-    magnitude *= params.GRID_FPS**3
+    from its 4th on, ``(n - 3,)`` float64: third differences of positions, each joint weighted
+    by the least of its 4 samples' ``weights`` ``(n, J)`` (None: every joint fully seen); NaN
+    where no joint was seen. A frame's value depends only on its own 4 samples, so the values
+    of a whole attempt serve every beat."""
     if weights is None:
-        return magnitude.astype(np.float64).sum(axis=1) / float(len(_SCORED_JOINTS))
-    weights = weights.take(_SCORED_JOINTS, axis=1)
-    w = np.minimum(np.minimum(weights[3:], weights[2:-1]), np.minimum(weights[1:-2], weights[:-3]))
-    seen = w.sum(axis=1)
-    total = (magnitude * w).sum(axis=1)
-    if len(seen) and seen.min() > 0:
-        return total / seen
-    return np.divide(total, seen, out=np.full(len(seen), np.nan, np.float32), where=seen > 0)
+        return _frame_jerks(track, _NO_WEIGHTS, False, _SAME_JOINTS, 0, len(track))
+    return _frame_jerks(track, weights, True, _SAME_JOINTS, 0, len(track))
 
 
 def track_jerk(per_frame: np.ndarray, start: int, stop: int) -> float:
@@ -80,8 +66,7 @@ def track_jerk(per_frame: np.ndarray, start: int, stop: int) -> float:
     over its frames where a joint was seen; 0 for fewer than 4 frames or none seen."""
     if stop - start < 4:
         return 0.0
-    values = [v for v in per_frame[start : stop - 3].tolist() if v == v]  # NaN: unseen
-    return _median(values) if values else 0.0
+    return _median_seen(per_frame[start : stop - 3])
 
 
 def jerk(track: np.ndarray, weights: np.ndarray | None) -> float:
@@ -97,9 +82,7 @@ def score_beat(
     index: int,
     time_s: float,
     offsets: np.ndarray,
-    learner: np.ndarray,
-    weights: np.ndarray,
-    reference: np.ndarray,
+    sums: tuple,
     learner_jerk: float,
     reference_jerk: float,
     mirrored: bool,
@@ -107,17 +90,14 @@ def score_beat(
     """Score one beat.
 
     offsets: ``(P,)`` learner minus reference grid frames along the path inside the beat.
-    learner, weights, reference: ``(P, J, 2)``, ``(P, J)``, ``(P, J, 2)`` aligned frame pairs.
+    sums: `beat_sums` of the beat's aligned frame pairs.
     learner_jerk, reference_jerk: `jerk` of the learner's and the reference's tracks over the
     beat plus 3 frames before.
     mirrored: the learner was mirrored; parts are named in the learner's own left and right.
     """
+    joint_weight, joint_distance, visible, overall_distance = sums
     offset_ms = _median(offsets.tolist()) * 1000.0 / params.GRID_FPS
-    distance = planar_length(learner - reference)
-    joint_weight = weights.sum(axis=0)
-    joint_distance = (distance * weights).sum(axis=0) / np.maximum(joint_weight, 1e-9)
     names = _PART_NAMES[mirrored]
-    visible = _mean(weights.take(_SCORED_JOINTS, axis=1))
     if visible < params.MIN_BEAT_VISIBILITY:
         parts = dict.fromkeys(names, 0.0)
         return _result(index, time_s, offset_ms, 0.0, 0.0, 0.0, parts, fix=None, force_miss=True)
@@ -130,8 +110,6 @@ def score_beat(
         np.inf,
     )
     parts = dict(zip(names, curve(part_distance, params.ACCURACY_CURVE).tolist(), strict=True))
-    scored = joint_weight[_SCORED_JOINTS]
-    overall_distance = (joint_distance[_SCORED_JOINTS] * scored).sum() / scored.sum()
     accuracy = float(curve(overall_distance, params.ACCURACY_CURVE))
     ratio = (learner_jerk + params.JERK_FLOOR) / (reference_jerk + params.JERK_FLOOR)
     smoothness = float(curve(np.log2(ratio), params.SMOOTHNESS_CURVE))
@@ -139,6 +117,110 @@ def score_beat(
     return _result(
         index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix=min(parts, key=parts.get)
     )
+
+
+def beat_sums(learner, weights, rows, reference, cols, mirror: bool = False) -> tuple:
+    """What `score_beat` needs of a beat's aligned frame pairs: learner rows ``rows`` ``(P,)``
+    of ``learner`` ``(n, J, 2)`` float32 and ``weights`` ``(n, J)`` float32 against reference
+    rows ``cols`` ``(P,)`` of ``reference`` ``(m, J, 2)`` float32; ``mirror``: mirror the
+    learner's rows on the way (`scoring.normalise.mirror_2d`). Returns per joint the summed
+    weight ``(J,)`` float32 and the weighted mean distance ``(J,)`` float32 (torso units), the
+    mean weight of the scored joints and their weighted mean distance."""
+    order = MIRROR if mirror else _SAME_JOINTS
+    return _beat_sums(learner, weights, rows, order, mirror, reference, cols)
+
+
+# Compiled with numba: a beat has a few dozen frame pairs, so numpy's per-call overhead was
+# most of its cost. The kernels do the arithmetic of the numpy formulas they replaced in the
+# same order and types (float32 where numpy used float32, sums in numpy's order), so every
+# value is the same to the bit (``tests/scoring/test_kernels.py``).
+_SAME_JOINTS = np.arange(len(JOINT_INDEX))
+_NO_WEIGHTS = np.zeros((0, len(JOINT_INDEX)), dtype=np.float32)
+_JERK_SCALE = np.float32(params.GRID_FPS**3)
+
+
+@njit(cache=True, error_model="numpy")
+def _frame_jerks(track, weights, weighted, order, lo, hi):
+    """`frame_jerks` of track rows ``[lo, hi)``, the track's joints taken in ``order`` ``(J,)``
+    (a mirrored track: negating x leaves every magnitude as it is, to the bit)."""
+    scored = len(_SCORED_JOINTS)
+    three, zero = np.float32(3.0), np.float32(0.0)
+    out = np.empty(max(hi - lo - 3, 0))
+    seen = np.empty(scored, dtype=np.float32)
+    moved = np.empty(scored, dtype=np.float32)
+    unweighted = np.empty(scored)
+    for t in range(len(out)):
+        f = lo + t + 3
+        for k in range(scored):
+            j = order[_SCORED_JOINTS[k]]
+            x = track[f, j, 0] - three * track[f - 1, j, 0] + three * track[f - 2, j, 0]
+            x = x - track[f - 3, j, 0]
+            y = track[f, j, 1] - three * track[f - 1, j, 1] + three * track[f - 2, j, 1]
+            y = y - track[f - 3, j, 1]
+            magnitude = np.sqrt(x * x + y * y) * _JERK_SCALE
+            if weighted:
+                w = min(weights[f, j], weights[f - 1, j])
+                w = min(w, min(weights[f - 2, j], weights[f - 3, j]))
+                seen[k] = w
+                moved[k] = magnitude * w
+            else:
+                unweighted[k] = magnitude
+        if not weighted:
+            out[t] = pairwise_sum(unweighted, 0, scored, 0.0) / scored
+            continue
+        total = pairwise_sum(seen, 0, scored, zero)
+        out[t] = pairwise_sum(moved, 0, scored, zero) / total if total > 0 else np.nan
+    return out
+
+
+@njit(cache=True)
+def _jerk(track, weights, weighted, order, lo, hi):
+    """`track_jerk` of `_frame_jerks` of track rows ``[lo, hi)``."""
+    if hi - lo < 4:
+        return 0.0
+    return _median_seen(_frame_jerks(track, weights, weighted, order, lo, hi))
+
+
+@njit(cache=True)
+def _median_seen(values):
+    """Median of the values that are not NaN (0.0 if none), in float64 as `_median` gives it."""
+    ordered = np.sort(values[values == values])
+    half = len(ordered) // 2
+    if len(ordered) == 0:
+        return 0.0
+    if len(ordered) % 2:
+        return np.float64(ordered[half])
+    return (np.float64(ordered[half - 1]) + np.float64(ordered[half])) / 2.0
+
+
+@njit(cache=True, error_model="numpy")
+def _beat_sums(learner, weights, rows, order, negate, reference, cols):
+    """`beat_sums` with the learner's joints taken in ``order`` and x negated if ``negate``."""
+    joints = learner.shape[1]
+    scored = len(_SCORED_JOINTS)
+    zero = np.float32(0.0)
+    joint_weight = np.zeros(joints, dtype=np.float32)
+    weighted = np.zeros(joints, dtype=np.float32)
+    seen = np.empty(len(rows) * scored, dtype=np.float32)
+    for p in range(len(rows)):
+        r, c = rows[p], cols[p]
+        for j in range(joints):
+            u = -learner[r, order[j], 0] if negate else learner[r, order[j], 0]
+            du = u - reference[c, j, 0]
+            dv = learner[r, order[j], 1] - reference[c, j, 1]
+            w = weights[r, order[j]]
+            joint_weight[j] += w
+            weighted[j] += np.sqrt(du * du + dv * dv) * w
+        for k in range(scored):
+            seen[p * scored + k] = weights[r, order[_SCORED_JOINTS[k]]]
+    joint_distance = weighted / np.maximum(joint_weight, np.float32(1e-9))
+    visible = np.float32(pairwise_sum(seen, 0, len(seen), zero) / len(seen))
+    scored_weight = joint_weight[_SCORED_JOINTS]
+    scored_distance = joint_distance[_SCORED_JOINTS] * scored_weight
+    overall = pairwise_sum(scored_distance, 0, scored, zero) / pairwise_sum(
+        scored_weight, 0, scored, zero
+    )
+    return joint_weight, joint_distance, visible, overall
 
 
 def _result(
@@ -184,32 +266,28 @@ def score_span(
     reference_start: int,
     mirrored: bool,
     jerks: tuple[np.ndarray, np.ndarray] | None = None,
+    mirror_learner: bool = False,
 ) -> dict:
     """Score beat ``span`` = (index, first frame, end frame) from an alignment ``path`` ``(P, 2)``
     of absolute (learner, reference) grid frames. ``learner`` ``(n, J, 2)`` / ``weights``
-    ``(n, J)`` start at grid frame ``learner_start`` (already mirrored if ``mirrored``);
-    ``reference`` ``(m, J, 2)`` (projected) starts at ``reference_start``. ``jerks``: the
+    ``(n, J)`` float32 start at grid frame ``learner_start`` (already mirrored if ``mirrored``,
+    unless ``mirror_learner``: then they are as seen and mirrored on the way); ``reference``
+    ``(m, J, 2)`` float32 (projected) starts at ``reference_start``. ``jerks``: the
     `frame_jerks` of the whole learner and reference, when many beats are scored at once."""
     index, first, end = span
     inside = path_inside(path, first, end)
     rows = inside[:, 0] - learner_start
     cols = inside[:, 1] - reference_start
-    track = slice(max(int(rows.min()) - 3, 0), int(rows.max()) + 1)
-    reference_track = slice(max(first - reference_start - 3, 0), end - reference_start)
+    track = (max(int(rows.min()) - 3, 0), int(rows.max()) + 1)
+    reference_track = (max(first - reference_start - 3, 0), end - reference_start)
     if jerks is None:
-        learner_jerk = jerk(learner[track], weights[track])
-        reference_jerk = jerk(reference[reference_track], None)
+        order = MIRROR if mirror_learner else _SAME_JOINTS
+        learner_jerk = _jerk(learner, weights, True, order, *track)
+        reference_jerk = _jerk(reference, _NO_WEIGHTS, False, _SAME_JOINTS, *reference_track)
     else:
-        learner_jerk = track_jerk(jerks[0], track.start, track.stop)
-        reference_jerk = track_jerk(jerks[1], reference_track.start, reference_track.stop)
+        learner_jerk = track_jerk(jerks[0], *track)
+        reference_jerk = track_jerk(jerks[1], *reference_track)
+    sums = beat_sums(learner, weights, rows, reference, cols, mirror_learner)
     return score_beat(
-        index,
-        time_s,
-        inside[:, 0] - inside[:, 1],
-        learner[rows],
-        weights[rows],
-        reference[cols],
-        learner_jerk,
-        reference_jerk,
-        mirrored,
+        index, time_s, inside[:, 0] - inside[:, 1], sums, learner_jerk, reference_jerk, mirrored
     )

@@ -19,9 +19,9 @@ from generation.skeleton import MIRROR
 from scoring import params
 from scoring.align import StreamingAligner
 from scoring.attempt import BAND_FRAMES, check_mirror, view_summary
-from scoring.beats import path_inside, score_span
+from scoring.beats import score_span
 from scoring.formats import CheckedFrames, check_pose_frames, map_to_canonical
-from scoring.normalise import LearnerNormaliser, ViewEstimator, mirror_2d, project
+from scoring.normalise import LearnerNormaliser, ViewEstimator, project
 from scoring.reference import Reference
 from scoring.summary import summarise
 from scoring.sums import pairwise_sum
@@ -233,20 +233,14 @@ class StreamingScorer:
     def _score(self, span: tuple[int, int, int], path: np.ndarray) -> dict:
         """Score a beat from the part of the path that covers it, touching only nearby frames."""
         index, first, end = span
-        inside = path_inside(path, first, end)
-        learner_lo = max(int(inside[:, 0].min()) - 3, self.first_frame)
-        rows = slice(learner_lo - self.first_frame, int(inside[:, 0].max()) + 1 - self.first_frame)
-        learner, weights = self._learner[rows], self._weights[rows]
-        if self._mirrored:
-            learner, weights = mirror_2d(learner, weights)
         ref_lo = max(first - 3, self.reference.start)
         reference = project(
             self.reference.joints[ref_lo - self.reference.start : end - self.reference.start],
             self._yaw,
         )
         return score_span(
-            span, self.reference.beats[index], inside, learner, weights, learner_lo, reference, ref_lo,
-            self._mirrored,
+            span, self.reference.beats[index], path, self._learner, self._weights,
+            self.first_frame, reference, ref_lo, self._mirrored, mirror_learner=self._mirrored,
         )  # fmt: skip
 
 
