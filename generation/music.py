@@ -13,10 +13,11 @@ How it works, and why:
   beat plus half the weight at half a beat, two beats and a quarter at one bar: the metrical
   levels a real beat has around it. The best one wins, so a 170 BPM breakbeat is counted at
   85 and a 57 BPM ballad at 114: the octave a dancer steps to.
-- Beats. librosa's dynamic-programming tracker places the beats on the onsets at that tempo;
-  it bends each beat towards the onsets, so rubato and a drifting drummer are followed. A real
-  tempo change (a window's best tempo more than `_TEMPO_CHANGE_MIN` away from the song's, on
-  ~12 s of evidence) gives the tracker a time-varying tempo.
+- Beats. A dynamic-programming tracker (`beat_tracking`, librosa's algorithm) places the
+  beats on the onsets at that tempo; it bends each beat towards the onsets, so rubato and a
+  drifting drummer are followed. A real tempo change (a window's best tempo more than
+  `_TEMPO_CHANGE_MIN` away from the song's, on ~12 s of evidence) gives the tracker a
+  time-varying tempo.
 - Downbeats. Beats per bar is 3 or 4 (2/4 music is counted in 4, as dancers do). Each beat
   gets an accent: low-band onsets (kick, bass) minus mid-band onsets (the snare's backbeat) plus
   the change of harmony since the previous beat. For each meter and offset, bars are scored by
@@ -30,7 +31,7 @@ Feature columns (`FEATURE_NAMES`), each roughly unit scale:
 - ``onset``, ``energy`` and ``mfcc_0..19`` are standardised per song (zero mean, unit
   variance over the song's frames), so a quiet master and a loud one give the same features;
   ``energy`` is RMS in dB before standardising.
-- ``chroma_*`` (12 pitch classes, C first) are in [0, 1], normalised per frame by librosa.
+- ``chroma_*`` (12 pitch classes, C first) are in [0, 1], each frame scaled to a maximum of 1.
 - The beat-grid columns (`BEAT_GRID_FEATURES`): sine and cosine of the beat phase and of the
   bar phase, and a pulse (a Gaussian of width `PULSE_WIDTH_S` centred on each beat / downbeat,
   peak 1). Beat times alone give them, so data with a known tempo and no audio (AIST++) gets
@@ -100,7 +101,7 @@ _TEMPO_WINDOW_S = 6.0
 _TEMPO_CHANGE_COST = 1.0
 # Local tempi closer than this share to the song's tempo are taken as the song's tempo.
 _TEMPO_CHANGE_MIN = 0.15
-# Tightness of librosa's beat tracker: higher keeps the tempo steadier (dance music); 400
+# Tightness of the beat tracker: higher keeps the tempo steadier (dance music); 400
 # still follows the expressive piano clips, see `python -m generation.music_eval`.
 _TIGHTNESS = 400.0
 

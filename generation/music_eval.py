@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--long", action="store_true", help="also time a 10-minute demo song")
     args = parser.parse_args(argv)
 
-    # Warm up librosa's compiled beat tracker so the first clip's time is not the compiler's.
+    # Load the DSP libraries first so the first clip's time is not their import time.
     music.analyse(demo_song.synthesise(duration_s=10.0))
     header = f"{'clip':44s} {'kind':10s} {'ann':>6s} {'target':>6s} {'found':>6s} tempo  beatF  bar  dbF   s/min"
     print(header)

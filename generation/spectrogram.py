@@ -90,9 +90,7 @@ def estimate_tuning(power: np.ndarray, sr: float) -> float:
     """
     n_fft = 2 * (power.shape[1] - 1)
     freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
-    in_band = np.flatnonzero(
-        (freqs >= _TUNING_FMIN_HZ) & (freqs < min(_TUNING_FMAX_HZ, sr / 2))
-    )
+    in_band = np.flatnonzero((freqs >= _TUNING_FMIN_HZ) & (freqs < min(_TUNING_FMAX_HZ, sr / 2)))
     # Bins lo-1 .. hi+1: each bin of the band with both neighbours.
     lo, hi = in_band[0], in_band[-1] + 1
     band = power[:, lo - 1 : hi + 1]
