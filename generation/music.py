@@ -42,7 +42,6 @@ import functools
 import math
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
 import scipy.fft
 import soxr
@@ -201,7 +200,7 @@ def analyse(song: audio_io.DecodedAudio) -> MusicAnalysis:
     mel_fine = spectrogram.power_to_db(
         spectrogram.power_spectrogram(y, _N_FFT, _BEAT_HOP) @ _mel_filters().T
     )
-    band_hz = librosa.mel_frequencies(_N_MELS + 2)[1:-1]
+    band_hz = spectrogram.mel_frequencies(_N_MELS + 2, sr / 2)[1:-1]
     low_env = spectrogram.onset_strength(mel_fine[:, band_hz < _LOW_BAND_HZ], lag=2)
     mid_bands = (band_hz >= _LOW_BAND_HZ) & (band_hz < _MID_BAND_HZ)
     mid_env = spectrogram.onset_strength(mel_fine[:, mid_bands], lag=2)

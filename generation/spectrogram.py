@@ -4,15 +4,15 @@ RMS energy, tuning and chroma.
 Every function follows librosa's definition of the same quantity (centred frames padded with
 zeros, a periodic Hann window, power ``|X|**2``, librosa's mel and chroma filter banks, its onset
 and tuning conventions), so `music.FEATURE_NAMES` keep the values the shipped checkpoints were
-trained on. They are written out here because librosa's versions cost seconds per song on a
-2-core CPU: its beat and pitch modules compile numba kernels in every new process, and its
-tuning estimate interpolates every bin of the spectrogram where only 150-4000 Hz is used.
+trained on (tests/generation/test_music_dsp.py checks them against librosa). They are written
+out here because librosa's versions cost seconds per song on a 2-core CPU: its modules load
+numba kernels in each new process (over a second before the first song) and its tuning
+estimate interpolates every bin of the spectrogram where only 150-4000 Hz is used.
 
 Arrays are frame-major: a spectrogram is ``(T, bins)``, frame ``t`` centred on sample
 ``t * hop_length``.
 """
 
-import librosa
 import numpy as np
 import scipy.fft
 import scipy.signal
@@ -27,6 +27,13 @@ _TUNING_PEAK_SHARE = 0.1
 _TUNING_RESOLUTION = 0.01
 _A0_HZ = 440.0 / 16
 _N_CHROMA = 12
+# Octave (A0 = 0) at the centre of the chroma filters' octave weighting.
+_CHROMA_CENTRE_OCTAVE = 5.0
+# Slaney mel scale: Hz per mel below 1 kHz, log-spaced above at 27 steps per factor of 6.4.
+_MEL_LINEAR_HZ = 200.0 / 3
+_MEL_LOG_START_HZ = 1000.0
+_MEL_LOG_START = _MEL_LOG_START_HZ / _MEL_LINEAR_HZ
+_MEL_LOG_STEP = np.log(6.4) / 27.0
 # librosa pads onset envelopes as if the hop were 512 samples at n_fft 2048 (two frames), on
 # top of the lag, whatever the real hop; the features were trained with that alignment.
 _ONSET_CENTRE_PAD = 2048 // (2 * 512)
@@ -122,17 +129,72 @@ def estimate_tuning(power: np.ndarray, sr: float) -> float:
 
 def chroma(power: np.ndarray, sr: float) -> np.ndarray:
     """``(T, 12)`` float32 pitch-class energy (C first) of ``power (T, F)``, each frame scaled
-    to a maximum of 1, with librosa's chroma filter bank at the song's estimated tuning."""
+    to a maximum of 1, through `chroma_filters` at the song's estimated tuning."""
     n_fft = 2 * (power.shape[1] - 1)
-    bank = librosa.filters.chroma(
-        sr=sr, n_fft=n_fft, tuning=estimate_tuning(power, sr), n_chroma=_N_CHROMA
-    )
-    raw = power @ bank.T
+    raw = power @ chroma_filters(sr, n_fft, estimate_tuning(power, sr)).T
     peak = np.abs(raw).astype(np.float64).max(axis=1, keepdims=True)
     peak[peak < np.finfo(raw.dtype).tiny] = 1.0
     return (raw / peak).astype(np.float32)
 
 
+def mel_frequencies(n_mels: int, fmax: float) -> np.ndarray:
+    """``(n_mels,)`` frequencies in Hz from 0 to `fmax`, evenly spaced on the Slaney mel scale
+    (linear to 1 kHz, logarithmic above)."""
+    return _mel_to_hz(np.linspace(0.0, _hz_to_mel(fmax)[0], n_mels))
+
+
 def mel_filters(sr: float, n_fft: int, n_mels: int) -> np.ndarray:
-    """``(n_mels, n_fft // 2 + 1)`` float32 librosa (Slaney) mel filter bank up to ``sr / 2``."""
-    return librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels)
+    """``(n_mels, n_fft // 2 + 1)`` float32 triangular mel filters up to ``sr / 2``, each scaled
+    to unit area (Slaney), as librosa's default filter bank."""
+    edges = mel_frequencies(n_mels + 2, sr / 2)
+    fft_hz = np.fft.rfftfreq(n_fft, 1.0 / sr)
+    width = np.diff(edges)
+    # Distance of every FFT bin from every band edge, Hz: (n_mels + 2, bins).
+    distance = edges[:, None] - fft_hz
+    rising = -distance[:-2] / width[:-1, None]
+    falling = distance[2:] / width[1:, None]
+    weights = np.maximum(0, np.minimum(rising, falling)).astype(np.float32)
+    area = 2.0 / (edges[2:] - edges[:-2])
+    return (weights * area[:, None]).astype(np.float32)
+
+
+def chroma_filters(sr: float, n_fft: int, tuning: float) -> np.ndarray:
+    """``(12, n_fft // 2 + 1)`` float32 chroma filter bank, C first, as librosa's default.
+
+    Each FFT bin spreads over the pitch classes near its own as a Gaussian one bin-spacing wide
+    (at least a semitone), unit L2 norm per bin, weighted by a Gaussian over octaves centred on
+    octave 5 (about 880 Hz here) and two octaves wide; `tuning` shifts the grid in semitones.
+    """
+    hz = np.linspace(0, sr, n_fft, endpoint=False)[1:]
+    a0_hz = 440.0 * 2.0 ** (tuning / _N_CHROMA) / 16
+    semitones = _N_CHROMA * np.log2(hz / a0_hz)
+    # The DC bin sits an octave and a half below the first bin.
+    semitones = np.concatenate(([semitones[0] - 1.5 * _N_CHROMA], semitones))
+    spacing = np.concatenate((np.maximum(semitones[1:] - semitones[:-1], 1.0), [1]))
+    half = np.round(_N_CHROMA / 2)
+    # Signed distance of each bin from each pitch class (A first), wrapped to +-6 semitones.
+    distance = semitones - np.arange(0, _N_CHROMA, dtype="d")[:, None]
+    distance = np.remainder(distance + half + 10 * _N_CHROMA, _N_CHROMA) - half
+    weights = np.exp(-0.5 * (2 * distance / spacing) ** 2)
+    norm = np.sum(np.abs(weights) ** 2, axis=0, keepdims=True) ** (1.0 / 2)
+    norm[norm < np.finfo(norm.dtype).tiny] = 1.0
+    weights = weights / norm
+    octave_weight = np.exp(-0.5 * (((semitones / _N_CHROMA - _CHROMA_CENTRE_OCTAVE) / 2) ** 2))
+    weights = np.roll(weights * octave_weight, -3, axis=0)
+    return np.ascontiguousarray(weights[:, : n_fft // 2 + 1], dtype=np.float32)
+
+
+def _hz_to_mel(hz) -> np.ndarray:
+    """Slaney mel of ``hz`` (scalar or array) as a 1-D float64 array."""
+    hz = np.atleast_1d(np.asarray(hz, dtype=np.float64))
+    mel = hz / _MEL_LINEAR_HZ
+    log = hz >= _MEL_LOG_START_HZ
+    mel[log] = _MEL_LOG_START + np.log(hz[log] / _MEL_LOG_START_HZ) / _MEL_LOG_STEP
+    return mel
+
+
+def _mel_to_hz(mel: np.ndarray) -> np.ndarray:
+    hz = _MEL_LINEAR_HZ * mel
+    log = mel >= _MEL_LOG_START
+    hz[log] = _MEL_LOG_START_HZ * np.exp(_MEL_LOG_STEP * (mel[log] - _MEL_LOG_START))
+    return hz

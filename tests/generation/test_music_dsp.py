@@ -30,6 +30,21 @@ def test_power_spectrogram_is_librosas_to_the_bit(drums, n_fft, hop):
     np.testing.assert_array_equal(ours, theirs.T)
 
 
+@pytest.mark.parametrize("n_fft", [2048, 8192])
+def test_filter_banks_are_librosas_to_the_bit(n_fft):
+    np.testing.assert_array_equal(
+        spectrogram.mel_filters(SR, n_fft, 64), librosa.filters.mel(sr=SR, n_fft=n_fft, n_mels=64)
+    )
+    np.testing.assert_array_equal(
+        spectrogram.mel_frequencies(66, SR / 2), librosa.mel_frequencies(66, fmax=SR / 2)
+    )
+    for tuning in (0.0, -0.13, 0.27):
+        np.testing.assert_array_equal(
+            spectrogram.chroma_filters(SR, n_fft, tuning),
+            librosa.filters.chroma(sr=SR, n_fft=n_fft, tuning=tuning),
+        )
+
+
 def test_mel_onset_and_energy_match_librosa(drums):
     power = spectrogram.power_spectrogram(drums, 2048, 735)
     log_mel = spectrogram.power_to_db(power @ spectrogram.mel_filters(SR, 2048, 64).T)
