@@ -6,10 +6,10 @@ pelvis (translation). The reference is made comparable by `project` (its 3D join
 the learner's camera) and `ViewEstimator` (which camera yaw and whether the learner mirrors).
 """
 
-import bisect
 import math
 
 import numpy as np
+from numba import njit
 
 from generation.skeleton import JOINT_INDEX, MIRROR
 from scoring import params
@@ -86,6 +86,11 @@ class OneEuroFilter:
             self.speed = np.zeros(x.shape[1])
             self.seen = np.zeros(x.shape[1], dtype=bool)
             self._alpha_d_rows = np.full((self._CHUNK, x.shape[1]), self._alpha_d)
+        if self._all_seen:
+            return _one_euro_seen(
+                x, present, self.value, self.raw, self.speed, self.rate_hz, self._alpha_d,
+                self._CHUNK,
+            )  # fmt: skip
         out = np.empty_like(x)
         for lo in range(0, len(x), self._CHUNK):
             hi = lo + self._CHUNK
@@ -138,6 +143,105 @@ class OneEuroFilter:
         self.value = self.value + alpha * (x - self.value)
         self.raw = np.where(ok[:, None], x, self.raw)
         return self.value.copy()
+
+
+@njit(cache=True)
+def _resample_rows(times, joints, weights, first_grid, last_grid, rate_hz, max_gap_s):
+    """Grid frames ``first_grid ... last_grid`` (at ``rate_hz``) of samples ``joints``
+    ``(n, J, 2)`` float32 and ``weights`` ``(n, J)`` float32 at ``times`` ``(n,)`` seconds.
+    A frame between two samples is interpolated linearly (float32 difference, float64
+    interpolation, as numpy broadcast it) and takes the lower of their weights; a frame on a
+    sample (within 1e-6 of it) takes that sample's weight; a frame inside a gap longer than
+    ``max_gap_s`` gets weight 0. Returns ``(g, J, 2)`` float64 and ``(g, J)`` float32."""
+    count = max(last_grid + 1 - first_grid, 0)
+    out = np.empty((count, joints.shape[1], joints.shape[2]))
+    out_weights = np.empty((count, joints.shape[1]), dtype=np.float32)
+    last = len(times) - 1
+    right = 0
+    for i in range(count):
+        t = (first_grid + i) / rate_hz
+        while right < len(times) and times[right] < t - 1e-9:
+            right += 1  # the first sample at or after t (1e-9 s of slack)
+        right = min(right, last)
+        left = max(right - 1, 0)
+        span = times[right] - times[left]
+        frac = min(max((t - times[left]) / span, 0.0), 1.0) if span > 0 else 1.0
+        on_sample = frac >= 1.0 - 1e-6
+        weight_left = right if on_sample else left
+        gap = not on_sample and span > max_gap_s
+        for j in range(joints.shape[1]):
+            for c in range(joints.shape[2]):
+                step = joints[right, j, c] - joints[left, j, c]
+                out[i, j, c] = np.float64(joints[left, j, c]) + frac * np.float64(step)
+            weight = min(weights[weight_left, j], weights[right, j])
+            out_weights[i, j] = np.float32(0.0) if gap else weight
+    return out, out_weights
+
+
+@njit(cache=True)
+def _one_euro_seen(x, present, value, raw, speed, rate_hz, alpha_d, chunk):
+    """`OneEuroFilter` of ``x`` ``(n, J, C)`` float64 once every joint has been seen, updating
+    its state ``value`` ``(J, C)``, ``raw`` ``(J, C)`` and ``speed`` ``(J,)`` in place: the
+    arithmetic of its numpy code, per joint, in the same order (chunks of ``chunk`` frames
+    solved with cumulative products, a chunk of one frame by the plain recurrence)."""
+    n, joints, channels = x.shape
+    out = np.empty_like(x)
+    last = np.empty(channels)  # the last present raw position
+    moved = np.empty(channels)  # running sums of alpha x / keep of the chunk
+    for j in range(joints):
+        for lo in range(0, n, chunk):
+            hi = min(lo + chunk, n)
+            for c in range(channels):
+                last[c] = raw[j, c]
+            if hi - lo == 1:
+                ok = 1.0 if present[lo, j] else 0.0
+                squares = 0.0
+                for c in range(channels):
+                    squares += (x[lo, j, c] - last[c]) * (x[lo, j, c] - last[c])
+                raw_speed = np.sqrt(squares) * rate_hz * ok
+                speed[j] = speed[j] + alpha_d * ok * (raw_speed - speed[j])
+                alpha = 1.0 / (1.0 + rate_hz / (_TWO_PI * (_MIN_CUTOFF + _BETA * speed[j]))) * ok
+                for c in range(channels):
+                    value[j, c] = value[j, c] + alpha * (x[lo, j, c] - value[j, c])
+                    out[lo, j, c] = value[j, c]
+                    if present[lo, j]:
+                        raw[j, c] = x[lo, j, c]
+                continue
+            start_speed = speed[j]
+            keep_speed = keep = speed_sum = 0.0
+            for t in range(lo, hi):
+                a_speed = alpha_d if present[t, j] else 0.0
+                squares = 0.0
+                for c in range(channels):
+                    step = x[t, j, c] - last[c] if present[t, j] else 0.0
+                    squares += step * step
+                    if present[t, j]:
+                        last[c] = x[t, j, c]
+                raw_speed = np.sqrt(squares) * rate_hz
+                factor = 1.0 - a_speed
+                keep_speed = factor if t == lo else keep_speed * factor
+                term = a_speed * raw_speed / keep_speed
+                speed_sum = term if t == lo else speed_sum + term
+                smoothed = keep_speed * (start_speed + speed_sum)
+                alpha = 1.0 / (1.0 + rate_hz / (_TWO_PI * (_MIN_CUTOFF + _BETA * smoothed)))
+                if not present[t, j]:
+                    alpha = 0.0
+                factor = 1.0 - alpha
+                keep = factor if t == lo else keep * factor
+                for c in range(channels):
+                    term = alpha * x[t, j, c] / keep
+                    moved[c] = term if t == lo else moved[c] + term
+                    out[t, j, c] = keep * (value[j, c] + moved[c])
+                speed[j] = smoothed
+            for c in range(channels):
+                value[j, c] = out[hi - 1, j, c]
+                raw[j, c] = last[c]
+    return out
+
+
+_TWO_PI = 2.0 * math.pi
+_MIN_CUTOFF = params.ONE_EURO_MIN_CUTOFF_HZ
+_BETA = params.ONE_EURO_BETA
 
 
 def _forward_fill(values: np.ndarray) -> np.ndarray:
@@ -227,67 +331,25 @@ class LearnerNormaliser:
         return centred.astype(np.float32), weights * present
 
     def _resample(self, stream: PoseStream) -> tuple[np.ndarray, np.ndarray]:
-        """Linear interpolation onto the grid frames that the batch completes. The sample
-        indices are worked out on Python floats: a live batch holds only a few frames."""
-        times, joints, weights = stream.times_s.tolist(), stream.joints, stream.weights
-        if not times:
+        """Linear interpolation onto the grid frames that the batch completes: joints
+        ``(n, J, 2)`` float64 and weights ``(n, J)`` float32."""
+        times, joints, weights = stream.times_s, stream.joints, stream.weights
+        if not len(times):
             return np.zeros((0, *joints.shape[1:])), np.zeros((0, weights.shape[1]))
         if self._last is not None:
             t0, j0, w0 = self._last
-            times = [t0, *times]
-            joints = np.concatenate([j0[None], joints])
-            weights = np.concatenate([w0[None], weights])
+            times = np.concatenate(((t0,), times))
+            joints = np.concatenate((j0[None], joints))
+            weights = np.concatenate((w0[None], weights))
         elif self.first_grid is None:
-            self.first_grid = self.next_grid = math.ceil(times[0] * params.GRID_FPS - 1e-6)
-        self._last = (times[-1], joints[-1], weights[-1])
-        last_grid = math.floor(times[-1] * params.GRID_FPS + 1e-6)
-        if len(times) > 64:
-            left, right, frac, weight_left, gap = self._indices_many(np.asarray(times), last_grid)
-        else:
-            left, right, frac, weight_left, gap = self._indices(times, last_grid)
-        self.next_grid = last_grid + 1
-        left, right, weight_left = (
-            np.asarray(i, dtype=np.intp) for i in (left, right, weight_left)
+            self.first_grid = self.next_grid = math.ceil(float(times[0]) * params.GRID_FPS - 1e-6)
+        self._last = (float(times[-1]), joints[-1], weights[-1])
+        last_grid = math.floor(float(times[-1]) * params.GRID_FPS + 1e-6)
+        out = _resample_rows(
+            times, joints, weights, self.next_grid, last_grid, params.GRID_FPS, params.MAX_GAP_S
         )
-        before = joints.take(left, axis=0)
-        out = before + frac[:, None, None] * (joints.take(right, axis=0) - before)
-        w = np.minimum(weights.take(weight_left, axis=0), weights.take(right, axis=0))
-        if gap is not None:
-            w[gap] = 0.0
-        return out, w
-
-    def _indices(self, times: list[float], last_grid: int):
-        """Per new grid frame: left and right sample, the fraction between them (an array),
-        the sample whose weight is the left one (a frame on a sample takes that sample's
-        weight, between two the lower one), and the frames inside a drop-out (None if none)."""
-        left, right, frac, weight_left, gap = [], [], [], [], []
-        last = len(times) - 1
-        for g in range(self.next_grid, last_grid + 1):
-            t = g / params.GRID_FPS
-            r = min(bisect.bisect_left(times, t - 1e-9), last)
-            lo = max(r - 1, 0)
-            span = times[r] - times[lo]
-            f = min(max((t - times[lo]) / span, 0.0), 1.0) if span > 0 else 1.0
-            on_sample = f >= 1.0 - 1e-6
-            left.append(lo)
-            right.append(r)
-            weight_left.append(r if on_sample else lo)
-            frac.append(f)
-            if not on_sample and span > params.MAX_GAP_S:
-                gap.append(len(frac) - 1)
-        return left, right, np.array(frac), weight_left, gap or None
-
-    def _indices_many(self, times: np.ndarray, last_grid: int):
-        """`_indices` in whole-array operations, for long batches (an attempt file)."""
-        t = np.arange(self.next_grid, last_grid + 1) / params.GRID_FPS
-        right = np.minimum(np.searchsorted(times, t - 1e-9), len(times) - 1)
-        left = np.maximum(right - 1, 0)
-        span = times[right] - times[left]
-        frac = np.where(span > 0, (t - times[left]) / np.where(span > 0, span, 1.0), 1.0)
-        frac = np.clip(frac, 0.0, 1.0)
-        on_sample = frac >= 1.0 - 1e-6
-        gap = np.flatnonzero(~on_sample & (span > params.MAX_GAP_S))
-        return left, right, frac, np.where(on_sample, right, left), gap if len(gap) else None
+        self.next_grid = last_grid + 1
+        return out
 
     def _scales(self, joints: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Body-size unit per frame ``(n,)``: the torso quantile as of the last update, made
