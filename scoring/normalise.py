@@ -14,6 +14,7 @@ from numba import njit
 from generation.skeleton import JOINT_INDEX, MIRROR
 from scoring import params
 from scoring.formats import PoseStream
+from scoring.sums import pairwise_sum
 
 _PELVIS = JOINT_INDEX["pelvis"]
 _NECK = JOINT_INDEX["neck"]
@@ -259,35 +260,6 @@ def _low_pass(x: np.ndarray, alpha: np.ndarray, start: np.ndarray) -> np.ndarray
     return keep * (start + np.add.accumulate(alpha * x / keep, axis=0))
 
 
-class RunningQuantile:
-    """Weighted quantile of a positive stream in a log-spaced histogram (O(1) per value)."""
-
-    def __init__(self, quantile: float = params.SCALE_QUANTILE):
-        self.quantile = quantile
-        low, high = params.SCALE_RANGE
-        self._log_low = math.log(low)
-        self._step = (math.log(high) - self._log_low) / params.SCALE_BINS
-        self.counts = np.zeros(params.SCALE_BINS)
-
-    def add_many(self, values: np.ndarray, weights: np.ndarray) -> None:
-        """Add values ``(n,)`` with weights ``(n,)``; non-positive ones are ignored."""
-        keep = (values > 0) & (weights > 0)
-        bins = ((np.log(values[keep]) - self._log_low) / self._step).astype(np.int64)
-        np.add.at(self.counts, np.clip(bins, 0, len(self.counts) - 1), weights[keep])
-
-    def value(self) -> float:
-        """The quantile (0 before any value), interpolated within its bin."""
-        total = self.counts.sum()
-        if total <= 0:
-            return 0.0
-        cumulative = np.cumsum(self.counts)
-        target = self.quantile * total
-        b = int(np.searchsorted(cumulative, target))
-        below = cumulative[b] - self.counts[b]
-        within = (target - below) / self.counts[b]
-        return math.exp(self._log_low + (b + within) * self._step)
-
-
 class LearnerNormaliser:
     """Causal learner pipeline: `push` raw `PoseStream` batches, get new grid frames.
 
@@ -299,10 +271,10 @@ class LearnerNormaliser:
         self.first_grid: int | None = None
         self.next_grid = 0
         self._last: tuple[float, np.ndarray, np.ndarray] | None = None
-        self._quantile = RunningQuantile()
+        # The learner's torso lengths: a weighted histogram over SCALE_BINS log-spaced bins.
+        self._torso_counts = np.zeros(params.SCALE_BINS)
         self._scale = 0.0
         self._rows = self._next_update = 0
-        self._pending: list[tuple[np.ndarray, np.ndarray]] = []  # torsos and their weights
         self._filter = OneEuroFilter()
 
     @property
@@ -355,27 +327,73 @@ class LearnerNormaliser:
         """Body-size unit per frame ``(n,)``: the torso quantile as of the last update, made
         after frames 1, 2, 4, 8... then every SCALE_BLOCK_FRAMES frames of the attempt (so the
         result does not depend on batching); 0 before any torso was seen."""
-        torso = planar_length(joints[:, _NECK] - joints[:, _PELVIS])
-        torso_weight = np.minimum(weights[:, _NECK], weights[:, _PELVIS])
-        n = len(joints)
-        out = np.empty(n)
-        done = 0  # frames of this batch with a scale, and added to the quantile
-        while (k := self._next_update - self._rows) < n:
-            out[done:k] = self._scale
-            # Torsos since the last update: earlier batches' first.
-            self._pending.append((torso[done : k + 1], torso_weight[done : k + 1]))
-            values, value_weights = zip(*self._pending, strict=True)
-            self._quantile.add_many(np.concatenate(values), np.concatenate(value_weights))
-            self._pending = []
-            done = k + 1
-            self._scale = out[k] = self._quantile.value()
-            row = self._rows + k
-            self._next_update = row + min(params.SCALE_BLOCK_FRAMES, max(1, row))
-        out[done:] = self._scale
-        if done < n:
-            self._pending.append((torso[done:], torso_weight[done:]))
-        self._rows += n
+        torso, torso_weight, usable = _torsos(joints, weights)
+        out = np.empty(len(joints))
+        # numpy's log, as the histogram has always used (the kernel would call the C library's).
+        self._next_update, self._scale = _torso_scales(
+            np.log(torso[usable]), usable, torso_weight, self._torso_counts, self._rows,
+            self._next_update, self._scale, out,
+        )  # fmt: skip
+        self._rows += len(joints)
         return out
+
+
+@njit(cache=True)
+def _torsos(joints, weights):
+    """2D torso lengths ``(n,)`` of joints ``(n, J, 2)`` float64, their weights ``(n,)`` float32
+    (the lower of pelvis and neck) and whether both are positive (a torso to count)."""
+    n = len(joints)
+    torso = np.empty(n)
+    torso_weight = np.empty(n, dtype=np.float32)
+    for i in range(n):
+        x = joints[i, _NECK, 0] - joints[i, _PELVIS, 0]
+        y = joints[i, _NECK, 1] - joints[i, _PELVIS, 1]
+        torso[i] = np.sqrt(x * x + y * y)
+        torso_weight[i] = min(weights[i, _NECK], weights[i, _PELVIS])
+    return torso, torso_weight, (torso > 0) & (torso_weight > 0)
+
+
+@njit(cache=True)
+def _torso_scales(logs, usable, torso_weight, counts, rows, next_update, scale, out):
+    """Add a batch's torsos to the histogram ``counts`` frame by frame and write each frame's
+    scale to ``out`` ``(n,)``; at the frame numbered ``next_update`` (the batch's first is
+    ``rows``) the scale becomes the histogram's quantile. ``logs``: the logarithms of the
+    ``usable`` torsos. Returns the next update's frame and the last scale."""
+    used = 0
+    for i in range(len(out)):
+        if usable[i]:
+            b = int((logs[used] - _LOG_LOW) / _LOG_STEP)
+            counts[min(max(b, 0), len(counts) - 1)] += np.float64(torso_weight[i])
+            used += 1
+        row = rows + i
+        if row == next_update:
+            scale = _histogram_quantile(counts)
+            next_update = row + min(params.SCALE_BLOCK_FRAMES, max(1, row))
+        out[i] = scale
+    return next_update, scale
+
+
+@njit(cache=True)
+def _histogram_quantile(counts):
+    """The SCALE_QUANTILE of the torso histogram (0 while it is empty), interpolated within
+    its bin: the first bin whose cumulative count reaches the target."""
+    total = pairwise_sum(counts, 0, len(counts), 0.0)
+    if total <= 0:
+        return 0.0
+    target = params.SCALE_QUANTILE * total
+    cumulative = 0.0
+    b = 0
+    for b in range(len(counts)):
+        cumulative = counts[b] if b == 0 else cumulative + counts[b]
+        if cumulative >= target:
+            break
+    within = (target - (cumulative - counts[b])) / counts[b]
+    return math.exp(_LOG_LOW + (b + within) * _LOG_STEP)
+
+
+# The torso histogram: SCALE_BINS log-spaced bins over SCALE_RANGE.
+_LOG_LOW = math.log(params.SCALE_RANGE[0])
+_LOG_STEP = (math.log(params.SCALE_RANGE[1]) - _LOG_LOW) / params.SCALE_BINS
 
 
 def view_features(reference: np.ndarray) -> np.ndarray:
