@@ -6,11 +6,25 @@ import math
 import numpy as np
 import pytest
 
-from generation.skeleton import MIRROR
-from scoring import parse_pose_frames
+from generation.skeleton import JOINT_INDEX, MIRROR
+from scoring import PoseStream, parse_pose_frames
 from scoring.beats import _SCORED_JOINTS, _jerk, beat_sums, frame_jerks, track_jerk
-from scoring.normalise import LearnerNormaliser, mirror_2d, planar_length, project
-from scoring.params import GRID_FPS
+from scoring.normalise import (
+    LearnerNormaliser,
+    OneEuroFilter,
+    _resample_rows,
+    mirror_2d,
+    planar_length,
+    project,
+)
+from scoring.params import (
+    GRID_FPS,
+    MAX_GAP_S,
+    SCALE_BINS,
+    SCALE_BLOCK_FRAMES,
+    SCALE_QUANTILE,
+    SCALE_RANGE,
+)
 from scoring.stream import _band_costs
 from scoring.sums import pairwise_sum
 
@@ -147,3 +161,112 @@ def test_beat_sums_are_the_numpy_sums_to_the_bit(learner_track, reference, mirro
         ):
             for a, b in zip(got, expected, strict=True):
                 assert np.array_equal(a, b), lo
+
+
+def _resample_numpy(times, joints, weights, first_grid, last_grid):
+    """`LearnerNormaliser` resampling as numpy computed it (whole-array indices)."""
+    t = np.arange(first_grid, last_grid + 1) / GRID_FPS
+    right = np.minimum(np.searchsorted(times, t - 1e-9), len(times) - 1)
+    left = np.maximum(right - 1, 0)
+    span = times[right] - times[left]
+    frac = np.where(span > 0, (t - times[left]) / np.where(span > 0, span, 1.0), 1.0)
+    frac = np.clip(frac, 0.0, 1.0)
+    on_sample = frac >= 1.0 - 1e-6
+    before = joints.take(left, axis=0)
+    out = before + frac[:, None, None] * (joints.take(right, axis=0) - before)
+    w = np.minimum(
+        weights.take(np.where(on_sample, right, left), axis=0), weights.take(right, axis=0)
+    )
+    w[~on_sample & (span > MAX_GAP_S)] = 0.0
+    return out, w
+
+
+def test_resampling_is_the_numpy_resampling_to_the_bit(attempt):
+    """Uneven timestamps with drop-outs longer than MAX_GAP_S, frames on and between samples."""
+    stream = parse_pose_frames(attempt["timestamps_ms"], attempt["frames"], attempt["format"])
+    keep = np.ones(len(stream.times_s), dtype=bool)
+    keep[100:140] = False  # a 0.67 s drop-out
+    keep[np.random.default_rng(1).choice(len(keep), 60, replace=False)] = False
+    times, joints, weights = stream.times_s[keep], stream.joints[keep], stream.weights[keep]
+    first = math.ceil(times[0] * GRID_FPS - 1e-6)
+    last = math.floor(times[-1] * GRID_FPS + 1e-6)
+    got = _resample_rows(times, joints, weights, first, last, GRID_FPS, MAX_GAP_S)
+    expected = _resample_numpy(times, joints, weights, first, last)
+    assert (expected[1] == 0).all(axis=1).sum() >= 15  # the drop-out's frames
+    for a, b in zip(got, expected, strict=True):
+        assert a.dtype == b.dtype
+        assert np.array_equal(a, b)
+
+
+def test_one_euro_filter_kernel_is_the_numpy_filter_to_the_bit(attempt):
+    """Once every joint was seen the filter runs a kernel; numpy's chunked code (which the
+    filter still runs before that) must give the same positions and state, with joints
+    missing, in batches of one frame, of a few, and longer than a chunk."""
+    stream = parse_pose_frames(attempt["timestamps_ms"], attempt["frames"], attempt["format"])
+    positions = stream.joints[:400].astype(np.float64) / 100.0
+    present = stream.weights[:400] >= 0.3
+    assert not present.all()
+    kernel, plain = OneEuroFilter(), OneEuroFilter()
+    kernel(positions[:10], np.ones((10, 15), dtype=bool))
+    plain(positions[:10], np.ones((10, 15), dtype=bool))
+    assert kernel._all_seen and plain._all_seen
+    start = 10
+    for batch in (1, 3, 1, 70, 2, 33, 15, 1, 64, 200):
+        x, ok = positions[start : start + batch], present[start : start + batch]
+        got = kernel(x, ok)
+        expected = np.concatenate(
+            [plain._chunk(x[i : i + 32], ok[i : i + 32]) for i in range(0, len(x), 32)]
+        )
+        assert np.array_equal(got, expected), (start, batch)
+        for state in ("value", "raw", "speed"):
+            assert np.array_equal(getattr(kernel, state), getattr(plain, state)), state
+        start += batch
+
+
+def _scales_numpy(torsos, torso_weights):
+    """The body-size scales as numpy computed them: a weighted log histogram updated after
+    frames 1, 2, 4, 8... then every SCALE_BLOCK_FRAMES frames from the torsos since the last."""
+    counts = np.zeros(SCALE_BINS)
+    log_low = math.log(SCALE_RANGE[0])
+    step = (math.log(SCALE_RANGE[1]) - log_low) / SCALE_BINS
+    scale, next_update, out = 0.0, 0, []
+    pending_values, pending_weights = [], []
+    for row, (value, weight) in enumerate(zip(torsos, torso_weights, strict=True)):
+        pending_values.append(value)
+        pending_weights.append(weight)
+        if row == next_update:
+            values, weights = np.array(pending_values), np.array(pending_weights, np.float32)
+            keep = (values > 0) & (weights > 0)
+            bins = ((np.log(values[keep]) - log_low) / step).astype(np.int64)
+            np.add.at(counts, np.clip(bins, 0, SCALE_BINS - 1), weights[keep])
+            pending_values, pending_weights = [], []
+            if counts.sum() > 0:
+                cumulative = np.cumsum(counts)
+                target = SCALE_QUANTILE * counts.sum()
+                b = int(np.searchsorted(cumulative, target))
+                within = (target - (cumulative[b] - counts[b])) / counts[b]
+                scale = math.exp(log_low + (b + within) * step)
+            next_update = row + min(SCALE_BLOCK_FRAMES, max(1, row))
+        out.append(scale)
+    return np.array(out)
+
+
+def test_torso_scales_are_the_numpy_scales_to_the_bit(attempt):
+    stream = parse_pose_frames(attempt["timestamps_ms"], attempt["frames"], attempt["format"])
+    weights = stream.weights.copy()
+    weights[:5, JOINT_INDEX["neck"]] = 0.0  # no torso at first: the scale stays 0
+    normaliser = LearnerNormaliser()
+    joints, grid_weights = normaliser._resample(PoseStream(stream.times_s, stream.joints, weights))
+    torso = planar_length(joints[:, JOINT_INDEX["neck"]] - joints[:, JOINT_INDEX["pelvis"]])
+    torso_weight = np.minimum(
+        grid_weights[:, JOINT_INDEX["neck"]], grid_weights[:, JOINT_INDEX["pelvis"]]
+    )
+    expected = _scales_numpy(torso, torso_weight)
+    got = np.concatenate(
+        [
+            normaliser._scales(joints[i : i + 7], grid_weights[i : i + 7])
+            for i in range(0, len(joints), 7)
+        ]
+    )
+    assert expected[0] == 0.0 < expected[-1]
+    assert np.array_equal(got, expected)
