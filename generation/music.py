@@ -198,12 +198,13 @@ def analyse(song: audio_io.DecodedAudio) -> MusicAnalysis:
     duration_s = len(y) / sr
 
     mel_fine = spectrogram.power_to_db(
-        spectrogram.power_spectrogram(y, _N_FFT, _BEAT_HOP) @ _mel_filters().T
+        spectrogram.mel_power(spectrogram.power_spectrogram(y, _N_FFT, _BEAT_HOP), _mel_filters())
     )
+    # Band centres rise, so the low and mid bands are two runs of columns.
     band_hz = spectrogram.mel_frequencies(_N_MELS + 2, sr / 2)[1:-1]
-    low_env = spectrogram.onset_strength(mel_fine[:, band_hz < _LOW_BAND_HZ], lag=2)
-    mid_bands = (band_hz >= _LOW_BAND_HZ) & (band_hz < _MID_BAND_HZ)
-    mid_env = spectrogram.onset_strength(mel_fine[:, mid_bands], lag=2)
+    low_end, mid_end = np.searchsorted(band_hz, [_LOW_BAND_HZ, _MID_BAND_HZ])
+    low_env = spectrogram.onset_strength(mel_fine[:, :low_end], lag=2)
+    mid_env = spectrogram.onset_strength(mel_fine[:, low_end:mid_end], lag=2)
     onset_env = spectrogram.onset_strength(mel_fine, lag=2) + low_env
 
     tempo = _dance_tempo(onset_env, sr / _BEAT_HOP)
@@ -331,7 +332,9 @@ def _window_autocorrelations(env: np.ndarray, window: int) -> tuple[np.ndarray, 
 def _spectral_features(y: np.ndarray, sr: int, n_frames: int) -> np.ndarray:
     """``(n_frames, len(FEATURE_NAMES))`` float32 with the audio columns filled, one per frame."""
     log_mel = spectrogram.power_to_db(
-        spectrogram.power_spectrogram(y, _N_FFT, _FEATURE_HOP) @ _mel_filters().T
+        spectrogram.mel_power(
+            spectrogram.power_spectrogram(y, _N_FFT, _FEATURE_HOP), _mel_filters()
+        )
     )
     columns = {
         "onset": spectrogram.onset_strength(log_mel),

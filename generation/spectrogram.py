@@ -61,6 +61,16 @@ def power_spectrogram(y: np.ndarray, n_fft: int, hop_length: int) -> np.ndarray:
     return power
 
 
+def mel_power(power: np.ndarray, filters: np.ndarray) -> np.ndarray:
+    """``(T, n_mels)`` power in the mel bands of ``filters (n_mels, F)``, from ``power (T, F)``.
+
+    Computed as ``filters @ power.T`` and returned as its transpose (a column-major view), the
+    operand order and layout librosa uses, so the sums, and the onset and MFCC sums taken over
+    its bands afterwards, run in the same order and give the same bits.
+    """
+    return (filters @ power.T).T
+
+
 def power_to_db(power: np.ndarray, top_db: float | None = 80.0) -> np.ndarray:
     """Power in dB relative to 1 (floor 1e-10), clipped `top_db` below the peak when given."""
     db = 10.0 * np.log10(np.maximum(1e-10, power))
