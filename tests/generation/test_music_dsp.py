@@ -142,3 +142,46 @@ def test_resampling_is_librosas(drums):
         music._resample(song.samples, 44100),
         librosa.resample(song.samples, orig_sr=44100, target_sr=SR),
     )
+
+
+@pytest.mark.slow
+def test_analysis_gives_the_librosa_features_and_beats_the_checkpoints_were_trained_on(drums):
+    analysis = music.analyse(audio.DecodedAudio(drums, SR))
+    log_mel = librosa.power_to_db(
+        librosa.feature.melspectrogram(y=drums, sr=SR, n_fft=2048, hop_length=735, n_mels=64)
+    )
+    energy = librosa.amplitude_to_db(
+        librosa.feature.rms(y=drums, frame_length=2048, hop_length=735)[0], ref=1.0, top_db=None
+    )
+    columns = {
+        "onset": librosa.onset.onset_strength(S=log_mel, sr=SR),
+        "energy": energy,
+        "mfcc_0": librosa.feature.mfcc(S=log_mel, n_mfcc=20)[0],
+        "mfcc_19": librosa.feature.mfcc(S=log_mel, n_mfcc=20)[19],
+        "chroma_G": librosa.feature.chroma_stft(y=drums, sr=SR, n_fft=8192, hop_length=735)[7],
+    }
+    for name, values in columns.items():
+        values = values[: analysis.n_frames]
+        if name != "chroma_G":
+            values = (values - values.mean()) / (values.std() + 1e-6)
+        ours = analysis.features[:, music.FEATURE_NAMES.index(name)]
+        np.testing.assert_array_equal(ours, values.astype(np.float32), err_msg=name)
+
+    fine = librosa.power_to_db(
+        librosa.feature.melspectrogram(y=drums, sr=SR, n_fft=2048, hop_length=256, n_mels=64)
+    )
+    low = librosa.mel_frequencies(66)[1:-1] < 200
+    envelope = librosa.onset.onset_strength(S=fine, sr=SR, lag=2) + librosa.onset.onset_strength(
+        S=fine[low], sr=SR, lag=2
+    )
+    _, beats = librosa.beat.beat_track(
+        onset_envelope=envelope,
+        sr=SR,
+        hop_length=256,
+        bpm=music._dance_tempo(envelope, SR / 256),
+        tightness=400,
+        trim=False,
+    )
+    np.testing.assert_array_equal(
+        analysis.beat_times, librosa.frames_to_time(beats, sr=SR, hop_length=256)
+    )
