@@ -120,7 +120,7 @@ class PracticeConsumer(AsyncWebsocketConsumer):
         if getattr(self, "pinger", None):
             self.pinger.cancel()
         if self.session is not None and not self.finished:
-            await self._stored()
+            await self._stored(now=True)
             await database_sync_to_async(practice.interrupt)(self.session)
 
     async def receive(self, text_data=None, bytes_data=None):
@@ -166,7 +166,7 @@ class PracticeConsumer(AsyncWebsocketConsumer):
         elif kind == "calibration":
             await database_sync_to_async(practice.calibrate)(self.session, message.get("audio_latency_ms"))
         elif kind == "end":
-            if not await self._stored():
+            if not await self._stored(now=True):
                 return
             summary = await database_sync_to_async(practice.finish)(self.session)
             self.finished = True
@@ -193,11 +193,14 @@ class PracticeConsumer(AsyncWebsocketConsumer):
         if await self._stored() and not (self.finished or self.disconnected):
             await self._send(practice.ack_message(self.session))
 
-    async def _stored(self) -> bool:
-        """Wait for this connection's batches to be stored; on a database error close the socket,
-        so the client reconnects and resends what was not acknowledged."""
+    async def _stored(self, now: bool = False) -> bool:
+        """Wait for this connection's batches to be stored (``now``: without waiting for the
+        round's time); on a database error close the socket, so the client reconnects and
+        resends what was not acknowledged."""
         if self.storing is None:
             return True
+        if now:
+            batch_writer().flush_now(self.storing)
         try:
             await self.storing
         except Exception:

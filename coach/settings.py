@@ -130,6 +130,10 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Practice sockets store their pose batches in one transaction per round of this many seconds
+# (coach/services/practice_writer.py); a batch is acknowledged when its round is stored.
+PRACTICE_STORE_EVERY_S = env.float("PRACTICE_STORE_EVERY_S", default=1.0)
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 # With the in-memory broker the web process runs the worker itself (see coach/worker.py).

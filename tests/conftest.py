@@ -15,6 +15,13 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def short_store_rounds(settings):
+    # Tests that wait for each batch's acknowledgement would wait a whole round (1 s by default)
+    # per batch; what is stored and acknowledged does not depend on the round's length.
+    settings.PRACTICE_STORE_EVERY_S = 0.05
+
+
+@pytest.fixture(autouse=True)
 def isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
