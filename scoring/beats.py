@@ -26,28 +26,8 @@ for _k, _joints in enumerate(_PART_JOINTS.values()):
     _PART_MATRIX[_joints, _k] = 1.0
 
 
-_CURVES: dict = {}
-
-
-def curve(x, points):
-    """Piecewise-linear score at ``x`` (a number or an array) through ``(x, score)`` points,
-    flat outside them."""
-    if points not in _CURVES:
-        _CURVES[points] = tuple(np.array(v, dtype=np.float64) for v in zip(*points, strict=True))
-    return np.interp(x, *_CURVES[points])
-
-
 def label(overall: float) -> str:
     return next(name for name, threshold in params.LABELS if overall >= threshold)
-
-
-def _median(values: list) -> float:
-    """The median of a short list of numbers, as `np.median` gives it, without its overhead."""
-    ordered = sorted(values)
-    half = len(ordered) // 2
-    if len(ordered) % 2:
-        return float(ordered[half])
-    return (ordered[half - 1] + ordered[half]) / 2.0
 
 
 def frame_jerks(track: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -81,7 +61,7 @@ def jerk(track: np.ndarray, weights: np.ndarray | None) -> float:
 def score_beat(
     index: int,
     time_s: float,
-    offsets: np.ndarray,
+    offset_frames: float,
     sums: tuple,
     learner_jerk: float,
     reference_jerk: float,
@@ -89,14 +69,17 @@ def score_beat(
 ) -> dict:
     """Score one beat.
 
-    offsets: ``(P,)`` learner minus reference grid frames along the path inside the beat.
-    sums: `beat_sums` of the beat's aligned frame pairs.
+    offset_frames: the median of learner minus reference grid frames along the path inside the
+    beat.
+    sums: what `_measure_beat` sums of the beat's aligned frame pairs: per joint the summed
+    weight and the weighted mean distance ``(J,)`` float32, the mean weight of the scored joints
+    and their weighted mean distance.
     learner_jerk, reference_jerk: `jerk` of the learner's and the reference's tracks over the
     beat plus 3 frames before.
     mirrored: the learner was mirrored; parts are named in the learner's own left and right.
     """
     joint_weight, joint_distance, visible, overall_distance = sums
-    offset_ms = _median(offsets.tolist()) * 1000.0 / params.GRID_FPS
+    offset_ms = offset_frames * 1000.0 / params.GRID_FPS
     names = _PART_NAMES[mirrored]
     if visible < params.MIN_BEAT_VISIBILITY:
         parts = dict.fromkeys(names, 0.0)
@@ -104,30 +87,15 @@ def score_beat(
 
     # Weighted mean distance per part and over all scored joints; an unseen part scores 0.
     part_weight = joint_weight @ _PART_MATRIX
-    part_distance = np.where(
-        part_weight > 0,
-        (joint_distance * joint_weight) @ _PART_MATRIX / np.maximum(part_weight, 1e-9),
-        np.inf,
-    )
-    parts = dict(zip(names, curve(part_distance, params.ACCURACY_CURVE).tolist(), strict=True))
-    accuracy = float(curve(overall_distance, params.ACCURACY_CURVE))
+    part_distance_sum = (joint_distance * joint_weight) @ _PART_MATRIX
     ratio = (learner_jerk + params.JERK_FLOOR) / (reference_jerk + params.JERK_FLOOR)
-    smoothness = float(curve(np.log2(ratio), params.SMOOTHNESS_CURVE))
-    timing = float(curve(abs(offset_ms), params.TIMING_CURVE))
+    *part_scores, accuracy, smoothness, timing = _curves(
+        part_weight, part_distance_sum, overall_distance, np.log2(ratio), abs(offset_ms)
+    ).tolist()
+    parts = dict(zip(names, part_scores, strict=True))
     return _result(
         index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix=min(parts, key=parts.get)
     )
-
-
-def beat_sums(learner, weights, rows, reference, cols, mirror: bool = False) -> tuple:
-    """What `score_beat` needs of a beat's aligned frame pairs: learner rows ``rows`` ``(P,)``
-    of ``learner`` ``(n, J, 2)`` float32 and ``weights`` ``(n, J)`` float32 against reference
-    rows ``cols`` ``(P,)`` of ``reference`` ``(m, J, 2)`` float32; ``mirror``: mirror the
-    learner's rows on the way (`scoring.normalise.mirror_2d`). Returns per joint the summed
-    weight ``(J,)`` float32 and the weighted mean distance ``(J,)`` float32 (torso units), the
-    mean weight of the scored joints and their weighted mean distance."""
-    order = MIRROR if mirror else _SAME_JOINTS
-    return _beat_sums(learner, weights, rows, order, mirror, reference, cols)
 
 
 # Compiled with numba: a beat has a few dozen frame pairs, so numpy's per-call overhead was
@@ -137,6 +105,10 @@ def beat_sums(learner, weights, rows, reference, cols, mirror: bool = False) -> 
 _SAME_JOINTS = np.arange(len(JOINT_INDEX))
 _NO_WEIGHTS = np.zeros((0, len(JOINT_INDEX)), dtype=np.float32)
 _JERK_SCALE = np.float32(params.GRID_FPS**3)
+_ACCURACY, _SMOOTHNESS, _TIMING = (
+    np.array(curve, dtype=np.float64).T.copy()
+    for curve in (params.ACCURACY_CURVE, params.SMOOTHNESS_CURVE, params.TIMING_CURVE)
+)
 
 
 @njit(cache=True, error_model="numpy")
@@ -183,7 +155,8 @@ def _jerk(track, weights, weighted, order, lo, hi):
 
 @njit(cache=True)
 def _median_seen(values):
-    """Median of the values that are not NaN (0.0 if none), in float64 as `_median` gives it."""
+    """Median of the values that are not NaN (0.0 if none), in float64 as `np.median` gives
+    it."""
     ordered = np.sort(values[values == values])
     half = len(ordered) // 2
     if len(ordered) == 0:
@@ -194,8 +167,60 @@ def _median_seen(values):
 
 
 @njit(cache=True, error_model="numpy")
+def _measure_beat(
+    inside, learner, weights, learner_start, order, negate, reference, reference_start,
+    reference_lo, reference_hi, with_jerks,
+):  # fmt: skip
+    """The numbers of a beat from its path cells ``inside`` ``(P, 2)`` (absolute learner and
+    reference frames): the median offset in frames; the learner track's rows ``[lo, hi)``
+    (the beat's rows plus 3 before); the learner's and the reference's (rows ``[reference_lo,
+    reference_hi)``) jerk if ``with_jerks`` (else 0); then `_beat_sums` of the cells. The
+    learner's joints are taken in ``order``, x negated if ``negate``."""
+    cells = len(inside)
+    rows = inside[:, 0] - learner_start
+    cols = inside[:, 1] - reference_start
+    offsets = np.sort(inside[:, 0] - inside[:, 1])
+    half = cells // 2
+    if cells % 2:
+        offset = np.float64(offsets[half])
+    else:
+        offset = (offsets[half - 1] + offsets[half]) / 2.0
+    lo, hi = max(rows.min() - 3, 0), rows.max() + 1
+    learner_jerk = reference_jerk = 0.0
+    if with_jerks:
+        learner_jerk = _jerk(learner, weights, True, order, lo, hi)
+        reference_jerk = _jerk(
+            reference, _NO_WEIGHTS, False, _SAME_JOINTS, reference_lo, reference_hi
+        )
+    sums = _beat_sums(learner, weights, rows, order, negate, reference, cols)
+    return (offset, lo, hi, learner_jerk, reference_jerk) + sums
+
+
+@njit(cache=True)
+def _curves(part_weight, part_distance_sum, overall_distance, log2_ratio, offset_ms):
+    """Scores ``(parts + 3,)`` on the curves of `scoring.params` (``np.interp``): each part's
+    accuracy (its weighted mean distance; an unseen part is infinitely far), the overall
+    accuracy, smoothness, timing."""
+    parts = len(part_weight)
+    out = np.empty(parts + 3)
+    for p in range(parts):
+        distance = np.inf
+        if part_weight[p] > 0:
+            distance = part_distance_sum[p] / max(part_weight[p], 1e-9)
+        out[p] = np.interp(distance, _ACCURACY[0], _ACCURACY[1])
+    out[parts] = np.interp(np.float64(overall_distance), _ACCURACY[0], _ACCURACY[1])
+    out[parts + 1] = np.interp(log2_ratio, _SMOOTHNESS[0], _SMOOTHNESS[1])
+    out[parts + 2] = np.interp(offset_ms, _TIMING[0], _TIMING[1])
+    return out
+
+
+@njit(cache=True, error_model="numpy")
 def _beat_sums(learner, weights, rows, order, negate, reference, cols):
-    """`beat_sums` with the learner's joints taken in ``order`` and x negated if ``negate``."""
+    """Learner rows ``rows`` ``(P,)`` of ``learner`` ``(n, J, 2)`` float32 and ``weights``
+    ``(n, J)`` float32 (joints taken in ``order``, x negated if ``negate``) against reference
+    rows ``cols`` ``(P,)`` of ``reference`` ``(m, J, 2)`` float32: per joint the summed weight
+    ``(J,)`` and the weighted mean distance ``(J,)`` (torso units), the mean weight of the
+    scored joints and their weighted mean distance, all float32."""
     joints = learner.shape[1]
     scored = len(_SCORED_JOINTS)
     zero = np.float32(0.0)
@@ -275,19 +300,13 @@ def score_span(
     ``(m, J, 2)`` float32 (projected) starts at ``reference_start``. ``jerks``: the
     `frame_jerks` of the whole learner and reference, when many beats are scored at once."""
     index, first, end = span
-    inside = path_inside(path, first, end)
-    rows = inside[:, 0] - learner_start
-    cols = inside[:, 1] - reference_start
-    track = (max(int(rows.min()) - 3, 0), int(rows.max()) + 1)
     reference_track = (max(first - reference_start - 3, 0), end - reference_start)
-    if jerks is None:
-        order = MIRROR if mirror_learner else _SAME_JOINTS
-        learner_jerk = _jerk(learner, weights, True, order, *track)
-        reference_jerk = _jerk(reference, _NO_WEIGHTS, False, _SAME_JOINTS, *reference_track)
-    else:
-        learner_jerk = track_jerk(jerks[0], *track)
+    offset, track_lo, track_hi, learner_jerk, reference_jerk, *sums = _measure_beat(
+        path_inside(path, first, end), learner, weights, learner_start,
+        MIRROR if mirror_learner else _SAME_JOINTS, mirror_learner, reference, reference_start,
+        *reference_track, jerks is None,
+    )  # fmt: skip
+    if jerks is not None:
+        learner_jerk = track_jerk(jerks[0], track_lo, track_hi)
         reference_jerk = track_jerk(jerks[1], *reference_track)
-    sums = beat_sums(learner, weights, rows, reference, cols, mirror_learner)
-    return score_beat(
-        index, time_s, inside[:, 0] - inside[:, 1], sums, learner_jerk, reference_jerk, mirrored
-    )
+    return score_beat(index, time_s, offset, sums, learner_jerk, reference_jerk, mirrored)

@@ -24,7 +24,7 @@ from scoring.formats import CheckedFrames, check_pose_frames, map_to_canonical
 from scoring.normalise import LearnerNormaliser, ViewEstimator, project
 from scoring.reference import Reference
 from scoring.summary import summarise
-from scoring.sums import pairwise_sum
+from scoring.sums import pairwise_sum_columns
 
 EMIT_DELAY_FRAMES = round(params.EMIT_DELAY_S * params.GRID_FPS)
 # The viewpoint (yaw, mirror) is re-estimated at most this often: its sums are cheap to add in
@@ -255,31 +255,26 @@ def _band_costs(x, y, z, lo, valid_lo, valid_hi, cos, sin, learner, mirror, mirr
     ``u + v``, as ``sum((reference - learner) ** 2, axis=joints)`` over ``(..., [u, v], J)``."""
     n, joints = learner.shape[0], learner.shape[1]
     width = 2 * band + 1
-    reference = np.zeros((n + 2 * band, 2, joints), dtype=np.float32)
+    # (coordinate, joint, frame): each joint's frames in a row, the band's cells side by side.
+    reference = np.zeros((2, joints, n + 2 * band), dtype=np.float32)
     for r in range(valid_lo, valid_hi):
         for j in range(joints):
-            reference[r - lo, 0, j] = x[r, j] * cos + z[r, j] * sin
-            reference[r - lo, 1, j] = y[r, j]
-    ours = np.empty((n, 2, joints), dtype=np.float32)
-    for k in range(n):
-        for j in range(joints):
-            if mirrored:
-                ours[k, 0, j] = -learner[k, mirror[j], 0]
-                ours[k, 1, j] = learner[k, mirror[j], 1]
-            else:
-                ours[k, 0, j] = learner[k, j, 0]
-                ours[k, 1, j] = learner[k, j, 1]
+            reference[0, j, r - lo] = x[r, j] * cos + z[r, j] * sin
+            reference[1, j, r - lo] = y[r, j]
     zero = np.float32(0.0)
-    squares = np.empty(joints, dtype=np.float32)
+    squares = np.empty((joints, width), dtype=np.float32)
+    sums = np.empty((2, width), dtype=np.float32)
     costs = np.empty((n, width))
     for k in range(n):
+        for c in range(2):
+            for j in range(joints):
+                ours = learner[k, mirror[j], c] if mirrored else learner[k, j, c]
+                if mirrored and c == 0:
+                    ours = -ours
+                for m in range(width):
+                    step = reference[c, j, k + m] - ours
+                    squares[j, m] = step * step
+            pairwise_sum_columns(squares, zero, sums[c])
         for m in range(width):
-            both = zero
-            for c in range(2):
-                for j in range(joints):
-                    step = reference[k + m, c, j] - ours[k, c, j]
-                    squares[j] = step * step
-                total = pairwise_sum(squares, 0, joints, zero)
-                both = total if c == 0 else both + total
-            costs[k, m] = both
+            costs[k, m] = sums[0, m] + sums[1, m]
     return costs

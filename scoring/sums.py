@@ -4,7 +4,8 @@ the bit.
 numpy sums a contiguous run (``np.add.reduce`` along the last axis, or over a whole contiguous
 array) pairwise: blocks of up to 128 values with eight interleaved accumulators, halved
 recursively above that, in buffers of 8192 values. Along any other axis it adds one row after
-another, starting from 0, which a plain loop does. ``tests/scoring/test_kernels.py`` checks `pairwise_sum` against numpy.
+another, starting from 0, which a plain loop does. ``tests/scoring/test_kernels.py`` checks
+`pairwise_sum` against numpy.
 """
 
 import numpy as np
@@ -15,8 +16,16 @@ from numba import njit
 def pairwise_sum(values, lo, n, zero):
     """``np.add.reduce(values[lo : lo + n])`` of a 1-D float array, accumulated in the type of
     ``zero`` (``0.0``, or ``np.float32(0.0)`` for float32 values, which numpy adds in float32)."""
-    # numpy's reduction starts from 0 (so -0.0 values sum to 0.0) and gets a long array in
-    # buffers of 8192 values, whose sums it adds one after another.
+    # numpy's reduction starts from 0, so -0.0 values sum to 0.0. Short sums stay small enough
+    # for the compiler to inline them into the calling kernel.
+    if n <= _BLOCK:
+        return zero + _block_sum(values, lo, n, zero)
+    return _long_sum(values, lo, n, zero)
+
+
+@njit(cache=True)
+def _long_sum(values, lo, n, zero):
+    """numpy gets a long array in buffers of 8192 values and adds their sums in turn."""
     total = zero
     for start in range(lo, lo + n, _BUFFER):
         total += _halved_sum(values, start, min(_BUFFER, lo + n - start), zero)
@@ -88,3 +97,32 @@ def _block_sum(values, lo, n, zero):
         total += values[i]
         i += 1
     return total
+
+
+@njit(cache=True)
+def pairwise_sum_columns(values, zero, out):
+    """``out[c] = pairwise_sum(values[:, c])`` for every column of ``values`` ``(n, C)``: numpy's
+    sum of each column taken as a contiguous run, computed across the columns at once (so the
+    compiler can vectorise it)."""
+    n = values.shape[0]
+    if n > _BLOCK:
+        column = np.empty(n, dtype=values.dtype)
+        for c in range(values.shape[1]):
+            column[:] = values[:, c]
+            out[c] = pairwise_sum(column, 0, n, zero)
+        return
+    if n < 8:
+        out[:] = zero
+        for i in range(n):
+            out += values[i]
+    else:
+        partial = values[:8].copy()
+        whole = n - n % 8
+        for i in range(8, whole, 8):
+            partial += values[i : i + 8]
+        out[:] = ((partial[0] + partial[1]) + (partial[2] + partial[3])) + (
+            (partial[4] + partial[5]) + (partial[6] + partial[7])
+        )
+        for i in range(whole, n):
+            out += values[i]
+    out[:] = zero + out

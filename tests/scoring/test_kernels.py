@@ -8,7 +8,15 @@ import pytest
 
 from generation.skeleton import JOINT_INDEX, MIRROR
 from scoring import PoseStream, parse_pose_frames
-from scoring.beats import _SCORED_JOINTS, _jerk, beat_sums, frame_jerks, track_jerk
+from scoring.beats import (
+    _PART_MATRIX,
+    _SCORED_JOINTS,
+    _beat_sums,
+    _curves,
+    _jerk,
+    frame_jerks,
+    track_jerk,
+)
 from scoring.normalise import (
     LearnerNormaliser,
     OneEuroFilter,
@@ -18,15 +26,20 @@ from scoring.normalise import (
     project,
 )
 from scoring.params import (
+    ACCURACY_CURVE,
     GRID_FPS,
     MAX_GAP_S,
     SCALE_BINS,
     SCALE_BLOCK_FRAMES,
     SCALE_QUANTILE,
     SCALE_RANGE,
+    SMOOTHNESS_CURVE,
+    TIMING_CURVE,
 )
 from scoring.stream import _band_costs
-from scoring.sums import pairwise_sum
+from scoring.sums import pairwise_sum, pairwise_sum_columns
+
+_SAME = np.arange(15)  # the joints in their own order
 
 
 def _learner(attempt):
@@ -104,7 +117,7 @@ def _frame_jerks_numpy(track, weights):
 
 
 def _beat_sums_numpy(learner, weights, reference):
-    """`beat_sums` of gathered frame pairs as numpy computed them."""
+    """`_beat_sums` of gathered frame pairs as numpy computed them."""
     distance = planar_length(learner - reference)
     joint_weight = weights.sum(axis=0)
     joint_distance = (distance * weights).sum(axis=0) / np.maximum(joint_weight, 1e-9)
@@ -141,7 +154,7 @@ def test_jerks_are_the_numpy_jerks_to_the_bit(learner_track, reference, mirror):
         values = [v for v in expected[lo : hi - 3].tolist() if v == v]
         median = float(np.median(values)) if values and hi - lo >= 4 else 0.0
         assert track_jerk(expected, lo, hi) == median
-        assert _jerk(*learner_track, True, MIRROR if mirror else np.arange(15), lo, hi) == median
+        assert _jerk(*learner_track, True, MIRROR if mirror else _SAME, lo, hi) == median
 
 
 @pytest.mark.parametrize("mirror", [False, True])
@@ -156,8 +169,10 @@ def test_beat_sums_are_the_numpy_sums_to_the_bit(learner_track, reference, mirro
         ours, our_weights = mirror_2d(learner, weights) if mirror else (learner, weights)
         expected = _beat_sums_numpy(ours[rows], our_weights[rows], projected[cols])
         for got in (
-            beat_sums(learner, weights, rows, projected, cols, mirror=mirror),
-            beat_sums(ours, our_weights, rows, projected, cols),
+            _beat_sums(
+                learner, weights, rows, MIRROR if mirror else _SAME, mirror, projected, cols
+            ),
+            _beat_sums(ours, our_weights, rows, _SAME, False, projected, cols),
         ):
             for a, b in zip(got, expected, strict=True):
                 assert np.array_equal(a, b), lo
@@ -270,3 +285,50 @@ def test_torso_scales_are_the_numpy_scales_to_the_bit(attempt):
     )
     assert expected[0] == 0.0 < expected[-1]
     assert np.array_equal(got, expected)
+
+
+def test_beat_score_curves_are_numpys_interpolation(learner_track, reference):
+    """Part, accuracy, smoothness and timing scores of real beats and of the curves' corners,
+    unseen parts (weight 0) included."""
+    learner, weights = learner_track
+    projected = project(reference.joints, 0.2)
+    curves = {
+        name: tuple(np.array(v, dtype=np.float64) for v in zip(*points, strict=True))
+        for name, points in (
+            ("accuracy", ACCURACY_CURVE), ("smoothness", SMOOTHNESS_CURVE), ("timing", TIMING_CURVE)
+        )
+    }  # fmt: skip
+    for lo in range(0, 200, 9):
+        rows = np.arange(lo, lo + 15)
+        joint_weight, joint_distance, _, overall = _beat_sums(
+            learner, weights, rows, _SAME, False, projected, rows
+        )
+        part_weight = joint_weight @ _PART_MATRIX
+        part_sum = (joint_distance * joint_weight) @ _PART_MATRIX
+        for log2_ratio, offset_ms in ((0.7, 33.3), (2.0, 100.0), (-1.0, 0.0), (3.5, 466.7)):
+            got = _curves(part_weight, part_sum, overall, log2_ratio, offset_ms)
+            distance = np.where(part_weight > 0, part_sum / np.maximum(part_weight, 1e-9), np.inf)
+            expected = [
+                *np.interp(distance, *curves["accuracy"]),
+                np.interp(overall, *curves["accuracy"]),
+                np.interp(log2_ratio, *curves["smoothness"]),
+                np.interp(offset_ms, *curves["timing"]),
+            ]
+            assert got.tolist() == expected
+    corners = np.array([x for x, _ in ACCURACY_CURVE])
+    got = _curves(np.array([1.0, 0.0, 1.0]), np.array([0.1, 0.3, 0.25]), 0.2, 1.0, 50.0)
+    assert got.tolist() == [100.0, 0.0, 65.0, 80.0, 90.0, 100.0]
+    assert np.interp(corners, *curves["accuracy"]).tolist() == [100.0, 100.0, 80.0, 50.0, 0.0]
+
+
+def test_column_sums_are_numpys_sums_to_the_bit():
+    """`pairwise_sum_columns` sums each column as numpy sums a contiguous run, for the
+    skeleton's 15 joints and for every other count of rows up to past one block."""
+    rng = np.random.default_rng(2)
+    for rows in (*range(1, 40), 127, 128, 129, 300):
+        values = (rng.standard_normal((rows, 43)) * 10 ** rng.uniform(-3, 3, (rows, 43))).astype(
+            np.float32
+        )
+        out = np.empty(43, dtype=np.float32)
+        pairwise_sum_columns(values, np.float32(0.0), out)
+        assert np.array_equal(out, np.add.reduce(np.ascontiguousarray(values.T), axis=-1)), rows
