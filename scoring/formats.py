@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 
 from generation.skeleton import JOINTS, to_canonical
 from scoring import params
@@ -55,13 +56,22 @@ def _array(value, name: str, ndim: int, limit: float = params.MAX_COORD_ABS) -> 
         raise PoseInputError(f"{name} must be an array of numbers ({exc})") from None
     if arr.ndim != ndim:
         raise PoseInputError(f"{name} must have {ndim} dimensions, got shape {arr.shape}")
-    # One reduction checks both: the largest magnitude is NaN if any value is NaN.
-    if arr.size and not np.maximum.reduce(np.abs(arr).ravel()) <= limit:
+    if not _all_within(arr, limit):
         if not np.all(np.isfinite(arr)):
             bad = np.argwhere(~np.isfinite(arr))[0].tolist()
             raise PoseInputError(f"{name} has a non-finite value (NaN or inf) at index {bad}")
         raise PoseInputError(f"{name} has values beyond +-{limit:g}")
     return arr
+
+
+@njit(cache=True)
+def _all_within(values, limit):
+    """Whether every value is within ``+-limit`` (so none is NaN or infinite), in one pass
+    (numpy's reductions cost more than the few values of a live batch)."""
+    for value in values.flat:
+        if not abs(value) <= limit:
+            return False
+    return True
 
 
 def _sources(fmt: str) -> tuple[np.ndarray, np.ndarray]:
@@ -78,20 +88,16 @@ def _sources(fmt: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 _SOURCES = {fmt: _sources(fmt) for fmt in ("mediapipe33", "coco17")}
-_FLIP_Y = np.array([1.0, -1.0])
-_MEDIAPIPE_CHANNELS = np.array([0, 1, 3])
-# Per format, ``(channels - shift) / divisor`` of x, y, visibility: x, -y, the ramp before clipping.
+# Per format, x, y and visibility as ``(channel * factor - shift) / divisor``: x, -y, the ramp
+# before clipping to [0, 1]. MediaPipe's image landmarks are scaled to pixels by the image size;
+# its world landmarks (x, y, visibility) map like COCO's pixels.
 _IMAGE_CHANNELS = {
     fmt: (np.array([0.0, 0.0, low]), np.array([1.0, -1.0, full - low]))
     for fmt, (low, full) in params.VISIBILITY_RAMP.items()
 }
-_WEIGHT_FLOOR = np.array([-np.inf, -np.inf, 0.0])
-_WEIGHT_CEILING = np.array([np.inf, np.inf, 1.0])
-
-
-def _ramp(values: np.ndarray, fmt: str) -> np.ndarray:
-    low, full = params.VISIBILITY_RAMP[fmt]
-    return np.clip((values - low) / (full - low), 0.0, 1.0)
+_MEDIAPIPE_CHANNELS = np.array([0, 1, 3])
+_XY_VISIBILITY = np.array([0, 1, 2])
+_AS_IS = np.ones(3)
 
 
 class CheckedFrames(NamedTuple):
@@ -204,21 +210,35 @@ def _map_image(values: np.ndarray, layout: tuple) -> tuple[np.ndarray, np.ndarra
     """Canonical joints ``(N, 15, 2)`` and weights ``(N, 15)`` float32 of MediaPipe or COCO
     source joints ``(N, S, C)``."""
     fmt = layout[0]
-    if layout[1:] == ("world",):
-        xy = values[..., :2] * _FLIP_Y
-        stacked = np.concatenate([xy, _ramp(values[..., 2], fmt)[..., None]], axis=-1)
+    if fmt == "mediapipe33" and layout[1:] != ("world",):
+        channels, factors = _MEDIAPIPE_CHANNELS, np.array((*layout[1:], 1.0))
     else:
-        if fmt == "mediapipe33":
-            # x and y in pixels, then the visibility (depth is dropped).
-            values = values.take(_MEDIAPIPE_CHANNELS, axis=2) * np.array((*layout[1:], 1.0))
-        # x as is, y flipped up, visibility ramped to a weight in [0, 1]: the values of one
-        # operation per channel, in four operations over the whole batch.
-        shift, divisor = _IMAGE_CHANNELS[fmt]
-        stacked = np.minimum(np.maximum((values - shift) / divisor, _WEIGHT_FLOOR), _WEIGHT_CEILING)
-    # to_canonical averages every channel, so a derived joint's weight is its sources' mean.
-    first, second = _SOURCES[fmt]
-    canon = ((stacked.take(first, axis=1) + stacked.take(second, axis=1)) * 0.5).astype(np.float32)
-    return canon[..., :2], canon[..., 2]
+        channels, factors = _XY_VISIBILITY, _AS_IS
+    return _map_rows(values, channels, factors, *_IMAGE_CHANNELS[fmt], *_SOURCES[fmt])
+
+
+@njit(cache=True)
+def _map_rows(values, channels, factors, shift, divisor, first, second):
+    """Canonical joints ``(N, J, 2)`` and weights ``(N, J)`` float32 of source joints
+    ``values`` ``(N, S, C)`` float64: x, y and visibility are ``channels``, each mapped as
+    ``(value * factor - shift) / divisor`` (the visibility then clipped to [0, 1]), and a
+    canonical joint is the mean of source joints ``first`` and ``second``, as `to_canonical`
+    averages every channel (a derived joint's weight is its sources' mean). The arithmetic of
+    the numpy code it replaced, in float64, rounded to float32 at the end."""
+    n, sources = values.shape[0], values.shape[1]
+    joints = np.empty((n, len(first), 2), dtype=np.float32)
+    weights = np.empty((n, len(first)), dtype=np.float32)
+    mapped = np.empty((sources, 3))
+    for i in range(n):
+        for s in range(sources):
+            for c in range(3):
+                mapped[s, c] = (values[i, s, channels[c]] * factors[c] - shift[c]) / divisor[c]
+            mapped[s, 2] = min(max(mapped[s, 2], 0.0), 1.0)
+        for j in range(len(first)):
+            for c in range(2):
+                joints[i, j, c] = (mapped[first[j], c] + mapped[second[j], c]) * 0.5
+            weights[i, j] = (mapped[first[j], 2] + mapped[second[j], 2]) * 0.5
+    return joints, weights
 
 
 def parse_pose_frames(

@@ -408,9 +408,30 @@ def view_features(reference: np.ndarray) -> np.ndarray:
 # Where each of ViewEstimator's sums lies in the (8, 10) matrix of `view_features` against
 # the learner's features (w u, w v, w, w u^2, w v^2, then the same of the mirrored learner).
 _SUM_ROWS = np.array([0, 1, 3, 4, 5, 7, 7, 6, 2])
-_SUM_COLUMNS = np.array([0, 0, 2, 2, 2, 3, 4, 2, 1])
-# The mirrored learner's features from the learner's: joints exchanged, w u negated.
-_MIRROR_FEATURE_SIGN = np.array([-1.0, 1.0, 1.0, 1.0, 1.0])
+_SUM_COLUMNS = np.array([0, 0, 2, 2, 2, 3, 4, 2, 1]) + np.array([[0], [5]])
+
+
+@njit(cache=True)
+def _view_columns(learner, weights, mirror):
+    """The learner's side of `ViewEstimator`'s sums, ``(n * J, 10)`` float64 for joints
+    ``(n, J, 2)`` and weights ``(n, J)``: w u, w v, w, w u^2, w v^2 per frame and joint, then the
+    same of the mirrored learner (joints exchanged by ``mirror``, w u negated)."""
+    n, joints = weights.shape
+    out = np.empty((n * joints, 10))
+    for i in range(n):
+        for j in range(joints):
+            row = i * joints + j
+            u, v = np.float64(learner[i, j, 0]), np.float64(learner[i, j, 1])
+            w = np.float64(weights[i, j])
+            wu, wv = w * u, w * v
+            out[row, 0], out[row, 1], out[row, 2] = wu, wv, w
+            out[row, 3], out[row, 4] = wu * u, wv * v
+        for j in range(joints):
+            row, source = i * joints + j, i * joints + mirror[j]
+            out[row, 5] = -out[source, 0]
+            for c in range(1, 5):
+                out[row, 5 + c] = out[source, c]
+    return out
 
 
 class ViewEstimator:
@@ -434,13 +455,8 @@ class ViewEstimator:
     def add_features(self, features: np.ndarray, learner: np.ndarray, weights: np.ndarray):
         """`add` with the reference's `view_features` ``(n, J, 8)`` (a live scorer takes them
         from the `scoring.Reference`, computed once)."""
-        u, v = learner[..., 0].astype(np.float64), learner[..., 1].astype(np.float64)
-        w = weights.astype(np.float64)
-        wu, wv = w * u, w * v
-        plain = np.stack([wu, wv, w, wu * u, wv * v], axis=-1)
-        both = np.concatenate([plain, plain[:, MIRROR] * _MIRROR_FEATURE_SIGN], axis=-1)
-        products = features.reshape(-1, 8).T @ both.reshape(-1, 10)
-        self.sums += products[_SUM_ROWS[None], _SUM_COLUMNS + np.array([[0], [5]])]
+        products = features.reshape(-1, 8).T @ _view_columns(learner, weights, MIRROR)
+        self.sums += products[_SUM_ROWS[None], _SUM_COLUMNS]
 
     def _fit(self, h: int) -> tuple[float, float]:
         xu, zu, xx, zz, xz, uu, vv, yy, vy = self.sums[h].tolist()  # Python floats: faster

@@ -17,10 +17,12 @@ from scoring.beats import (
     frame_jerks,
     track_jerk,
 )
+from scoring.formats import _SOURCES, _map_image
 from scoring.normalise import (
     LearnerNormaliser,
     OneEuroFilter,
     _resample_rows,
+    _view_columns,
     mirror_2d,
     planar_length,
     project,
@@ -35,6 +37,7 @@ from scoring.params import (
     SCALE_RANGE,
     SMOOTHNESS_CURVE,
     TIMING_CURVE,
+    VISIBILITY_RAMP,
 )
 from scoring.stream import _band_costs
 from scoring.sums import pairwise_sum, pairwise_sum_columns
@@ -332,3 +335,64 @@ def test_column_sums_are_numpys_sums_to_the_bit():
         out = np.empty(43, dtype=np.float32)
         pairwise_sum_columns(values, np.float32(0.0), out)
         assert np.array_equal(out, np.add.reduce(np.ascontiguousarray(values.T), axis=-1)), rows
+
+
+def _view_columns_numpy(learner, weights):
+    """`ViewEstimator`'s learner features as numpy computed them."""
+    u, v = learner[..., 0].astype(np.float64), learner[..., 1].astype(np.float64)
+    w = weights.astype(np.float64)
+    wu, wv = w * u, w * v
+    plain = np.stack([wu, wv, w, wu * u, wv * v], axis=-1)
+    mirrored = plain[:, MIRROR] * np.array([-1.0, 1.0, 1.0, 1.0, 1.0])
+    return np.concatenate([plain, mirrored], axis=-1).reshape(-1, 10)
+
+
+def test_view_columns_are_the_numpy_columns_to_the_bit(learner_track):
+    learner, weights = learner_track
+    for lo, n in ((0, 1), (10, 15), (200, 64)):
+        got = _view_columns(learner[lo : lo + n], weights[lo : lo + n], MIRROR)
+        assert got.flags.c_contiguous  # the same operand layout for the matrix product
+        assert np.array_equal(got, _view_columns_numpy(learner[lo : lo + n], weights[lo : lo + n]))
+
+
+def _map_image_numpy(values, fmt, factors=None):
+    """Source joints to canonical joints and weights as numpy computed them."""
+    low, full = VISIBILITY_RAMP[fmt]
+    if factors is not None:  # MediaPipe image landmarks: x, y, visibility scaled
+        values = values.take([0, 1, 3], axis=2) * np.array(factors)
+    shift, divisor = np.array([0.0, 0.0, low]), np.array([1.0, -1.0, full - low])
+    floor, ceiling = np.array([-np.inf, -np.inf, 0.0]), np.array([np.inf, np.inf, 1.0])
+    stacked = np.minimum(np.maximum((values - shift) / divisor, floor), ceiling)
+    first, second = _SOURCES[fmt]
+    canon = ((stacked.take(first, axis=1) + stacked.take(second, axis=1)) * 0.5).astype(np.float32)
+    return canon[..., :2], canon[..., 2]
+
+
+def test_mapping_to_canonical_joints_is_the_numpy_mapping_to_the_bit(attempt):
+    """COCO pixels, MediaPipe image landmarks (scaled by the image size) and MediaPipe world
+    landmarks (x, y, visibility), with visibilities below, inside and above the ramp."""
+    coco = np.array(attempt["frames"][:120])
+    mediapipe = np.zeros((120, 33, 4))
+    mediapipe[:, _COCO_IN_MEDIAPIPE] = coco[..., [0, 1, 2, 2]] / [1920.0, 1080.0, 1.0, 1.0]
+    mediapipe[..., 3] *= np.random.default_rng(3).uniform(0.0, 1.5, size=(120, 33))
+    world = np.concatenate([mediapipe[..., :2] - 0.5, mediapipe[..., 3:]], axis=-1)
+    cases = (
+        (coco, ("coco17",), _map_image_numpy(coco, "coco17")),
+        (
+            mediapipe,
+            ("mediapipe33", 1920.0, 1080.0),
+            _map_image_numpy(mediapipe, "mediapipe33", (1920.0, 1080.0, 1.0)),
+        ),
+        (world, ("mediapipe33", "world"), _map_image_numpy(world, "mediapipe33")),
+    )
+    for values, layout, expected in cases:
+        joints, weights = _map_image(values, layout)
+        assert np.array_equal(joints, expected[0]), layout
+        assert np.array_equal(weights, expected[1]), layout
+        assert (
+            weights.min() == 0.0 and weights.max() == 1.0 and ((weights > 0) & (weights < 1)).any()
+        )
+
+
+# MediaPipe landmarks holding the COCO-17 joints: nose, eyes, ears, shoulders ... ankles.
+_COCO_IN_MEDIAPIPE = [0, 2, 5, 7, 8, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28]
