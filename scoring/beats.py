@@ -269,15 +269,16 @@ def _result(
     }
 
 
+@njit(cache=True)
 def path_inside(path: np.ndarray, first: int, end: int) -> np.ndarray:
     """Cells of ``path`` ``(P, 2)`` whose reference frame is in ``[first, end)``; if the path
     skips the beat (an open end can stop short of the last frames), its nearest cells."""
     # Reference frames never decrease along a path: the cells inside are one run of rows.
-    lo, hi = np.searchsorted(path[:, 1], (first, end))
+    lo, hi = np.searchsorted(path[:, 1], first), np.searchsorted(path[:, 1], end)
     if hi > lo:
         return path[lo:hi]
-    gap = np.abs(path[:, 1] - np.clip(path[:, 1], first, end - 1))
-    return path[gap == gap.min()]
+    gap = np.abs(path[:, 1] - np.minimum(np.maximum(path[:, 1], first), end - 1))
+    return path[np.flatnonzero(gap == gap.min())]
 
 
 def score_span(

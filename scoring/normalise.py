@@ -46,9 +46,18 @@ def project(reference: np.ndarray, yaw: float) -> np.ndarray:
     camera turned ``yaw`` radians about the vertical axis; a 2D reference is returned as is."""
     if reference.shape[-1] == 2:
         return reference
+    # numpy multiplied the float32 joints by the float32 nearest cos and sin.
+    return _project_3d(reference, np.float32(math.cos(yaw)), np.float32(math.sin(yaw)))
+
+
+@njit(cache=True)
+def _project_3d(reference, cos, sin):
+    """`project` of float32 joints ``(T, J, 3)``: ``u = x cos + z sin``, ``v = y`` in float32."""
     out = np.empty((*reference.shape[:-1], 2), dtype=np.float32)
-    out[..., 0] = reference[..., 0] * math.cos(yaw) + reference[..., 2] * math.sin(yaw)
-    out[..., 1] = reference[..., 1]
+    for t in range(reference.shape[0]):
+        for j in range(reference.shape[1]):
+            out[t, j, 0] = reference[t, j, 0] * cos + reference[t, j, 2] * sin
+            out[t, j, 1] = reference[t, j, 1]
     return out
 
 
