@@ -74,6 +74,15 @@ def _all_within(values, limit):
     return True
 
 
+@njit(cache=True)
+def _first_not_increasing(times):
+    """The first index ``i`` with ``times[i] <= times[i - 1]``, 0 if they strictly increase."""
+    for i in range(1, len(times)):
+        if times[i] <= times[i - 1]:
+            return i
+    return 0
+
+
 def _sources(fmt: str) -> tuple[np.ndarray, np.ndarray]:
     """Two source joints per canonical joint such that `to_canonical` of a source layout is
     their mean (the same joint twice where it takes one), found by mapping the identity once so
@@ -148,12 +157,9 @@ def check_pose_frames(
             f"{fmt} frames need {' or '.join(map(str, allowed))} channels, got {channels}"
         )
     times_s = times_ms / 1000.0
-    # On Python floats: a live batch holds a few frames.
-    times = times_s.tolist()
-    if any(later <= earlier for earlier, later in zip(times[:-1], times[1:], strict=True)):
-        i = int(np.argmax(np.diff(times_s) <= 0)) + 1
+    if (i := _first_not_increasing(times_s)) > 0:
         raise PoseInputError(f"timestamps_ms must strictly increase (frame {i})")
-    if n and after_s is not None and times[0] <= after_s:
+    if n and after_s is not None and times_s[0] <= after_s:
         raise PoseInputError(
             f"timestamps_ms go backwards: {times_ms[0]:g} ms is not after the previous frame "
             f"({after_s * 1000:g} ms)"
