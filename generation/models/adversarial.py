@@ -10,9 +10,9 @@ temporal convolutional discriminator (papers 001 and 002), with
   synchronisation (the body slows on the beat: motion beats on music beats).
 
 Each training step rolls the generator out freely for `AdversarialConfig.adversarial_frames`
-frames after the window's seed (differentiably), scores that against the real continuation, and
-keeps it as `last_generated` for the discriminator's own step (`discriminator_loss`), which
-`generation.training` takes with its own optimiser.
+frames after the window's seed (differentiably, feeding back ``rollout_noise``), scores that
+against the real continuation, and keeps it as `last_generated` for the discriminator's own step
+(`discriminator_loss`), which `generation.training` takes with its own optimiser.
 """
 
 from dataclasses import dataclass
@@ -38,6 +38,10 @@ class AdversarialConfig(RecurrentConfig):
     adversarial_weight: float = 0.05
     consistency_weight: float = 10.0
     sync_weight: float = 0.02
+    # Noise fed back in the training rollouts. Kept apart from ``sampling_noise`` (generation
+    # only), which is chosen afterwards on the validation split: rollouts trained with a large
+    # noise learn to ignore it and damp the motion again.
+    rollout_noise: float = 0.2
 
 
 class TemporalDiscriminator(nn.Module):
@@ -93,7 +97,7 @@ class AdversarialChoreographer(RecurrentChoreographer):
         conditions = self.conditions(
             batch["music"][:, :span], batch["known"], batch["style"], batch["level"]
         )
-        fake = self.free_run(poses[:, :n_seed], conditions, c.sampling_noise, generator)
+        fake = self.free_run(poses[:, :n_seed], conditions, c.rollout_noise, generator)
         real = poses[:, n_seed:span]
         self.last_generated = fake.detach()
         # The discriminator is not trained here: its gradients are cleared before its own step.

@@ -180,6 +180,30 @@ def test_adversarial_generator_starts_from_a_trained_recurrent_model():
     assert any(name.startswith("discriminator.") for name in adversarial.state_dict())
 
 
+def test_adversarial_training_rollouts_feed_back_rollout_noise_not_sampling_noise():
+    # The generation noise is chosen on the validation split after training; changing it must
+    # not change what the model was trained on.
+    config = {"pose_dim": POSE_DIM, "music_dim": MUSIC_DIM, "n_styles": 15}
+    weights = {"velocity": 2.0, "music": 0.1}
+    torch.manual_seed(3)
+    batch = {
+        "poses": torch.randn(2, 40, POSE_DIM),
+        "music": torch.randn(2, 40, MUSIC_DIM),
+        "known": torch.ones(2, MUSIC_DIM),
+        "style": torch.tensor([0, 1]),
+        "level": torch.tensor([1, 2]),
+    }
+    tiny = {**config, **TINY["adversarial"], "sampling_noise": 5.0}
+    rollouts = {}
+    for rollout_noise in (0.0, 0.5):
+        model = build_model("adversarial", {**tiny, "rollout_noise": rollout_noise}).eval()
+        for seed in (0, 1):
+            model.window_loss(batch, weights, torch.Generator().manual_seed(seed))
+            rollouts[rollout_noise, seed] = model.last_generated
+    assert torch.equal(rollouts[0.0, 0], rollouts[0.0, 1])
+    assert not torch.allclose(rollouts[0.5, 0], rollouts[0.5, 1])
+
+
 def test_cnn_frame_by_frame_generation_matches_the_sliding_window():
     torch.manual_seed(2)
     config = {"pose_dim": POSE_DIM, "music_dim": MUSIC_DIM, "n_styles": 15}
