@@ -2,14 +2,16 @@
 
     PYTHONPATH=. taskset -c 0 .venv/bin/python bench/bench_scoring.py
 
-Prints JSON: offline scoring time of the whole attempt; streaming cost per frame with one and
-with three frames per push (the practice socket sends about three: 100 ms at 30 fps), the cost
-of each emitted beat, push latencies, and how many live learners at 30 fps one core keeps up
-with. Every figure is the median of ``REPEATS`` runs, except ``us_per_frame_quiet``: the sum
-over pushes of each push's fastest time in the runs (every run does the same work), which other
-processes on a busy machine inflate much less. The 1-minute load average is given at the start
-and at the end. The attempt is real: AIST++ camera c01 detections of a 32 s street-jazz dance
-(and its 3D routine), repeated to 3 minutes.
+Prints JSON: the seconds `scoring.warm_up` took to compile the numba kernels (or load them from
+numba's cache; kept out of every other figure); offline scoring time of the whole attempt;
+streaming cost per frame with one and with three frames per push (the practice socket sends
+about three: 100 ms at 30 fps), the same without the emitted beats, the cost of each emitted
+beat, push latencies, scorer time per learner-second (30 frames and their beats), and how many
+live learners at 30 fps one core keeps up with. Every figure is the median of ``REPEATS`` runs,
+except the ``_quiet`` ones: from the sum over pushes of each push's fastest time in the runs
+(every run does the same work), which other processes on a busy machine inflate much less. The
+1-minute load average is given at the start and at the end. The attempt is real: AIST++ camera
+c01 detections of a 32 s street-jazz dance (and its 3D routine), repeated to 3 minutes.
 """
 
 import importlib.util
@@ -21,6 +23,7 @@ import numpy as np
 
 from scoring import Reference, StreamingScorer, params, score_attempt
 from scoring.validate import LONG, aist_attempt, aist_routine
+from scoring.warm_up import warm_up
 
 MINUTES = 3.0
 FPS = 30.0
@@ -88,6 +91,7 @@ def bench_streaming(reference, attempt, batch: int) -> tuple[dict, np.ndarray]:
     pushes = np.array(quiet + emitting)
     figures = {
         "us_per_frame": 1e6 * total_s / len(times),
+        "us_per_frame_without_beats": 1e6 * (total_s - emit_s) / len(times),
         "us_per_emitted_beat": 1e6 * emit_s / len(result["beats"]),
         "push_us_median": 1e6 * float(np.median(pushes)),
         "push_us_median_with_a_beat": 1e6 * float(np.median(emitting)),
@@ -105,6 +109,7 @@ def _median_of(runs: list[dict]) -> dict:
 
 def main() -> None:
     load_before = os.getloadavg()[0]
+    warm_up_s = warm_up()
     routine, attempt = three_minute_pair()
     reference = Reference.from_routine(routine)
     streaming = {}
@@ -116,10 +121,15 @@ def main() -> None:
         figures["us_per_frame_quiet"] = round(
             1e6 * float(fastest.sum()) / len(attempt["timestamps_ms"]), 1
         )
+        figures["us_per_learner_second_quiet"] = round(figures["us_per_frame_quiet"] * FPS)
+        figures["learners_per_core_at_30fps_quiet"] = int(
+            1e6 / (figures["us_per_frame_quiet"] * FPS)
+        )
         streaming[f"{batch}_frame_pushes"] = figures
     print(
         json.dumps(
             {
+                "warm_up_s": round(warm_up_s, 2),
                 "attempt_s": MINUTES * 60,
                 "attempt_fps": FPS,
                 "frames": len(attempt["timestamps_ms"]),
