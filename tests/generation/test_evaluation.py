@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from generation import music
+from generation.comparison import KINETIC_FEATURE_NAMES, fid_breakdown
 from generation.data import load_clips
 from generation.difficulty import motion_beats
 from generation.evaluation import (
@@ -19,6 +20,7 @@ from generation.evaluation import (
     smoothness_index,
     window_features,
 )
+from generation.skeleton import JOINT_INDEX
 
 FPS = 30.0
 
@@ -47,6 +49,33 @@ def test_fid_is_zero_for_the_same_set_and_grows_with_noise(basic_dances):
     assert frechet_distance(kinetic, kinetic) == pytest.approx(0.0, abs=1e-6)
     assert frechet_distance(kinetic, noisy_kinetic) > 1.0
     assert diversity(geometric, geometric) > 0
+
+
+def test_fid_breakdown_adds_up_and_names_the_damped_features(basic_dances):
+    sequences = [c.frames for c in basic_dances]
+    kinetic, _ = window_features(sequences, FPS)
+    # The arms at half their motion about the root: the wrists should lead the breakdown.
+    wrists = [
+        KINETIC_FEATURE_NAMES.index(f"horizontal energy {side}_wrist") for side in ("left", "right")
+    ]
+    damped = []
+    for frames in sequences:
+        frames = frames.copy()
+        root = frames[:, JOINT_INDEX["pelvis"]]
+        for side in ("left", "right"):
+            for joint in (f"{side}_elbow", f"{side}_wrist"):
+                relative = frames[:, JOINT_INDEX[joint]] - root
+                centre = relative.mean(axis=0)
+                frames[:, JOINT_INDEX[joint]] = root + centre + 0.5 * (relative - centre)
+        damped.append(frames)
+    damped_kinetic, _ = window_features(damped, FPS)
+    parts = fid_breakdown(kinetic, damped_kinetic)
+    assert len(KINETIC_FEATURE_NAMES) == kinetic.shape[1]
+    assert parts["fid"] == pytest.approx(frechet_distance(kinetic, damped_kinetic), rel=1e-6)
+    largest = set(np.argsort(-(parts["mean"] + parts["spread"]))[:8])
+    assert set(wrists) <= largest
+    same = fid_breakdown(kinetic, kinetic)
+    assert np.allclose(same["mean"], 0) and abs(same["covariance"]) < 1e-6
 
 
 def test_real_dances_hit_their_own_beats_better_than_off_beats(basic_dances):
