@@ -13,8 +13,11 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from coach.routing import websocket_urlpatterns  # noqa: E402
 from coach.worker import maybe_start_embedded_worker  # noqa: E402
+from scoring.warm_up import warm_up  # noqa: E402
 
 maybe_start_embedded_worker()
+# Load the live scorer's compiled kernels now, not on the first learner's first beat.
+warm_up()
 
 application = ProtocolTypeRouter(
     {
