@@ -33,19 +33,19 @@ class BatchWriter:
         if self._round is None:
             loop = asyncio.get_running_loop()
             self._round = loop.create_future()
-            self._timer = loop.call_later(self.interval_s, lambda: asyncio.ensure_future(self._flush()))
+            self._timer = loop.call_later(self.interval_s, self.flush_now, self._round)
         self._pending.append(batch)
         return self._round
 
     def flush_now(self, round_: asyncio.Future) -> None:
         """Store ``round_`` now instead of at its time, if it is still the one collecting."""
-        if round_ is self._round:
-            self._timer.cancel()
-            asyncio.ensure_future(self._flush())
+        if round_ is not self._round:
+            return
+        self._timer.cancel()
+        batches, self._pending, self._round = self._pending, [], None
+        asyncio.ensure_future(self._store(batches, round_))
 
-    async def _flush(self):
-        batches, stored = self._pending, self._round
-        self._pending, self._round = [], None
+    async def _store(self, batches: list[ScoredBatch], stored: asyncio.Future):
         try:
             await database_sync_to_async(store_batches)(batches)
         except Exception as error:  # every waiting connection hears of it and its client resends
