@@ -2,7 +2,7 @@
 
 Each learner replays a real recorded landmark stream (AIST++ camera c03, COCO-17 2D, at 30 fps)
 in real time over its own practice socket, batched as the browser does (a batch leaves when a
-frame completes a beat, else every 250 ms), stamped on the song clock, and answers the server's
+frame completes a beat, else after 500 ms), stamped on the song clock, and answers the server's
 clock pings. The learners' songs start spread over `--stagger-s` (default 1 s: independent
 learners; 0 puts every beat of every learner at the same instant, as in a live class). The
 server runs in its own process, pinned to one core (`taskset -c 0`); the learners run in this
@@ -34,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DANCE = "gJS_sFM_cAll_d02_mJS4_ch09"  # 32 s of advanced street jazz
-BATCH_S = 0.25
+BATCH_S = 0.5
 
 
 def _free_port() -> int:

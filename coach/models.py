@@ -205,7 +205,9 @@ class PoseBatch(models.Model):
     """One batch of pose frames as received on the practice socket, kept for replay and reports.
 
     `timestamps` and `frames` are `.npy` bytes: (n,) float64 ms on the song clock and
-    (n, J, C) float32 in the attempt's pose format.
+    (n, J, C) float32 in the attempt's pose format. While an attempt is in progress its beat
+    results live here, with the batch that completed them (one insert, no growing rewrite of the
+    attempt's list); finishing or interrupting the attempt writes `Attempt.beat_results`.
     """
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="batches")
@@ -213,6 +215,9 @@ class PoseBatch(models.Model):
     timestamps = models.BinaryField()
     frames = models.BinaryField()
     image_size = models.JSONField(null=True, blank=True, help_text="[width, height] in pixels, for 2D formats.")
+    beats = models.JSONField(
+        default=list, blank=True, help_text="The beat results this batch completed, as sent to the learner."
+    )
     received_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from coach import permissions
 from coach.models import Attempt, GenerationJob, Routine, Song
-from coach.services.practice import POSE_FORMATS
+from coach.services.practice import POSE_FORMATS, beats_so_far
 from generation.styles import LEVEL_CHOICES, STYLE_CHOICES
 
 
@@ -70,6 +70,7 @@ class AttemptSerializer(serializers.ModelSerializer):
     routine = VisibleRoutineField()
     pose_format = serializers.ChoiceField(choices=POSE_FORMATS, default="mediapipe33")
     mirror = serializers.ChoiceField(choices=Attempt.Mirror.choices, default=Attempt.Mirror.AUTO)
+    beat_results = serializers.SerializerMethodField()
 
     class Meta:
         model = Attempt
@@ -78,6 +79,9 @@ class AttemptSerializer(serializers.ModelSerializer):
             "clock_offset_ms", "rtt_ms", "audio_latency_ms", "started_at", "finished_at",
         )
         read_only_fields = (
-            "id", "learner", "status", "beat_results", "summary", "clock_offset_ms", "rtt_ms",
+            "id", "learner", "status", "summary", "clock_offset_ms", "rtt_ms",
             "audio_latency_ms", "started_at", "finished_at",
         )
+
+    def get_beat_results(self, attempt) -> list[dict]:
+        return beats_so_far(attempt)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coach.models import ClassParticipant, ClassSession, Membership
-from coach.services.practice import server_time_ms, start_attempt
+from coach.services.practice import beats_so_far, server_time_ms, start_attempt
 from scoring.params import LABELS
 
 # The song starts this long after the instructor presses Start: time for every learner's client
@@ -169,7 +169,7 @@ def board_entry(learner_id, name: str, attempt_id, beats: list[dict], connected:
 def learner_entry(seat: ClassParticipant, connected: bool) -> dict:
     attempt = seat.attempt
     return board_entry(
-        seat.learner_id, seat.learner.username, attempt.pk, attempt.beat_results, connected,
+        seat.learner_id, seat.learner.username, attempt.pk, beats_so_far(attempt), connected,
         finished=attempt.status == attempt.Status.COMPLETE,
     )
 
@@ -191,9 +191,10 @@ def ranking(class_session: ClassSession) -> list[dict]:
         attempt = seat.attempt
         if attempt is None:
             continue
-        score = attempt.overall if attempt.overall is not None else running_score(attempt.beat_results)
+        beats = beats_so_far(attempt)
+        score = attempt.overall if attempt.overall is not None else running_score(beats)
         rows.append({"learner": seat.learner, "attempt": attempt, "score": score,
-                     "beats": len(attempt.beat_results), "weakest_parts": attempt.summary.get("weakest_parts", [])})
+                     "beats": len(beats), "weakest_parts": attempt.summary.get("weakest_parts", [])})
     rows.sort(key=lambda row: (row["score"] is None, -(row["score"] or 0.0), row["learner"].username))
     for place, row in enumerate(rows, 1):
         row["place"] = place

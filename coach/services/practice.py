@@ -133,6 +133,7 @@ def open_session(user, attempt_id) -> PracticeSession:
     if attempt.status == Attempt.Status.COMPLETE:
         raise PracticeDenied(4409, "this attempt is finished; start a new one")
     scorer = StreamingScorer(reference_for(attempt.routine), mirror=attempt.mirror)
+    attempt.beat_results = beats_so_far(attempt)
     next_seq = 0
     for batch in attempt.batches.all():
         timestamps, frames = _load(batch.timestamps), _load(batch.frames)
@@ -145,6 +146,17 @@ def open_session(user, attempt_id) -> PracticeSession:
         attempt.status = Attempt.Status.IN_PROGRESS
         attempt.save(update_fields=["status"])
     return PracticeSession(attempt, scorer, {beat["index"] for beat in attempt.beat_results}, next_seq, next_seq - 1)
+
+
+def beats_so_far(attempt: Attempt) -> list[dict]:
+    """Every beat result stored for ``attempt``: its list, plus, while it is in progress, those
+    stored with its pose batches since (in beat order)."""
+    beats = list(attempt.beat_results)
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        known = {beat["index"] for beat in beats}
+        for batch_beats in attempt.batches.values_list("beats", flat=True):
+            beats += [beat for beat in batch_beats if beat["index"] not in known]
+    return sorted(beats, key=lambda beat: beat["index"])
 
 
 def ready_message(session: PracticeSession) -> dict:
@@ -270,23 +282,20 @@ def _score(session, seq, timestamps, frames, image_size) -> ScoredBatch:
 
 
 def store_batches(batches: list[ScoredBatch]) -> None:
-    """Store scored batches, of any number of attempts, in one transaction: the frames, and the
-    beat results of every attempt that gained some. A batch stored already (by a connection that
-    dropped while its batches waited) is skipped, not an error."""
-    with transaction.atomic():
+    """Store scored batches, of any number of attempts, together: each with its frames and
+    the beat results it completed. A batch stored already (by a connection that dropped while its
+    batches waited) is skipped, not an error."""
+    with transaction.atomic():  # one commit, however many inserts SQLite splits it into
         PoseBatch.objects.bulk_create(
             [
                 PoseBatch(
                     attempt=batch.session.attempt, seq=batch.seq, timestamps=_dump(batch.timestamps),
-                    frames=_dump(batch.frames), image_size=batch.image_size,
+                    frames=_dump(batch.frames), image_size=batch.image_size, beats=batch.beats,
                 )
                 for batch in batches
             ],
             ignore_conflicts=True,
         )
-        scored = {batch.session.attempt.pk: batch.session.attempt for batch in batches if batch.beats}
-        for attempt in scored.values():
-            Attempt.objects.filter(pk=attempt.pk).update(beat_results=attempt.beat_results)
     for batch in batches:
         batch.session.stored_seq = max(batch.session.stored_seq, batch.seq)
 
@@ -324,7 +333,8 @@ def interrupt(session: PracticeSession) -> None:
         result = session.scorer.finish()
         attempt.summary = result["summary"] if result["beats"] else {}
         attempt.status = Attempt.Status.INCOMPLETE
-        attempt.save(update_fields=["summary", "status"])
+        # The beats sent so far (all stored with their batches: the socket waits for them).
+        attempt.save(update_fields=["beat_results", "summary", "status"])
 
 
 def attempt_poses(attempt: Attempt) -> dict:

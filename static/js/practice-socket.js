@@ -3,13 +3,14 @@
 // Landmark frames are collected into batches, each with the next sequence number, and kept
 // until the server acknowledges them. A batch leaves as soon as a frame completes a beat (the
 // server's `flush_at_ms`, shifted by the audio latency), so each beat's result comes back right
-// after the beat, and otherwise every BATCH_MS so that little waits unsent. After a dropped connection the session
-// reconnects with backoff, waits for `ready` and resends every batch after the server's acked_seq
-// (the server ignores duplicates by sequence number), so nothing is lost. Messages are paced
+// after the beat and a learner sends about one message per beat; otherwise after BATCH_MS (slow
+// songs, before the first beat). After a dropped connection the session reconnects with
+// backoff, waits for `ready` and resends every batch after the server's acked_seq (the server
+// ignores duplicates by sequence number), so nothing is lost. Messages are paced
 // below the server's rate limit so that a resend after a long outage is not refused.
 
-const BATCH_MS = 250;
-const MAX_FRAMES_PER_BATCH = 20; // ~1.3 KB per frame: far below the 64 KiB message limit
+const BATCH_MS = 500;
+const MAX_FRAMES_PER_BATCH = 30; // ~1.3 KB per frame: well below the 64 KiB message limit
 const SEND_PER_S = 20; // the server allows 30 messages/s sustained, burst 60
 const SEND_BURST = 30;
 const RESEND_AFTER_MS = 5000; // a batch sent but not acknowledged by then is sent again

@@ -15,7 +15,7 @@ from django.test import Client
 
 from coach.asgi import application
 from coach.models import Attempt, PoseBatch
-from coach.services.practice import start_attempt
+from coach.services.practice import beats_so_far, start_attempt
 from coach.services.routines import store_routine
 from scoring.validate import SAME_BPM, aist_attempt, aist_routine
 from tests.coach.factories import make_song
@@ -333,3 +333,11 @@ def test_a_batch_that_reaches_a_flush_time_gets_its_beat_back_at_once(attempt, r
     # Each flush time is its beat's last grid frame: one grid frame before the next beat.
     assert all(0 < next_beat * 1000 - f <= 1000 / 30 + 0.1 for f, next_beat in zip(flush_at[:-1], beats[1:], strict=True))
     assert replies == [[], [0], [], [1], [], [2], [], [3], [], [4]]
+    # Each beat was stored with the batch that completed it; the attempt's own list is written
+    # when it ends (the disconnect above interrupted it), and both agree.
+    stored = PoseBatch.objects.filter(attempt=attempt).order_by("seq")
+    assert [[beat["index"] for beat in batch.beats] for batch in stored] == replies
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.INCOMPLETE
+    assert [beat["index"] for beat in attempt.beat_results] == [0, 1, 2, 3, 4]
+    assert beats_so_far(attempt) == attempt.beat_results

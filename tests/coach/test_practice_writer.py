@@ -46,3 +46,24 @@ def test_two_attempts_ending_together_store_their_round_once(make_user, recordin
     assert asyncio.run(end_together()) == 2
     assert PoseBatch.objects.count() == 2
     assert {b.attempt_id for b in PoseBatch.objects.all()} == {s.attempt.id for s in sessions}
+
+
+def test_beats_so_far_of_an_attempt_in_progress_come_from_its_batches(make_user, recording):  # noqa: F811
+    routine = aist_routine(DANCE)
+    routine.update(style="break", level="beginner", seed=0, model="recorded")
+    learner = make_user("carol")
+    attempt = practice.start_attempt(learner, store_routine(make_song(learner), learner, routine), "coco17", "off")
+    session = practice.open_session(learner, attempt.id)
+    sent = []
+    for message in list(batches(recording))[:12]:
+        scored = practice.accept_frames(session, message)
+        practice.store_batches([scored])
+        sent += scored.beats
+    assert len(sent) >= 3
+    attempt.refresh_from_db()
+    assert attempt.status == attempt.Status.IN_PROGRESS and attempt.beat_results == []
+    assert practice.beats_so_far(attempt) == sent
+    # A new connection to the attempt starts from those beats.
+    assert {beat["index"] for beat in practice.open_session(learner, attempt.id).attempt.beat_results} == {
+        beat["index"] for beat in sent
+    }
