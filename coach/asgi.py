@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -18,6 +19,10 @@ from scoring.warm_up import warm_up  # noqa: E402
 maybe_start_embedded_worker()
 # Load the live scorer's compiled kernels now, not on the first learner's first beat.
 warm_up()
+# Everything loaded so far (Django, torch, numba, ...) lives as long as the process: keep it out
+# of the garbage collector's full passes, which otherwise stall the event loop for tenths of a
+# second while learners wait for their beats.
+gc.freeze()
 
 application = ProtocolTypeRouter(
     {
