@@ -44,20 +44,20 @@ def _free_port() -> int:
 
 
 def prepare(tmp: Path, n_learners: int):
-    """Migrate a fresh database in `tmp`, store the routine, make N learners and their attempts."""
-    db_path, media = tmp / "bench.sqlite3", tmp / "media"
+    """Migrate a fresh database in `tmp`, store the routine, make N learners and their attempts.
+    Every size of a run uses the same `tmp` (Django's file storage keeps the first media
+    folder it saw) and a database of its own."""
+    db_path, media = tmp / f"bench-{n_learners}.sqlite3", tmp / "media"
     os.environ.update(DATABASE_URL=f"sqlite:///{db_path}", MEDIA_ROOT=str(media))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.settings")
     import django
     from django.apps import apps
 
     if apps.ready:  # a later size in the same run: point Django at the new database
-        from django.conf import settings
         from django.db import connections
 
         connections.close_all()
         connections["default"].settings_dict["NAME"] = str(db_path)
-        settings.MEDIA_ROOT = media
     else:
         django.setup()
     from django.core.management import call_command
@@ -175,28 +175,27 @@ def main(argv=None):
                         help="spread the learners' song starts over this many seconds (0: together)")
     args = parser.parse_args(argv)
     rows = []
-    for n in args.learners:
-        with tempfile.TemporaryDirectory() as tmp:
-            tmp = Path(tmp)
-            learners, beats = prepare(tmp, n)
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.learners:
+            learners, beats = prepare(Path(tmp), n)
             beat_ends = list(beats[1:]) + [beats[-1] + (beats[-1] - beats[-2])]
             times, frames = recorded_stream(args.seconds)
             with one_core_server(args.redis) as (port, pid):
                 cpu_before = cpu_seconds(pid)
                 results = asyncio.run(run_learners(port, learners, times, frames, beat_ends, args.stagger_s))
                 server_cpu_s = cpu_seconds(pid) - cpu_before
-        row = {"learners": n, "mode": "redis" if args.redis else "default", "seconds": args.seconds,
-               "stagger_s": args.stagger_s,
-               "beats": len(results["server_ms"]), "completed": results["completed"], "errors": results["errors"]}
-        # CPU the server spent per learner-second of song (contention on a busy machine stretches
-        # latencies far more than it changes this).
-        row["server_cpu_ms_per_learner_s"] = round(server_cpu_s * 1000 / (n * args.seconds), 2)
-        for key in ("server_ms", "after_beat_ms"):
-            values = np.asarray(results[key])
-            row[f"{key}_p50"] = round(float(np.percentile(values, 50)), 1) if len(values) else None
-            row[f"{key}_p99"] = round(float(np.percentile(values, 99)), 1) if len(values) else None
-        rows.append(row)
-        print(json.dumps(row), flush=True)
+            row = {"learners": n, "mode": "redis" if args.redis else "default", "seconds": args.seconds,
+                   "stagger_s": args.stagger_s,
+                   "beats": len(results["server_ms"]), "completed": results["completed"], "errors": results["errors"]}
+            # CPU the server spent per learner-second of song (contention on a busy machine stretches
+            # latencies far more than it changes this).
+            row["server_cpu_ms_per_learner_s"] = round(server_cpu_s * 1000 / (n * args.seconds), 2)
+            for key in ("server_ms", "after_beat_ms"):
+                values = np.asarray(results[key])
+                row[f"{key}_p50"] = round(float(np.percentile(values, 50)), 1) if len(values) else None
+                row[f"{key}_p99"] = round(float(np.percentile(values, 99)), 1) if len(values) else None
+            rows.append(row)
+            print(json.dumps(row), flush=True)
     return rows
 
 
