@@ -208,19 +208,28 @@ class StreamingScorer:
         )  # fmt: skip
         aligner.step_band(costs)
 
+    def due_frames(self) -> list[int]:
+        """Per beat of the reference, the grid frame whose arrival makes its result due: the
+        beat's last frame plus the emit delay. A client that sends a batch as soon as its frames
+        reach one gets that beat back at once."""
+        return [self._due_frame(span) for span in self._spans]
+
+    def _due_frame(self, span: tuple[int, int, int]) -> int:
+        return span[2] - 1 + self.emit_delay_frames
+
     def _next_due_frame(self) -> int | None:
         """The grid frame at which the next beat to emit becomes due (None if none is left)."""
         i = self._next_span
         while i < len(self._spans) and self._spans[i][1] < self._aligner.first:
             i += 1  # began before alignment did: never emitted
-        return self._spans[i][2] - 1 + self.emit_delay_frames if i < len(self._spans) else None
+        return self._due_frame(self._spans[i]) if i < len(self._spans) else None
 
     def _emit_ready(self, frame: int) -> list[dict]:
         emitted = []
         while self._next_span < len(self._spans):
             span = self._spans[self._next_span]
             if span[1] >= self._aligner.first:
-                if frame < span[2] - 1 + self.emit_delay_frames:
+                if frame < self._due_frame(span):
                     break
                 lag = self._aligner.best_lag(near=self._lag, per_frame=params.OPEN_END_LAG_PENALTY)
                 path = self._aligner.backtrack(lag, stop_reference=span[1])

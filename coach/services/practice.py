@@ -171,12 +171,9 @@ def ready_message(session: PracticeSession) -> dict:
 
 
 def flush_times_ms(scorer: StreamingScorer) -> list[float]:
-    """Song times (ms, before the audio latency is added) at which each beat's result becomes
-    due: a frame at or after one completes that beat, so a client that sends its batch right
-    then gets the beat back without waiting for its next batch. Rounded up to 0.1 ms, as the
-    client rounds its timestamps."""
-    delay = scorer.emit_delay_frames
-    return [math.ceil((end - 1 + delay) / GRID_FPS * 10000) / 10 for _, _, end in scorer.reference.beat_spans()]
+    """`StreamingScorer.due_frames` as song times (ms, before the audio latency is added),
+    rounded up to 0.1 ms as the client rounds its timestamps."""
+    return [math.ceil(frame / GRID_FPS * 10000) / 10 for frame in scorer.due_frames()]
 
 
 def server_time_ms() -> float:
