@@ -159,10 +159,9 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             await self._accepted(scored, message)
         elif kind == "pong":
             received = practice.server_time_ms()
-            reply = await database_sync_to_async(practice.record_clock)(
+            await self._send(practice.record_clock(
                 self.session, message.get("server_time_ms"), message.get("client_time_ms"), received
-            )
-            await self._send(reply)
+            ))
         elif kind == "calibration":
             await database_sync_to_async(practice.calibrate)(self.session, message.get("audio_latency_ms"))
         elif kind == "end":
