@@ -1,6 +1,6 @@
 """Load benchmark of a live class: N simulated learners and the instructor's board, one server.
 
-The server is one Daphne process pinned to one core (`taskset -c 0`). The instructor's board
+The server is one process (coach.serve) pinned to one core (`taskset -c 0`). The instructor's board
 socket is connected first; the class is started over HTTP as the board page does; then every
 learner replays the same real recorded landmark stream (AIST++ camera c03, COCO-17 2D at 30 fps)
 over its class socket, batched as the browser does (see bench_live.py) and stamped on the song
@@ -26,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
-from bench_live import DANCE, batches, one_core_server, recorded_stream
+from bench_live import DANCE, batches, keep_off_server_core, one_core_server, recorded_stream
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -63,7 +63,7 @@ def prepare(tmp: Path, n_learners: int):
     class_session = classes.open_class(instructor, studio, store_routine(song, instructor, routine), "Bench class")
     learners = []
     for i in range(n_learners):
-        user = User.objects.create_user(f"learner{i}", password="x")
+        user = User.objects.create_user(f"learner{i}")  # force_login needs no password
         Membership.objects.create(user=user, studio=studio, role=Membership.Role.STUDENT)
         classes.join_class(user, class_session, pose_format="coco17")
         learners.append(cookie(user))
@@ -167,6 +167,7 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--redis", default="", help="REDIS_URL for the server's channel layer")
     args = parser.parse_args(argv)
+    keep_off_server_core()
     with tempfile.TemporaryDirectory() as tmp:
         class_id, instructor_cookie, learner_cookies, beats = prepare(Path(tmp), args.learners)
         beat_ends = list(beats[1:]) + [beats[-1] + (beats[-1] - beats[-2])]

@@ -1,4 +1,4 @@
-"""Load benchmark of live coaching: N simulated learners against one Daphne process.
+"""Load benchmark of live coaching: N simulated learners against one server process (coach.serve).
 
 Each learner replays a real recorded landmark stream (AIST++ camera c03, COCO-17 2D, at 30 fps)
 in real time over its own practice socket, batched as the browser does (a batch leaves when a
@@ -83,7 +83,7 @@ def prepare(tmp: Path, n_learners: int):
     stored = store_routine(song, owner, routine)
     learners = []
     for i in range(n_learners):
-        user = User.objects.create_user(f"learner{i}", password="x")
+        user = User.objects.create_user(f"learner{i}")  # force_login needs no password
         client = Client()
         client.force_login(user)
         attempt = start_attempt(user, stored, pose_format="coco17", mirror="off")
@@ -185,6 +185,7 @@ def main(argv=None):
     parser.add_argument("--stagger-s", type=float, default=1.0,
                         help="spread the learners' song starts over this many seconds (0: together)")
     args = parser.parse_args(argv)
+    keep_off_server_core()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.learners:
@@ -196,9 +197,11 @@ def main(argv=None):
             gc.collect()
             gc.freeze()
             with one_core_server(args.redis) as (port, pid):
-                cpu_before = cpu_seconds(pid)
+                cpu_before, own_before = cpu_seconds(pid), cpu_seconds(os.getpid())
+                wall_before = time.perf_counter()
                 results = asyncio.run(run_learners(port, learners, times, frames, beat_ends, args.stagger_s))
                 server_cpu_s = cpu_seconds(pid) - cpu_before
+                own_busy = (cpu_seconds(os.getpid()) - own_before) / (time.perf_counter() - wall_before)
             row = {"learners": n, "mode": "redis" if args.redis else "default", "seconds": args.seconds,
                    "stagger_s": args.stagger_s,
                    "beats": len(results["server_ms"]), "completed": results["completed"], "errors": results["errors"],
@@ -206,6 +209,8 @@ def main(argv=None):
             # CPU the server spent per learner-second of song (contention on a busy machine stretches
             # latencies far more than it changes this).
             row["server_cpu_ms_per_learner_s"] = round(server_cpu_s * 1000 / (n * args.seconds), 2)
+            # The learners' own process must keep up, or its delays show up as latency.
+            row["learners_process_busy"] = round(own_busy, 2)
             for key in ("server_ms", "after_beat_ms", "steady_after_beat_ms"):
                 values = np.asarray(results[key])
                 row[f"{key}_p50"] = round(float(np.percentile(values, 50)), 1) if len(values) else None
@@ -217,15 +222,15 @@ def main(argv=None):
 
 @contextlib.contextmanager
 def one_core_server(redis_url: str):
-    """A Daphne process pinned to core 0 (`REDIS_URL` = `redis_url`, empty for the in-memory
+    """The product's server (coach.serve) pinned to core 0 (`REDIS_URL` = `redis_url`, empty for the in-memory
     layer); yields its port and process id once it listens, and stops it afterwards."""
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coach.settings", "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
     # The server's log goes to a file: a pipe nobody reads would block it once full.
     log = tempfile.NamedTemporaryFile("w+", prefix="bench-server-", suffix=".log", delete=False)
     server = subprocess.Popen(
-        ["taskset", "-c", "0", sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "coach.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        ["taskset", "-c", "0", sys.executable, "-m", "coach.serve", "--port", str(port), "--no-access-log"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         _wait_port(port)
         yield port, server.pid
@@ -242,6 +247,13 @@ def one_core_server(redis_url: str):
         os.unlink(log.name)
         if errors.strip():
             print(f"server log:\n{errors[-3000:]}", file=sys.stderr)
+
+
+def keep_off_server_core():
+    """Run the learners on the cores the server is not pinned to (core 0), where there are any."""
+    others = os.sched_getaffinity(0) - {0}
+    if others:
+        os.sched_setaffinity(0, others)
 
 
 def cpu_seconds(pid: int) -> float:

@@ -7,6 +7,7 @@ connect, then a `learner` row for every change and `class_state` on start and en
 in README.md ("Live classes") and `coach.services.classes`.
 """
 
+from channels import DEFAULT_CHANNEL_LAYER
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -18,6 +19,8 @@ CLOSE_NOT_FOUND = 4404
 
 class ClassLearnerConsumer(PracticeConsumer):
     """`/ws/classes/<class id>/learn/`: the practice socket of the user's seat in the class."""
+
+    channel_layer_alias = DEFAULT_CHANNEL_LAYER  # the class's groups reach it through the layer
 
     async def connect(self):
         user = self.scope["user"]

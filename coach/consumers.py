@@ -88,6 +88,9 @@ class PracticeConsumer(AsyncWebsocketConsumer):
     """
 
     session = None
+    # Nothing is sent to a practice socket through the channel layer: without one, a connection
+    # costs no channel and no pending receive on it (with Redis, a round trip per message).
+    channel_layer_alias = None
 
     async def connect(self):
         await self.accept()

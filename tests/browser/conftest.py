@@ -70,26 +70,22 @@ class ASGIMediaFilesHandler(ASGIStaticFilesHandler):
 
 @pytest.fixture(scope="session")
 def asgi_live_server():
-    """Daphne serving coach.asgi (HTTP, static, media and WebSockets) in a thread of this process,
-    so that it shares the in-memory test database. Twisted's reactor cannot
-    be restarted, hence one server per session."""
-    from daphne.server import Server  # installs the asyncio reactor Daphne needs
+    """The product's server (coach.serve) serving coach.asgi (HTTP, static, media and
+    WebSockets) in a thread of this process, so that it shares the in-memory test database."""
+    import uvicorn
 
     from coach.asgi import application
+    from coach.serve import config
 
     port = free_port()
-    server = Server(
-        ASGIStaticFilesHandler(ASGIMediaFilesHandler(application)),
-        endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
-        signal_handlers=False,
-        verbosity=0,
+    server = uvicorn.Server(
+        config(ASGIStaticFilesHandler(ASGIMediaFilesHandler(application)), port=port, access_log=False,
+               log_level="warning")
     )
-    thread = threading.Thread(target=server.run, name="daphne", daemon=True)
+    thread = threading.Thread(target=server.run, name="web-server", daemon=True)
     thread.start()
     if not wait_for_port(port):
-        raise RuntimeError("Daphne did not start")
+        raise RuntimeError("the web server did not start")
     yield SimpleNamespace(url=f"http://127.0.0.1:{port}")  # shaped like pytest-django's live_server
-    from twisted.internet import reactor
-
-    reactor.callFromThread(server.stop)
+    server.should_exit = True
     thread.join(timeout=10)

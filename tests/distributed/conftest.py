@@ -1,4 +1,4 @@
-"""Real processes on a real Redis: a Celery worker and a Daphne server sharing the test database.
+"""Real processes on a real Redis: a Celery worker and the product's web server sharing the test database.
 
 These tests run in the second pass of `.ci/run`, with REDIS_URL and DATABASE_TEST_NAME set, so
 that the settings (channel layer, broker, result store) are the distributed ones throughout.
@@ -64,11 +64,11 @@ def worker_process(transactional_db, isolated_media, tmp_path):
     log.close()
 
 
-def _serve_daphne(media_root, log_path):
+def _serve_web(media_root, log_path):
     port = free_port()
     log = open(log_path, "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "coach.asgi:application"],
+        [sys.executable, "-m", "coach.serve", "--port", str(port)],
         cwd=ROOT, env=_process_env(media_root), stdout=log, stderr=subprocess.STDOUT,
     )
     if not wait_for_port(port, failed=lambda: process.poll() is not None):
@@ -79,12 +79,12 @@ def _serve_daphne(media_root, log_path):
 
 
 @pytest.fixture
-def daphne_server(transactional_db, isolated_media, tmp_path):
-    """A Daphne process serving the ASGI app on the Redis channel layer; yields its base URL."""
-    yield from _serve_daphne(isolated_media, tmp_path / "daphne.log")
+def web_server(transactional_db, isolated_media, tmp_path):
+    """The product's server process (coach.serve) serving the ASGI app on the Redis channel layer; yields its base URL."""
+    yield from _serve_web(isolated_media, tmp_path / "web.log")
 
 
 @pytest.fixture
-def second_daphne_server(daphne_server, isolated_media, tmp_path):
-    """Another Daphne process on the same Redis and database, for fan-out across processes."""
-    yield from _serve_daphne(isolated_media, tmp_path / "daphne-2.log")
+def second_web_server(web_server, isolated_media, tmp_path):
+    """Another server process on the same Redis and database, for fan-out across processes."""
+    yield from _serve_web(isolated_media, tmp_path / "web-2.log")

@@ -1,4 +1,4 @@
-"""A live class across two Daphne processes on the Redis channel layer: the learner's socket on
+"""A live class across two server processes on the Redis channel layer: the learner's socket on
 one, the instructor's board on the other; the start time and every beat cross between them."""
 
 import asyncio
@@ -40,7 +40,7 @@ async def receive_until(ws, test, timeout=30):
 
 
 def test_the_board_on_one_process_gets_the_beats_of_a_learner_on_another(
-    daphne_server, second_daphne_server, studio_people
+    web_server, second_web_server, studio_people
 ):
     instructor, alice = studio_people["instructor"], studio_people["alice"]
     routine = aist_routine(DANCE)
@@ -55,10 +55,10 @@ def test_the_board_on_one_process_gets_the_beats_of_a_learner_on_another(
     instructor_client.force_login(instructor)
 
     async def lesson():
-        board_url = f"ws://{daphne_server}/ws/classes/{class_session.id}/board/"
-        learner_url = f"ws://{second_daphne_server}/ws/classes/{class_session.id}/learn/"
-        board_headers = {"Cookie": board_cookie, "Origin": f"http://{daphne_server}"}
-        learner_headers = {"Cookie": learner_cookie, "Origin": f"http://{second_daphne_server}"}
+        board_url = f"ws://{web_server}/ws/classes/{class_session.id}/board/"
+        learner_url = f"ws://{second_web_server}/ws/classes/{class_session.id}/learn/"
+        board_headers = {"Cookie": board_cookie, "Origin": f"http://{web_server}"}
+        learner_headers = {"Cookie": learner_cookie, "Origin": f"http://{second_web_server}"}
         async with websockets.connect(board_url, additional_headers=board_headers) as board, \
                 websockets.connect(learner_url, additional_headers=learner_headers, max_size=2**22) as learner:
             await receive_until(board, lambda m: m["type"] == "board")

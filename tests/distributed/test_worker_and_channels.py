@@ -41,7 +41,7 @@ def test_a_worker_process_on_the_gpu_queue_generates_the_routine(worker_process,
     assert abs(frames.shape[0] / job.routine.fps - 12.0) < 0.5
 
 
-def test_progress_reaches_the_browser_socket_through_redis(worker_process, daphne_server, make_user, wav_file):
+def test_progress_reaches_the_browser_socket_through_redis(worker_process, web_server, make_user, wav_file):
     user = make_user("alice")
     song = _song(user, wav_file)
     job = GenerationJob.objects.create(song=song, requested_by=user, style="pop", level="advanced")
@@ -50,8 +50,8 @@ def test_progress_reaches_the_browser_socket_through_redis(worker_process, daphn
     cookie = f"sessionid={client.cookies['sessionid'].value}"
 
     async def watch():
-        url = f"ws://{daphne_server}/ws/jobs/{job.id}/"
-        headers = {"Cookie": cookie, "Origin": f"http://{daphne_server}"}
+        url = f"ws://{web_server}/ws/jobs/{job.id}/"
+        headers = {"Cookie": cookie, "Origin": f"http://{web_server}"}
         states = []
         async with websockets.connect(url, additional_headers=headers) as socket:
             states.append(json.loads(await socket.recv()))  # the state on connect
@@ -69,15 +69,15 @@ def test_progress_reaches_the_browser_socket_through_redis(worker_process, daphn
     assert len(progress) >= 3 and progress == sorted(progress)
 
 
-def test_a_socket_for_someone_elses_job_is_refused(daphne_server, make_user, wav_file):
+def test_a_socket_for_someone_elses_job_is_refused(web_server, make_user, wav_file):
     owner, other = make_user("alice"), make_user("mallory")
     job = GenerationJob.objects.create(song=_song(owner, wav_file), requested_by=owner, style="pop", level="advanced")
     client = Client()
     client.force_login(other)
 
     async def connect():
-        url = f"ws://{daphne_server}/ws/jobs/{job.id}/"
-        headers = {"Cookie": f"sessionid={client.cookies['sessionid'].value}", "Origin": f"http://{daphne_server}"}
+        url = f"ws://{web_server}/ws/jobs/{job.id}/"
+        headers = {"Cookie": f"sessionid={client.cookies['sessionid'].value}", "Origin": f"http://{web_server}"}
         async with websockets.connect(url, additional_headers=headers) as socket:
             await socket.recv()
 
