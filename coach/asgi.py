@@ -4,6 +4,7 @@ import gc
 import os
 
 from django.core.asgi import get_asgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.settings")
 django_asgi_app = get_asgi_application()
@@ -19,6 +20,9 @@ from scoring.warm_up import warm_up  # noqa: E402
 maybe_start_embedded_worker()
 # Load the live scorer's compiled kernels now, not on the first learner's first beat.
 warm_up()
+# Import every view and build the URL resolver now: done by the first request or finished attempt,
+# it holds the interpreter for a quarter of a second or more, stalling every live learner.
+get_resolver().reverse_dict  # noqa: B018
 # Everything loaded so far (Django, torch, numba, ...) lives as long as the process: keep it out
 # of the garbage collector's full passes, which otherwise stall the event loop for tenths of a
 # second while learners wait for their beats.
