@@ -7,7 +7,6 @@ store batches (the client reconnects and resends them).
 """
 
 import asyncio
-import json
 import logging
 
 import orjson
@@ -223,4 +222,4 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(CLOCK_PING_INTERVAL_S)
 
     async def _send(self, message: dict):
-        await self.send(text_data=json.dumps(message, allow_nan=False))
+        await self.send(text_data=orjson.dumps(message, option=orjson.OPT_SERIALIZE_NUMPY).decode())
