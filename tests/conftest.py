@@ -1,11 +1,19 @@
-"""Fixtures shared by every test: people in a studio, real audio files, isolated media."""
+"""Fixtures shared by every test: people in a studio, real audio files, isolated media, the
+product's web server in a thread."""
+
+import threading
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import soundfile
+from django.conf import settings
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from django.views.static import serve
 
 from coach.models import Membership
 from coach.services.studios import create_studio
+from tests.ports import free_port, wait_for_port
 
 
 @pytest.fixture(autouse=True)
@@ -75,3 +83,38 @@ def pytest_collection_modifyitems(config, items):
     # Playwright's sync API keeps an event loop running in the main thread for the whole
     # browser session, which async tests cannot share: run the browser tests last.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+# ---- a WebSocket-speaking live server ------------------------------------------------------
+
+class ASGIMediaFilesHandler(ASGIStaticFilesHandler):
+    """Serves uploaded files (the songs) as pytest-django's WSGI live server does."""
+
+    def get_base_url(self):
+        return settings.MEDIA_URL
+
+    def serve(self, request):
+        return serve(request, self.file_path(request.path), document_root=settings.MEDIA_ROOT)
+
+
+@pytest.fixture(scope="session")
+def asgi_live_server():
+    """The product's server (coach.serve) serving coach.asgi (HTTP, static, media and
+    WebSockets) in a thread of this process, so that it shares the in-memory test database."""
+    import uvicorn
+
+    from coach.asgi import application
+    from coach.serve import config
+
+    port = free_port()
+    server = uvicorn.Server(
+        config(ASGIStaticFilesHandler(ASGIMediaFilesHandler(application)), port=port, access_log=False,
+               log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, name="web-server", daemon=True)
+    thread.start()
+    if not wait_for_port(port):
+        raise RuntimeError("the web server did not start")
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}")  # shaped like pytest-django's live_server
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -341,3 +341,33 @@ def test_a_batch_that_reaches_a_flush_time_gets_its_beat_back_at_once(attempt, r
     assert attempt.status == Attempt.Status.INCOMPLETE
     assert [beat["index"] for beat in attempt.beat_results] == [0, 1, 2, 3, 4]
     assert beats_so_far(attempt) == attempt.beat_results
+
+
+def test_the_real_server_refuses_big_messages_and_closes_on_huge_ones(attempt, asgi_live_server):
+    """Through the product's web server (coach.serve): a message over the socket's 64 KiB gets
+    `too_big` and the socket stays open; one over the server's own limit is not read, and the
+    socket closes with 1009. Nothing from either is stored."""
+    import websockets
+
+    from coach.serve import MAX_MESSAGE_BYTES
+
+    host = asgi_live_server.url.removeprefix("http://")
+    headers = {"Cookie": session_cookie(attempt.learner).decode(), "Origin": asgi_live_server.url}
+
+    async def send_big_then_huge():
+        async with websockets.connect(f"ws://{host}/ws/practice/{attempt.id}/", additional_headers=headers) as ws:
+            assert json.loads(await ws.recv())["type"] == "ready"
+            await ws.send("x" * 70_000)
+            replies = []
+            while not replies or replies[-1]["type"] == "ping":
+                replies.append(json.loads(await ws.recv()))
+            await ws.send("x" * (MAX_MESSAGE_BYTES + 1))
+            with pytest.raises(websockets.ConnectionClosed):
+                while True:
+                    await asyncio.wait_for(ws.recv(), timeout=10)
+            return replies[-1], ws.close_code
+
+    refusal, close_code = run(send_big_then_huge())
+    assert refusal["type"] == "error" and refusal["code"] == "too_big"
+    assert close_code == 1009
+    assert not PoseBatch.objects.filter(attempt=attempt).exists()
