@@ -8,6 +8,7 @@ tests and the live-load benchmark. Uvicorn replaced Daphne after `bench/bench_li
 """
 
 import argparse
+import os
 
 import uvicorn
 
@@ -16,8 +17,9 @@ import uvicorn
 MAX_MESSAGE_BYTES = 1024 * 1024
 
 
-def config(app="coach.asgi:application", host: str = "127.0.0.1", port: int = 8000, **options) -> uvicorn.Config:
-    """Uvicorn's configuration for ``app``; ``options`` override the defaults below."""
+def config(app, host: str = "127.0.0.1", port: int = 8000, **options) -> uvicorn.Config:
+    """Uvicorn's configuration for the ASGI application ``app``; ``options`` override the
+    defaults below."""
     defaults = dict(
         loop="uvloop",
         http="httptools",
@@ -26,6 +28,7 @@ def config(app="coach.asgi:application", host: str = "127.0.0.1", port: int = 80
         # Landmark batches are small and compressing every message costs the server's CPU.
         ws_per_message_deflate=False,
         lifespan="off",  # Channels' router speaks HTTP and WebSocket only
+        log_level=os.environ.get("LOG_LEVEL", "info").lower(),  # as Django's (coach/settings.py)
     )
     return uvicorn.Config(app, host=host, port=port, **{**defaults, **options})
 
@@ -36,7 +39,11 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--no-access-log", action="store_true", help="do not log each HTTP request")
     args = parser.parse_args(argv)
-    uvicorn.Server(config(host=args.host, port=args.port, access_log=not args.no_access_log)).run()
+    # Imported here, not by uvicorn inside its event loop: start-up work (the embedded worker,
+    # requeueing unfinished jobs) uses the database, which Django forbids in an async context.
+    from coach.asgi import application
+
+    uvicorn.Server(config(application, host=args.host, port=args.port, access_log=not args.no_access_log)).run()
 
 
 if __name__ == "__main__":
