@@ -54,7 +54,7 @@ def prepare(tmp: Path, n_learners: int):
     """Migrate a fresh database in `tmp`, store the routine, make N learners and their attempts.
     Every size of a run uses the same `tmp` (Django's file storage keeps the first media
     folder it saw) and a database of its own."""
-    db_path, media = tmp / f"bench-{n_learners}.sqlite3", tmp / "media"
+    db_path, media = Path(tempfile.mkstemp(suffix=f"-{n_learners}.sqlite3", dir=tmp)[1]), tmp / "media"
     os.environ.update(DATABASE_URL=f"sqlite:///{db_path}", MEDIA_ROOT=str(media))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.settings")
     import django
