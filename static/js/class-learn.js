@@ -8,7 +8,7 @@
 // {"format": "mediapipe33", "image_size": [w, h], "timestamps_ms": [...], "frames": [...]} whose
 // timestamps are on the song clock; each frame is sent when the song reaches it.
 import { beatIndexAt, createDancer } from "./dancer.js";
-import { canRunPose, createPoseTracker, loadPoseScript } from "./pose.js";
+import { askForServerTracking, canRunPose, createImageSampler, createPoseTracker, loadPoseScript } from "./pose.js";
 import { HIGHLIGHT_MS, showBeatFeedback } from "./beat-feedback.js";
 import { openPracticeSession } from "./practice-socket.js";
 import { drawLearnerOverlay, landmarksToJoints, partJoints } from "./skeleton2d.js";
@@ -177,19 +177,29 @@ async function startCamera() {
     audio: false, video: { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } },
   });
   await video.play();
-  const assets = root.dataset.poseAssets;
-  await loadPoseScript(assets);
-  if (!canRunPose()) throw new Error("pose tracking cannot run in this browser (no WebGL2)");
-  const tracker = createPoseTracker({
-    video, assetsUrl: assets,
-    stamp: () => (state === "playing" && !music.paused ? music.currentTime * 1000 : null),
-    onResult: ({ stamp, landmarks, imageSize }) => {
-      if (landmarks && stamp !== null) sendFrame(stamp, landmarks, imageSize);
-      else if (!landmarks) { learner = null; drawLearner(); }
-    },
-  });
-  say("Starting pose tracking (the first frame can take a while)…");
-  await tracker.start();
+  const songTimeMs = () => (state === "playing" && !music.paused ? music.currentTime * 1000 : null);
+  try {
+    const assets = root.dataset.poseAssets;
+    await loadPoseScript(assets);
+    if (!canRunPose()) throw new Error("no WebGL2 or WebAssembly");
+    const tracker = createPoseTracker({
+      video, assetsUrl: assets,
+      stamp: songTimeMs,
+      onResult: ({ stamp, landmarks, imageSize }) => {
+        if (landmarks && stamp !== null) sendFrame(stamp, landmarks, imageSize);
+        else if (!landmarks) { learner = null; drawLearner(); }
+      },
+    });
+    say("Starting pose tracking (the first frame can take a while)…");
+    await tracker.start();
+    root.dataset.tracking = "browser";
+  } catch (error) {
+    // The fallback: with the learner's consent, the server tracks downscaled camera pictures.
+    say("Pose tracking cannot run in this browser.");
+    await askForServerTracking(error.message);
+    createImageSampler({ video, stamp: songTimeMs, onImage: ({ stamp, jpeg }) => session.addImage(stamp, jpeg) }).start();
+    root.dataset.tracking = "server";
+  }
 }
 
 async function loadReplay() {

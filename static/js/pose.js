@@ -187,3 +187,17 @@ export function createImageSampler({ video, stamp, onImage, fps = 4, maxBytes = 
     stop() { clearInterval(timer); },
   };
 }
+
+// Where MediaPipe cannot run: show the page's consent notice (templates/includes/
+// server_tracking.html) and resolve once the learner agrees to send camera pictures.
+export function askForServerTracking(reason) {
+  const notice = document.getElementById("server-tracking");
+  document.getElementById("server-tracking-reason").textContent = reason;
+  notice.hidden = false;
+  return new Promise((resolve) => {
+    document.getElementById("allow-server-tracking").addEventListener("click", () => {
+      notice.hidden = true;
+      resolve();
+    }, { once: true });
+  });
+}

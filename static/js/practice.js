@@ -5,7 +5,7 @@
 // One attempt covers one pass over the song or over the looped range: timestamps within an
 // attempt never go back, so each loop iteration is sent as a new attempt.
 import { beatIndexAt, createDancer } from "./dancer.js";
-import { canRunPose, createImageSampler, createPoseTracker, loadPoseScript } from "./pose.js";
+import { askForServerTracking, canRunPose, createImageSampler, createPoseTracker, loadPoseScript } from "./pose.js";
 import { HIGHLIGHT_MS, showBeatFeedback } from "./beat-feedback.js";
 import { openPracticeSession } from "./practice-socket.js";
 import { drawLearnerOverlay, landmarksToJoints, partJoints } from "./skeleton2d.js";
@@ -201,7 +201,7 @@ async function startTracking() {
   const assets = root.dataset.poseAssets;
   try {
     await loadPoseScript(assets);
-    if (!canRunPose()) throw new Error("no WebGL2");
+    if (!canRunPose()) throw new Error("no WebGL2 or WebAssembly");
     const tracker = createPoseTracker({ video, assetsUrl: assets, stamp: stampFrame, onResult: onPose });
     say("Starting pose tracking in this browser (the first frame can take a while)…");
     const began = performance.now();
@@ -218,22 +218,16 @@ async function startTracking() {
 }
 
 // The fallback: with the learner's consent, send downscaled camera pictures to the server.
-function offerServerTracking(reason) {
-  $("server-tracking-reason").textContent = reason;
-  $("server-tracking").hidden = false;
+async function offerServerTracking(reason) {
   say("Pose tracking cannot run in this browser.");
-  return new Promise((resolve) => {
-    $("allow-server-tracking").addEventListener("click", () => {
-      $("server-tracking").hidden = true;
-      createImageSampler({
-        video, stamp: stampFrame,
-        onImage: ({ stamp, jpeg }) => stamp.session.addImage(stamp.timeMs, jpeg),
-      }).start();
-      root.dataset.tracking = "server";
-      $("camera-note").textContent = "Tracked on the server";
-      resolve(true);
-    }, { once: true });
-  });
+  await askForServerTracking(reason);
+  createImageSampler({
+    video, stamp: stampFrame,
+    onImage: ({ stamp, jpeg }) => stamp.session.addImage(stamp.timeMs, jpeg),
+  }).start();
+  root.dataset.tracking = "server";
+  $("camera-note").textContent = "Tracked on the server";
+  return true;
 }
 
 // ---- controls -------------------------------------------------------------------------------

@@ -2,10 +2,14 @@
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
 from playwright.sync_api import sync_playwright
+
+from generation.data.paths import shared_dir
 
 # Playwright's sync API runs an event loop in this thread; the tests still use the ORM directly.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -49,3 +53,36 @@ def page(browser, request):
     context.close()
 
 
+# ---- a fake camera showing a real person --------------------------------------------------
+
+@pytest.fixture(scope="module")
+def squat_camera(tmp_path_factory) -> Path:
+    """pose_squats.mp4 (real footage, 720x1280, 5 fps) as a 360x640 .y4m for the fake camera."""
+    video = shared_dir() / "media" / "pose_squats.mp4"
+    target = tmp_path_factory.mktemp("camera") / "squats.y4m"
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-i", str(video), "-vf", "scale=360:640",
+         "-pix_fmt", "yuv420p", "-r", "5", str(target)],
+        check=True,
+    )
+    return target
+
+
+@pytest.fixture(scope="module")
+def camera_browser(browser, squat_camera):
+    """A second Chromium whose camera shows the video (launched by the session's Playwright)."""
+    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={squat_camera}"]
+    camera = browser.browser_type.launch(executable_path=chromium_path(), headless=True, args=args)
+    yield camera
+    camera.close()
+
+
+@pytest.fixture
+def camera_page(camera_browser, request):
+    context = camera_browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+    page = context.new_page()
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()

@@ -7,13 +7,15 @@ the beats come back scored. Everything else is the product: the pages, the class
 scorer, the board socket and the summary.
 """
 
+import io
 import json
+import time
 
 import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from coach.models import Attempt, ClassSession
+from coach.models import Attempt, ClassSession, PoseBatch
 from coach.services.routines import store_routine
 from coach.services.songs import create_song
 from generation.skeleton import SOURCE_LAYOUTS
@@ -25,6 +27,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 DANCE = SAME_BPM[1]  # 9.6 s, 16 beats
 IMAGE_SIZE = (1920, 1080)  # AIST++ cameras
 LABELS = {"Perfect", "Great", "Good", "OK", "Miss"}
+
+
+def load_npy(blob) -> np.ndarray:
+    return np.load(io.BytesIO(bytes(blob)), allow_pickle=False)
 
 
 def coco17_to_mediapipe33(keypoints: np.ndarray) -> np.ndarray:
@@ -74,6 +80,19 @@ def learner_page(browser, server, username):
     return page
 
 
+def open_class(page, server, routine, title) -> ClassSession:
+    """The instructor (ines) opens a class of ``routine`` on her board page, left open in ``page``."""
+    log_in(page, server, "ines")
+    page.set_viewport_size({"width": 1024, "height": 800})  # the instructor's laptop
+    page.goto(f"{server.url}/classes/new/")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Studio").select_option(label="Step Up Studio")
+    page.get_by_label("Routine").select_option(str(routine.id))
+    page.get_by_role("button", name="Open the class").click()
+    page.wait_for_selector("#board[data-socket=open]")
+    return ClassSession.objects.get(title=title)
+
+
 def board_row(page, name):
     return page.locator(f"#learners tr[data-learner='{name}']")
 
@@ -82,15 +101,7 @@ def test_a_live_class_with_two_learners_on_the_instructors_board(
     page, browser, asgi_live_server, studio_people, class_routine, replay_url
 ):
     server = asgi_live_server
-    log_in(page, server, "ines")
-    page.set_viewport_size({"width": 1024, "height": 800})  # the instructor's laptop
-    page.goto(f"{server.url}/classes/new/")
-    page.get_by_label("Title").fill("Tuesday break")
-    page.get_by_label("Studio").select_option(label="Step Up Studio")
-    page.get_by_label("Routine").select_option(str(class_routine.id))
-    page.get_by_role("button", name="Open the class").click()
-    page.wait_for_selector("#board[data-socket=open]")
-    class_session = ClassSession.objects.get(title="Tuesday break")
+    class_session = open_class(page, server, class_routine, "Tuesday break")
     code = page.text_content("#join-code")
     assert code == class_session.join_code
 
@@ -155,3 +166,41 @@ def test_a_live_class_with_two_learners_on_the_instructors_board(
     assert page.locator("#ranking tbody tr").count() == 2
     for seat in seats.values():
         assert page.locator(f"#ranking a[href='/attempts/{seat.attempt_id}/']").count() == 1
+
+
+# What a browser that cannot run MediaPipe looks like to the page: no WebAssembly (the dancer,
+# which needs WebGL only, still works).
+WITHOUT_WEBASSEMBLY = "delete window.WebAssembly;"
+
+
+def test_a_learner_whose_browser_cannot_track_poses_is_tracked_by_the_server(
+    page, camera_page, asgi_live_server, studio_people, class_routine
+):
+    """The class page's fallback: with the learner's consent, downscaled pictures of the fake
+    camera (a real person squatting) go over the class socket and the server's MediaPipe tracks them."""
+    server = asgi_live_server
+    class_session = open_class(page, server, class_routine, "Thursday break")
+    learner = camera_page
+    learner.add_init_script(WITHOUT_WEBASSEMBLY)
+    log_in(learner, server, "alice")
+    learner.goto(f"{server.url}/classes/{class_session.id}/")
+    learner.get_by_role("button", name="Join the class").click()
+    learner.wait_for_selector("#class-learn[data-state=idle]")
+    learner.get_by_role("button", name="I'm ready").click()
+    learner.get_by_role("button", name="Send camera pictures").click()
+    learner.wait_for_function("document.getElementById('class-learn').dataset.clockOffsetMs !== undefined")
+    assert learner.get_attribute("#class-learn", "data-tracking") == "server"
+    board_row(page, "alice").and_(page.locator("[data-presence=connected]")).wait_for()
+
+    page.get_by_role("button", name="Start the class").click()
+    learner.wait_for_selector("#class-learn[data-state=playing]", timeout=30_000)
+    attempt = class_session.participants.get(learner__username="alice").attempt
+    tracked = []
+    deadline = time.monotonic() + 60
+    while len(tracked) < 3 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        tracked = [frames for frames in (load_npy(b.frames) for b in PoseBatch.objects.filter(attempt=attempt))
+                   if len(frames)]
+    # Each picture became one stored frame of 33 MediaPipe landmarks, tracked on the server.
+    assert len(tracked) >= 3 and all(frames.shape == (1, 33, 4) for frames in tracked)
+    assert all(0 <= frames[0, 0, 0] <= 1 for frames in tracked)  # image-normalised x of the nose

@@ -2,19 +2,16 @@
 
 The end-to-end test feeds Chromium's fake camera from a real video (`pose_squats.mp4`, converted
 to .y4m in a temporary folder), runs MediaPipe Pose in the page, sends the landmarks over the
-practice socket to the real consumer and scorer (Daphne serving the ASGI application in this
-process, on the test database), and checks the feedback on the page, the stored attempt and the
+practice socket to the real consumer and scorer (the product's server serving the ASGI
+application in this process, on the test database), and checks the feedback on the page, the stored attempt and the
 report. MediaPipe runs at roughly one frame per second in headless software WebGL on two cores, so
 the song is short and the waits are long.
 """
 
 import io
 import json
-import subprocess
 import time
-from pathlib import Path
 
-import imageio_ffmpeg
 import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,9 +20,8 @@ from coach.models import Attempt, PoseBatch
 from coach.services.routines import store_routine
 from coach.services.songs import create_song
 from generation.data.aistpp import aistpp_dir, load_annotation
-from generation.data.paths import shared_dir
 from generation.skeleton import BODY_PARTS, JOINTS, SOURCE_LAYOUTS
-from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, chromium_path
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_routine_page import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,41 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SONG_S = 16.0
 BPM = 120.0  # the click track of tests/conftest.py
 LABELS = {"Perfect", "Great", "Good", "OK", "Miss"}
-
-
-# ---- a fake camera showing a real person --------------------------------------------------
-
-@pytest.fixture(scope="module")
-def squat_camera(tmp_path_factory) -> Path:
-    """pose_squats.mp4 (real footage, 720x1280, 5 fps) as a 360x640 .y4m for the fake camera."""
-    video = shared_dir() / "media" / "pose_squats.mp4"
-    target = tmp_path_factory.mktemp("camera") / "squats.y4m"
-    subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-i", str(video), "-vf", "scale=360:640",
-         "-pix_fmt", "yuv420p", "-r", "5", str(target)],
-        check=True,
-    )
-    return target
-
-
-@pytest.fixture(scope="module")
-def camera_browser(browser, squat_camera):
-    """A second Chromium whose camera shows the video (launched by the session's Playwright)."""
-    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={squat_camera}"]
-    camera = browser.browser_type.launch(executable_path=chromium_path(), headless=True, args=args)
-    yield camera
-    camera.close()
-
-
-@pytest.fixture
-def camera_page(camera_browser, request):
-    context = camera_browser.new_context(viewport={"width": 390, "height": 844})  # a phone
-    page = context.new_page()
-    yield page
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
 
 
 # ---- a routine danced by a real person, to a real song ------------------------------------
