@@ -54,7 +54,9 @@ def prepare(tmp: Path, n_learners: int):
     """Migrate a fresh database in `tmp`, store the routine, make N learners and their attempts.
     Every size of a run uses the same `tmp` (Django's file storage keeps the first media
     folder it saw) and a database of its own."""
-    db_path, media = Path(tempfile.mkstemp(suffix=f"-{n_learners}.sqlite3", dir=tmp)[1]), tmp / "media"
+    handle, db_name = tempfile.mkstemp(suffix=f"-{n_learners}.sqlite3", dir=tmp)  # sizes may repeat
+    os.close(handle)
+    db_path, media = Path(db_name), tmp / "media"
     os.environ.update(DATABASE_URL=f"sqlite:///{db_path}", MEDIA_ROOT=str(media))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.settings")
     import django
@@ -222,8 +224,8 @@ def main(argv=None):
 
 @contextlib.contextmanager
 def one_core_server(redis_url: str):
-    """The product's server (coach.serve) pinned to core 0 (`REDIS_URL` = `redis_url`, empty for the in-memory
-    layer); yields its port and process id once it listens, and stops it afterwards."""
+    """The product's server (coach.serve) pinned to core 0 (`REDIS_URL` = `redis_url`, empty for
+    the in-memory layer); yields its port and process id once it listens, and stops it afterwards."""
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coach.settings", "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
     # The server's log goes to a file: a pipe nobody reads would block it once full.
