@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generation import demo_song  # noqa: E402
 from generation.data.ballroom import ballroom_index, load_ballroom  # noqa: E402
-from generation.skeleton import CANONICAL_FPS, JOINTS  # noqa: E402
 from generation.video import FrameRenderer, write_video  # noqa: E402
+from scoring.skeleton import CANONICAL_FPS, JOINTS  # noqa: E402
 
 BPM = 110.0
 

@@ -1,5 +1,5 @@
 """Music analysis, dance data, choreography models and their Django glue.
 
-Importing this package imports nothing heavy: `generation.skeleton` is shared with `scoring`,
-which must stay free of torch and Django.
+Importing this package imports nothing heavy. The canonical skeleton it shares with the scorer
+lives in `scoring.skeleton` (the bottom layer).
 """

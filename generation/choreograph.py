@@ -36,8 +36,8 @@ from generation.features import (
 )
 from generation.models import checkpoint_path as architecture_checkpoint
 from generation.models import load_checkpoint, model_from_checkpoint
-from generation.skeleton import JOINTS
 from generation.styles import LEVELS, STYLES
+from scoring.skeleton import JOINTS
 
 PHRASE_PLANS = {"beginner": "AABB", "intermediate": "ABAC", "advanced": "ABCD"}
 # Sampling noise per level, as a multiple of the model's `sampling_noise`: a calmer rollout for

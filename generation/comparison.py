@@ -26,7 +26,7 @@ from generation.evaluation import (
 )
 from generation.models import available_architectures, checkpoint_path
 from generation.models import parameter_count as count_parameters
-from generation.skeleton import JOINTS
+from scoring.skeleton import JOINTS
 
 METRICS = (
     "fid_k",

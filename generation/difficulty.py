@@ -22,7 +22,7 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 from scipy.signal import argrelextrema
 
-from generation.skeleton import JOINT_INDEX, split_root
+from scoring.skeleton import JOINT_INDEX, split_root
 
 COMPONENTS = ("joint_speed", "jerk", "turning", "range_of_motion", "moves_per_beat")
 # Assumed beat rate when no music beats are known (120 BPM, the middle of dance tempi).

@@ -28,7 +28,7 @@ import numpy as np
 from scipy import linalg
 
 from generation.difficulty import joint_velocities, motion_beats
-from generation.skeleton import JOINT_INDEX, split_root, torso_length
+from scoring.skeleton import JOINT_INDEX, split_root, torso_length
 
 WINDOW_S = 5.0
 HOP_S = 2.5

@@ -23,7 +23,7 @@ from generation.difficulty import (
     level_thresholds,
     style_medians,
 )
-from generation.skeleton import CANONICAL_FPS, JOINTS, MIRROR, split_root
+from scoring.skeleton import CANONICAL_FPS, JOINTS, MIRROR, split_root
 
 N_JOINTS = len(JOINTS)
 POSE_DIM = N_JOINTS * 3

@@ -47,7 +47,8 @@ import scipy.fft
 import soxr
 
 from generation import audio as audio_io
-from generation import beat_tracking, skeleton, spectrogram
+from generation import beat_tracking, spectrogram
+from scoring import skeleton
 
 FPS = skeleton.CANONICAL_FPS
 TEMPO_RANGE_BPM = (60.0, 140.0)

@@ -8,7 +8,7 @@ downloads. OpenCV's own writer cannot encode H.264 (its wheel has no x264), so w
 first would mean encoding twice, losing quality and time.
 
 A routine here is the documented routine dict: ``frames`` (T, J, 3) float metres, +Y up, floor at
-y = 0, at ``fps``; ``joints`` (J names of `generation.skeleton.JOINTS`); ``beats`` and
+y = 0, at ``fps``; ``joints`` (J names of `scoring.skeleton.JOINTS`); ``beats`` and
 ``downbeats`` in seconds on the song clock; ``segments`` (phrases ``{"start_s", "end_s", ...}``);
 ``style`` and ``level``.
 """
@@ -27,8 +27,8 @@ import cv2
 import imageio_ffmpeg
 import numpy as np
 
-from generation.skeleton import BODY_PARTS, BONES
 from generation.styles import STYLES
+from scoring.skeleton import BODY_PARTS, BONES
 
 Progress = Callable[[float, str], None]
 

@@ -1,6 +1,6 @@
 """Scoring engine: compare a learner's pose stream with a reference routine, beat by beat.
 
-Pure Python (numpy, scipy, dtaidistance, `generation.skeleton`); no Django, no torch. The live
+Pure Python (numpy, scipy, dtaidistance, `scoring.skeleton`); no Django, no torch. The live
 practice socket uses `StreamingScorer`; the offline report and the CLI use `score_attempt`.
 """
 

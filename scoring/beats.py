@@ -3,8 +3,8 @@
 import numpy as np
 from numba import njit
 
-from generation.skeleton import BODY_PART_INDEX, JOINT_INDEX, MIRROR
 from scoring import params
+from scoring.skeleton import BODY_PART_INDEX, JOINT_INDEX, MIRROR
 from scoring.sums import pairwise_sum
 
 _PELVIS = JOINT_INDEX["pelvis"]

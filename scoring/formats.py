@@ -8,7 +8,7 @@ Accepted formats (``frames`` is ``(N, S, C)``):
   in metres (y down), replace x, y when given.
 - ``coco17``: COCO-17 keypoints in pixels (y down) with confidence, ``S = 17``, ``C = 3``, as in
   AIST++ ``keypoints2d``.
-- ``canonical``: canonical joints (`generation.skeleton.JOINTS`), ``S = 15``, ``C = 2`` or ``3``,
+- ``canonical``: canonical joints (`scoring.skeleton.JOINTS`), ``S = 15``, ``C = 2`` or ``3``,
   metres, y up. A 3D learner is seen from the front: its x, y are its image plane. Optional
   ``weights`` ``(N, 15)`` in [0, 1].
 
@@ -23,8 +23,8 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from generation.skeleton import JOINTS, to_canonical
 from scoring import params
+from scoring.skeleton import JOINTS, to_canonical
 
 FORMATS = ("mediapipe33", "coco17", "canonical")
 _SOURCE_JOINTS = {"mediapipe33": 33, "coco17": 17, "canonical": len(JOINTS)}

@@ -11,9 +11,9 @@ import math
 import numpy as np
 from numba import njit
 
-from generation.skeleton import JOINT_INDEX, MIRROR
 from scoring import params
 from scoring.formats import PoseStream
+from scoring.skeleton import JOINT_INDEX, MIRROR
 from scoring.sums import pairwise_sum
 
 _PELVIS = JOINT_INDEX["pelvis"]

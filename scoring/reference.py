@@ -6,10 +6,10 @@ from functools import cached_property
 
 import numpy as np
 
-from generation.skeleton import JOINT_INDEX, JOINTS, torso_length
 from scoring import params
 from scoring.formats import PoseInputError, parse_attempt
 from scoring.normalise import LearnerNormaliser, OneEuroFilter, view_features
+from scoring.skeleton import JOINT_INDEX, JOINTS, torso_length
 
 
 @dataclass(frozen=True)

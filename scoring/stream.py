@@ -15,7 +15,6 @@ import math
 import numpy as np
 from numba import njit
 
-from generation.skeleton import MIRROR
 from scoring import params
 from scoring.align import StreamingAligner
 from scoring.attempt import BAND_FRAMES, check_mirror, view_summary
@@ -23,6 +22,7 @@ from scoring.beats import score_span
 from scoring.formats import CheckedFrames, check_pose_frames, map_to_canonical
 from scoring.normalise import LearnerNormaliser, ViewEstimator, project
 from scoring.reference import Reference
+from scoring.skeleton import MIRROR
 from scoring.summary import summarise
 from scoring.sums import pairwise_sum_columns
 

@@ -12,10 +12,10 @@ import sys
 
 import numpy as np
 
-from generation.data.paths import shared_dir
-from generation.skeleton import JOINTS, to_canonical
 from scoring.attempt import score_attempt
 from scoring.reference import Reference
+from scoring.shared import shared_dir
+from scoring.skeleton import JOINTS, to_canonical
 from scoring.stream import StreamingScorer
 
 # COCO-17 left/right pairs (eyes, ears, shoulders, elbows, wrists, hips, knees, ankles).

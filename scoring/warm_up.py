@@ -16,9 +16,9 @@ import time
 
 import numpy as np
 
-from generation.skeleton import JOINT_INDEX, JOINTS
 from scoring.attempt import score_attempt
 from scoring.reference import Reference
+from scoring.skeleton import JOINT_INDEX, JOINTS
 from scoring.stream import StreamingScorer
 
 _SECONDS = 4.0

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from coach.models import Attempt, AttemptComment
 from coach.services.lessons import assignment_state
-from generation.skeleton import BODY_PARTS
+from scoring.skeleton import BODY_PARTS
 
 MAX_COMMENT_CHARS = 2000
 CLASS_WEAKEST_BEATS = 5

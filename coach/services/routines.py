@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from coach.models import GenerationJob, Routine
-from generation.skeleton import BONES
 from generation.styles import LEVELS, STYLES
+from scoring.skeleton import BONES
 
 
 class GenerationRequestError(ValueError):

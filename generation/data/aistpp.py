@@ -32,7 +32,7 @@ from generation.data.paths import datasets_dir
 from generation.data.resample import resample
 from generation.data.splits import split_of
 from generation.data.vrm import forward_kinematics
-from generation.skeleton import CANONICAL_FPS, to_canonical
+from scoring.skeleton import CANONICAL_FPS, to_canonical
 
 GENRE_STYLES = {
     "gBR": "break",

@@ -17,7 +17,7 @@ from generation.data.floor import drifting_floor
 from generation.data.paths import datasets_dir
 from generation.data.resample import resample
 from generation.data.splits import split_of
-from generation.skeleton import CANONICAL_FPS, to_canonical
+from scoring.skeleton import CANONICAL_FPS, to_canonical
 
 CM = 0.01
 

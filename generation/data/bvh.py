@@ -6,7 +6,7 @@ frame. Rotations are Euler angles in degrees, applied in the order the channels 
 (``Zrotation Xrotation Yrotation`` means ``R = Rz @ Rx @ Ry``).
 
 `Bvh.nodes` lists joints and End Sites in file order; an End Site is named ``<parent>_end``. The
-index of a node in that list is what `generation.skeleton.SOURCE_LAYOUTS` refers to.
+index of a node in that list is what `scoring.skeleton.SOURCE_LAYOUTS` refers to.
 """
 
 import gzip

@@ -15,7 +15,7 @@ joints derived as midpoints (pelvis, neck) stay the midpoints of the filled join
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from generation.skeleton import JOINT_INDEX
+from scoring.skeleton import JOINT_INDEX
 
 # Faster than any joint of a dancer moves (hand peaks in fast street dance are about 10 m/s);
 # a joint that covers this in one frame has jumped.

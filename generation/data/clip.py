@@ -10,9 +10,9 @@ import numpy as np
 class Clip:
     """A dance clip: canonical poses plus what is known about its music.
 
-    ``frames`` is float32 ``(T, 15, 3)`` (joints of `generation.skeleton.JOINTS`), metres, +Y up,
-    at ``fps`` (always `generation.skeleton.CANONICAL_FPS`), absolute positions with the floor at
-    y = 0; `generation.skeleton.split_root` gives root trajectory and root-relative joints.
+    ``frames`` is float32 ``(T, 15, 3)`` (joints of `scoring.skeleton.JOINTS`), metres, +Y up,
+    at ``fps`` (always `scoring.skeleton.CANONICAL_FPS`), absolute positions with the floor at
+    y = 0; `scoring.skeleton.split_root` gives root trajectory and root-relative joints.
     """
 
     name: str  # the data set's own id: "DANCE_W_1", "gPO_sBM_cAll_d10_mPO1_ch01", "60_01"

@@ -28,7 +28,7 @@ from generation.data.floor import put_on_floor
 from generation.data.paths import cache_dir, datasets_dir
 from generation.data.resample import resample
 from generation.data.splits import split_of
-from generation.skeleton import CANONICAL_FPS, SOURCE_LAYOUTS, to_canonical
+from scoring.skeleton import CANONICAL_FPS, SOURCE_LAYOUTS, to_canonical
 
 LAYOUTS = {43: "bvh_salsa43", 31: "bvh_cmu31"}
 

@@ -7,14 +7,9 @@ CI; ``COACH_SHARED_DIR`` points elsewhere when it does not.
 import os
 from pathlib import Path
 
-# The project root is the folder that holds the `generation` package.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from scoring.shared import PROJECT_ROOT, shared_dir
 
-
-def shared_dir() -> Path:
-    """The shared folder: ``$COACH_SHARED_DIR``, else ``<project root>/../shared``."""
-    configured = os.environ.get("COACH_SHARED_DIR")
-    return Path(configured) if configured else PROJECT_ROOT.parent / "shared"
+__all__ = ["PROJECT_ROOT", "cache_dir", "datasets_dir", "shared_dir"]
 
 
 def datasets_dir() -> Path:

@@ -3,7 +3,7 @@
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from generation.skeleton import CANONICAL_FPS
+from scoring.skeleton import CANONICAL_FPS
 
 
 def resample(frames: np.ndarray, fps: float, target_fps: float = CANONICAL_FPS) -> np.ndarray:

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from coach.models import Attempt, ClassSession, PoseBatch
 from coach.services.routines import store_routine
 from coach.services.songs import create_song
-from generation.skeleton import SOURCE_LAYOUTS
+from scoring.skeleton import SOURCE_LAYOUTS
 from scoring.validate import SAME_BPM, aist_attempt, aist_routine
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_routine_page import log_in

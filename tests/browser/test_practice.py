@@ -20,7 +20,7 @@ from coach.models import Attempt, PoseBatch
 from coach.services.routines import store_routine
 from coach.services.songs import create_song
 from generation.data.aistpp import aistpp_dir, load_annotation
-from generation.skeleton import BODY_PARTS, JOINTS, SOURCE_LAYOUTS
+from scoring.skeleton import BODY_PARTS, JOINTS, SOURCE_LAYOUTS
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_routine_page import log_in
 

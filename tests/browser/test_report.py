@@ -17,7 +17,7 @@ from coach.services import practice
 from coach.services.routines import store_routine
 from coach.services.songs import create_song
 from generation.data.aistpp import aistpp_dir, load_annotation
-from generation.skeleton import JOINTS
+from scoring.skeleton import JOINTS
 from tests.browser.test_routine_page import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ import numpy as np
 
 from coach.models import Attempt, GenerationJob, Song
 from coach.services.routines import store_routine
-from generation.skeleton import CANONICAL_FPS, JOINTS
+from scoring.skeleton import CANONICAL_FPS, JOINTS
 
 
 def make_song(owner, title="Tune", duration_s=30.0):

@@ -14,7 +14,7 @@ from coach.models import Attempt, AttemptComment, Membership
 from coach.services import lessons, practice, review
 from coach.services.routines import store_routine
 from generation.data.aistpp import aistpp_dir, load_annotation
-from generation.skeleton import BODY_PARTS, JOINTS
+from scoring.skeleton import BODY_PARTS, JOINTS
 from tests.coach.factories import make_song
 
 pytestmark = pytest.mark.django_db

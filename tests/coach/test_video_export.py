@@ -33,8 +33,8 @@ from coach.tasks import export_routine_video
 from generation.audio import DecodedAudio, decode
 from generation.data.ballroom import ballroom_index, load_ballroom
 from generation.data.paths import shared_dir
-from generation.skeleton import JOINTS
 from generation.video import probe_video
+from scoring.skeleton import JOINTS
 from tests.coach.factories import make_routine
 
 pytestmark = pytest.mark.django_db

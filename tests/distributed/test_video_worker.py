@@ -12,8 +12,8 @@ from coach.services.routines import store_routine
 from coach.services.songs import create_song
 from coach.services.video_exports import request_export
 from generation.data.ballroom import ballroom_index, load_ballroom
-from generation.skeleton import JOINTS
 from generation.video import probe_video
+from scoring.skeleton import JOINTS
 
 pytestmark = [pytest.mark.distributed, pytest.mark.slow]
 

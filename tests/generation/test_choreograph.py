@@ -16,7 +16,7 @@ from generation.choreograph import (
 from generation.data.paths import shared_dir
 from generation.difficulty import difficulty_components, difficulty_score
 from generation.models import default_checkpoint_path
-from generation.skeleton import JOINTS
+from scoring.skeleton import JOINTS
 
 
 @pytest.fixture(scope="module")

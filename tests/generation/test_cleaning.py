@@ -5,7 +5,7 @@ import pytest
 
 from generation.data.ballroom import ballroom_index, load_ballroom_frames
 from generation.data.cleaning import clean_poses, jump_frames
-from generation.skeleton import JOINT_INDEX
+from scoring.skeleton import JOINT_INDEX
 
 FPS = 25.0
 

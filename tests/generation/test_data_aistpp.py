@@ -5,7 +5,7 @@ import pytest
 
 from generation.data.aistpp import aistpp_dir, load_annotation, load_retargeted, retargeted_frames
 from generation.data.vrm import BONE_INDEX, PARENTS, forward_kinematics, rest_offsets
-from generation.skeleton import JOINT_INDEX as J
+from scoring.skeleton import JOINT_INDEX as J
 
 RETARGETED = aistpp_dir() / "retargeted_vrm19"
 

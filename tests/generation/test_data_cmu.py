@@ -5,8 +5,8 @@ import pytest
 
 from generation.data.bvh import node_positions, parse_bvh, read_bvh
 from generation.data.cmu import cmu_dir, cmu_index, load_cmu
-from generation.skeleton import JOINT_INDEX as J
-from generation.skeleton import bone_lengths
+from scoring.skeleton import JOINT_INDEX as J
+from scoring.skeleton import bone_lengths
 
 TWO_JOINTS = """HIERARCHY
 ROOT hip

@@ -7,7 +7,7 @@ import pytest
 from generation.data.aistpp import aistpp_dir, load_annotation, load_retargeted
 from generation.data.ballroom import ballroom_index, load_ballroom
 from generation.data.cmu import cmu_index, load_cmu
-from generation.skeleton import JOINT_INDEX, JOINTS, MIRROR, bone_lengths
+from scoring.skeleton import JOINT_INDEX, JOINTS, MIRROR, bone_lengths
 
 J = JOINT_INDEX
 

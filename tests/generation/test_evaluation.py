@@ -20,7 +20,7 @@ from generation.evaluation import (
     smoothness_index,
     window_features,
 )
-from generation.skeleton import JOINT_INDEX
+from scoring.skeleton import JOINT_INDEX
 
 FPS = 30.0
 

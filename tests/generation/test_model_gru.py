@@ -15,7 +15,7 @@ from generation.features import (
     turn_pose_vectors,
 )
 from generation.models import build_model
-from generation.skeleton import mirror
+from scoring.skeleton import mirror
 
 
 @pytest.fixture(scope="module")

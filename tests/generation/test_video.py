@@ -7,7 +7,6 @@ import pytest
 
 from generation.data.ballroom import ballroom_index, load_ballroom
 from generation.data.paths import shared_dir
-from generation.skeleton import JOINT_INDEX, JOINTS
 from generation.video import (
     DOWNBEAT,
     FrameRenderer,
@@ -17,6 +16,7 @@ from generation.video import (
     project_routine,
     write_video,
 )
+from scoring.skeleton import JOINT_INDEX, JOINTS
 
 SONG = shared_dir() / "music" / "annotated" / "gmd_disco_120.ogg"
 SECONDS = 4.0

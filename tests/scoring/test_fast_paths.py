@@ -5,7 +5,6 @@ import math
 import numpy as np
 import pytest
 
-from generation.skeleton import to_canonical
 from scoring import PoseStream, StreamingScorer, parse_pose_frames
 from scoring.align import StreamingAligner
 from scoring.beats import path_inside
@@ -23,6 +22,7 @@ from scoring.params import (
     ONE_EURO_D_CUTOFF_HZ,
     ONE_EURO_MIN_CUTOFF_HZ,
 )
+from scoring.skeleton import to_canonical
 from scoring.stream import EMIT_DELAY_FRAMES, MAX_WAITING_FRAMES
 
 

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from generation.skeleton import JOINT_INDEX
 from scoring import PoseInputError, StreamingScorer, parse_attempt, parse_pose_frames
+from scoring.skeleton import JOINT_INDEX
 
 
 def _coco(n=3):

@@ -6,7 +6,6 @@ import math
 import numpy as np
 import pytest
 
-from generation.skeleton import JOINT_INDEX, MIRROR
 from scoring import PoseStream, parse_pose_frames
 from scoring.beats import (
     _PART_MATRIX,
@@ -39,6 +38,7 @@ from scoring.params import (
     TIMING_CURVE,
     VISIBILITY_RAMP,
 )
+from scoring.skeleton import JOINT_INDEX, MIRROR
 from scoring.stream import _band_costs
 from scoring.sums import pairwise_sum, pairwise_sum_columns
 

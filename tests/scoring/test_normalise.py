@@ -2,10 +2,10 @@ import math
 
 import numpy as np
 
-from generation.skeleton import JOINT_INDEX
 from scoring import parse_attempt, score_attempt
 from scoring.formats import PoseStream
 from scoring.normalise import LearnerNormaliser, OneEuroFilter, ViewEstimator, mirror_2d, project
+from scoring.skeleton import JOINT_INDEX
 
 
 def _moved_and_scaled(attempt, factor, shift):
