@@ -1,7 +1,10 @@
 """Decode songs, and the limits an uploaded song must meet.
 
 Every format goes through ffmpeg (the binary shipped by the `imageio-ffmpeg` wheel), so a file is
-only accepted once it has really been decoded, whatever its name says.
+only accepted once it has really been decoded, whatever its name says. ffmpeg reads only the local
+file itself (`-protocol_whitelist file`) and only with the demuxers of the allowed formats: a text
+file can otherwise be a concat list or a playlist that makes ffmpeg read other files (another
+user's stored song) or URLs.
 """
 
 import subprocess
@@ -13,6 +16,8 @@ import numpy as np
 
 SAMPLE_RATE = 22050
 ALLOWED_EXTENSIONS = (".mp3", ".wav", ".ogg", ".flac", ".m4a")
+# ffmpeg's demuxers for those formats (m4a is read by the mov/mp4 demuxer, named by all its aliases).
+ALLOWED_DEMUXERS = ("mp3", "wav", "ogg", "flac", "mov", "mp4", "m4a", "3gp", "3g2", "mj2")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MIN_DURATION_S = 5.0
 MAX_DURATION_S = 10 * 60.0
@@ -41,6 +46,10 @@ def decode(path: str | Path, sample_rate: int = SAMPLE_RATE) -> DecodedAudio:
         "-nostdin",
         "-v",
         "error",
+        "-protocol_whitelist",
+        "file",
+        "-format_whitelist",
+        ",".join(ALLOWED_DEMUXERS),
         "-i",
         str(path),
         "-vn",
@@ -56,6 +65,11 @@ def decode(path: str | Path, sample_rate: int = SAMPLE_RATE) -> DecodedAudio:
         "-",
     ]
     result = subprocess.run(cmd, capture_output=True, check=False)
+    if b"not on whitelist" in result.stderr:
+        allowed = ", ".join(ext.lstrip(".") for ext in ALLOWED_EXTENSIONS)
+        raise AudioError(
+            f"This is not an audio file of a supported format ({allowed}), whatever its name says."
+        )
     if result.returncode != 0 or not result.stdout:
         raise AudioError("This file could not be read as audio. Is it a damaged or unsupported file?")
     samples = np.frombuffer(result.stdout, dtype="<f4").astype(np.float32)
