@@ -9,12 +9,18 @@ Uses the legacy `mediapipe.solutions.pose` graph, whose "full" landmark model sh
 
 import base64
 import binascii
+import struct
 
 import cv2
 import numpy as np
 
 MAX_IMAGE_WIDTH = 320
 MAX_IMAGE_HEIGHT = 480
+# JPEG markers: start of image, start of scan, and the frame headers that carry the image size
+# (SOF0-SOF15 less DHT, JPG and DAC, which share the range); standalone markers have no length.
+_SOI, _SOS = 0xD8, 0xDA
+_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_STANDALONE_MARKERS = frozenset({0x01, *range(0xD0, 0xD8)})
 
 
 class PoseTrackingError(ValueError):
@@ -46,14 +52,50 @@ class ServerPoseTracker:
         self._pose.close()
 
 
+def jpeg_size(data: bytes) -> tuple[int, int]:
+    """The (width, height) in pixels that a JPEG's frame header declares, read without decoding
+    anything; `PoseTrackingError` if `data` does not start like a JPEG."""
+    if data[:2] != b"\xff\xd8":
+        raise PoseTrackingError("jpeg could not be decoded: only JPEG images are accepted")
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            break
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            at += 1
+            continue
+        if marker in _STANDALONE_MARKERS or marker == _SOI:
+            at += 2
+            continue
+        (length,) = struct.unpack_from(">H", data, at + 2)
+        if marker in _SOF_MARKERS:
+            if at + 9 > len(data):
+                break
+            height, width = struct.unpack_from(">HH", data, at + 5)
+            return width, height
+        if marker == _SOS or length < 2:
+            break
+        at += 2 + length
+    raise PoseTrackingError("jpeg could not be decoded: no JPEG frame header before the image data")
+
+
 def decode_jpeg(jpeg_base64: str) -> np.ndarray:
+    """A small JPEG (base64) as a BGR image ``(h, w, 3)`` uint8. The size is checked from the
+    header first: a few hundred bytes can declare 30000×30000 pixels (gigabytes once decoded)."""
     if not isinstance(jpeg_base64, str):
         raise PoseTrackingError("jpeg must be a base64 string")
     try:
         data = base64.b64decode(jpeg_base64, validate=True)
     except (binascii.Error, ValueError):
         raise PoseTrackingError("jpeg is not valid base64") from None
-    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    width, height = jpeg_size(data)
+    if not (0 < width <= MAX_IMAGE_WIDTH and 0 < height <= MAX_IMAGE_HEIGHT):
+        limit = f"{MAX_IMAGE_WIDTH}×{MAX_IMAGE_HEIGHT}"
+        raise PoseTrackingError(f"images are limited to {limit} pixels; this one says {width}×{height}")
+    # The header's size is the decoded size: EXIF orientation is not applied.
+    flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
+    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flags)
     if image is None:
         raise PoseTrackingError("jpeg could not be decoded as an image")
     height, width = image.shape[:2]
