@@ -1,3 +1,4 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from coach import permissions
@@ -8,7 +9,7 @@ from generation.styles import LEVEL_CHOICES, STYLE_CHOICES
 
 class SongSerializer(serializers.ModelSerializer):
     audio = serializers.FileField(write_only=True)
-    audio_url = serializers.FileField(source="audio", read_only=True, use_url=True)
+    audio_url = serializers.SerializerMethodField(help_text="The audio, for its owner and their teachers.")
     owner = serializers.CharField(source="owner.username", read_only=True)
 
     class Meta:
@@ -16,6 +17,9 @@ class SongSerializer(serializers.ModelSerializer):
         fields = ("id", "title", "owner", "duration_s", "created_at", "audio", "audio_url")
         read_only_fields = ("id", "duration_s", "created_at")
         extra_kwargs = {"title": {"required": False, "allow_blank": True}}
+
+    def get_audio_url(self, song) -> str:
+        return self.context["request"].build_absolute_uri(reverse("song_audio", args=[song.id]))
 
 
 class RoutineSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ running inside the web process on an in-memory broker. The README lists every va
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -103,6 +104,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Media are private: views check permission, then Django streams the file (with Range) or hands
+# it to the front web server or the storage (coach/file_responses.py). Nothing serves MEDIA_URL.
+MEDIA_ACCEL = env("MEDIA_ACCEL", default="none")
+if MEDIA_ACCEL not in ("none", "x-accel", "x-sendfile", "redirect"):
+    raise ImproperlyConfigured(f"MEDIA_ACCEL is none, x-accel, x-sendfile or redirect, not {MEDIA_ACCEL!r}")
+MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", default="/protected-media/")
 STORAGES = {
     "default": {"BACKEND": env("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,12 +1,10 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from coach import api, class_views, lesson_api, lesson_views, video_views, views
+from coach import api, class_views, lesson_api, lesson_views, media_views, video_views, views
 from coach.health import healthz
 
 router = DefaultRouter()
@@ -25,9 +23,13 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("songs/", views.songs, name="songs"),
     path("songs/<uuid:song_id>/", views.song, name="song"),
+    path("songs/<uuid:song_id>/audio/", media_views.song_audio, name="song_audio"),
     path("jobs/<uuid:job_id>/", views.job, name="job"),
     path("routines/<uuid:routine_id>/", views.routine, name="routine"),
     path("routines/<uuid:routine_id>/practice/", views.practice, name="practice"),
+    path("routines/<uuid:routine_id>/audio/", media_views.routine_audio, name="routine_audio"),
+    path("routines/<uuid:routine_id>/frames.npy", media_views.routine_frames,
+         name="routine_frames"),
     path("attempts/<uuid:attempt_id>/", views.attempt_report, name="attempt_report"),
     path("studios/new/", views.studio_new, name="studio_new"),
     path("studios/<uuid:studio_id>/", views.studio, name="studio"),
@@ -60,5 +62,3 @@ urlpatterns = [
     path("api/token/", obtain_auth_token, name="api_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
 ]
-# Uploaded songs in development (DEBUG); in production a web server or storage backend serves them.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

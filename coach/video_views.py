@@ -5,12 +5,13 @@ socket), as for every other object (`coach.permissions`).
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from coach import permissions
 from coach.consumers import TaskProgressConsumer
+from coach.file_responses import stored_file_response
 from coach.models import VideoExport
 from coach.services.video_exports import (
     download_filename,
@@ -54,13 +55,13 @@ def video_export(request, export_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def video_export_download(request, export_id):
     export = get_object_or_404(exports_for(request.user), pk=export_id)
     if export.status != VideoExport.Status.SUCCEEDED or not export.video:
         raise Http404("This video is not ready.")
-    return FileResponse(
-        export.video.open("rb"), as_attachment=True, filename=download_filename(export),
+    return stored_file_response(
+        request, export.video, filename=download_filename(export), as_attachment=True,
         content_type="video/mp4",
     )  # fmt: skip
 

@@ -7,10 +7,13 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coach.models import GenerationJob, Routine
+from generation.counts import beat_counts
 from generation.styles import LEVELS, STYLES
+from generation.video import camera_path
 from scoring.skeleton import BONES
 
 
@@ -114,14 +117,20 @@ def routine_frames(routine: Routine) -> np.ndarray:
 
 
 def routine_document(routine: Routine) -> dict:
-    """The routine in the documented JSON shape {fps, joints, frames, beats, segments, ...}."""
+    """The routine in the documented JSON shape {fps, joints, frames, beats, segments, ...}, with
+    the count said on each beat (`generation.counts`) and the front camera's path per frame
+    (`generation.video.camera_path`: centre [x, z] metres, yaw radians) for the pages' dancer."""
+    frames = routine_frames(routine)
+    centre, yaw = camera_path(frames, routine.joints, routine.fps)
     return {
         "id": str(routine.id),
         "fps": routine.fps,
         "joints": routine.joints,
         "bones": [[routine.joints.index(a), routine.joints.index(b)] for a, b in BONES],
-        "frames": np.round(routine_frames(routine), 4).tolist(),
+        "frames": np.round(frames, 4).tolist(),
         "beats": routine.beats,
+        "counts": beat_counts(routine.beats, routine.downbeats, routine.segments).tolist(),
+        "camera": {"centre": np.round(centre[:, [0, 2]], 4).tolist(), "yaw": np.round(yaw, 4).tolist()},
         "downbeats": routine.downbeats,
         "segments": routine.segments,
         "style": routine.style,
@@ -129,7 +138,7 @@ def routine_document(routine: Routine) -> dict:
         "seed": routine.seed,
         "model": routine.model_version,
         "tempo_bpm": routine.tempo_bpm,
-        "audio_url": routine.song.audio.url,
+        "audio_url": reverse("routine_audio", args=[routine.id]),
     }
 
 
