@@ -27,31 +27,40 @@ import cv2
 import imageio_ffmpeg
 import numpy as np
 
+from generation.counts import COUNTS_PER_PHRASE, beat_counts
 from generation.styles import STYLES
 from scoring.skeleton import BODY_PARTS, BONES
 
 Progress = Callable[[float, str], None]
 
 DEFAULT_SIZE = (640, 360)
-COUNTS_PER_PHRASE = 8
-# Colours (BGR) follow the site: the stage background, the bone lilac (static/js/dancer.js),
-# white joints, the grid grey; left and right limbs get their own tones so turns read clearly.
+
+
+def _bgr(hex_colour: str) -> tuple[int, int, int]:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return blue, green, red
+
+
+# The body-part colours of the dancer, here and on the site's pages (`coach.templatetags.dancer`
+# hands them to static/js/dancer.js): the torso and head in the site's lilac, left and right limbs
+# in their own tones so turns read clearly.
+PART_COLOURS = {
+    "torso": "#9f8cff",
+    "head": "#9f8cff",
+    "left_arm": "#4dd0e1",
+    "left_leg": "#4dd0e1",
+    "right_arm": "#81c784",
+    "right_leg": "#81c784",
+}
+# Colours (BGR) follow the site: the stage background, white joints, the grid grey.
 BACKGROUND = (31, 20, 20)  # #14141f
 FLOOR = (102, 68, 68)  # #444466
 TRACK = (58, 42, 42)  # #2a2a3a
 JOINT = (255, 255, 255)
 TEXT = (255, 255, 255)
 MUTED = (184, 160, 160)  # #a0a0b8
-ACCENT = (255, 140, 159)  # #9f8cff
+ACCENT = _bgr(PART_COLOURS["torso"])
 DOWNBEAT = (0, 180, 255)  # #ffb400, the site's focus colour
-PART_COLOURS = {
-    "torso": ACCENT,
-    "head": ACCENT,
-    "left_arm": (225, 208, 77),  # #4dd0e1
-    "left_leg": (225, 208, 77),
-    "right_arm": (129, 199, 129),  # #81c784
-    "right_leg": (129, 199, 129),
-}
 # Drawing geometry, in fractions of the frame height unless named otherwise.
 FLOOR_LEVEL = 0.86
 STAGE_TOP = 0.10
@@ -103,21 +112,6 @@ class Projection:
     scale: float
 
 
-def beat_counts(beats, segments) -> np.ndarray:
-    """The count (1..8) said on each beat, (B,) int: counting restarts on each phrase's first
-    beat, as on the routine page (static/js/routine.js)."""
-    beats = np.asarray(beats, dtype=np.float64)
-    starts = np.sort([float(s["start_s"]) for s in segments]) if segments else np.zeros(0)
-    counts = np.empty(len(beats), dtype=np.int64)
-    for i, t in enumerate(beats):
-        phrase = int(np.searchsorted(starts, t + 1e-3, side="right")) - 1
-        first = 0  # before the first phrase, count from the first beat
-        if phrase >= 0:
-            first = max(int(np.searchsorted(beats, starts[phrase] + 1e-3, side="right")) - 1, 0)
-        counts[i] = (i - first) % COUNTS_PER_PHRASE + 1
-    return counts
-
-
 def downbeat_mask(beats, downbeats, tolerance_s: float = 0.02) -> np.ndarray:
     """(B,) bool: which beats are the first beat of a bar."""
     beats = np.asarray(beats, dtype=np.float64)
@@ -162,6 +156,17 @@ def camera_yaw(frames: np.ndarray, joints, fps: float) -> np.ndarray:
     return yaw
 
 
+def camera_path(frames: np.ndarray, joints, fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where the camera in front of the dancer looks from, per frame: ``centre`` (T, 3) metres,
+    the pelvis averaged over `FOLLOW_WINDOW_S` (the camera slides with the dancer's travel), and
+    ``yaw`` (T,) radians (`camera_yaw`). The MP4 and the site's pages (the routine document's
+    ``camera``) both draw from it."""
+    frames = np.asarray(frames, dtype=np.float64)
+    pelvis = frames[:, list(joints).index("pelvis")]
+    centre = _moving_average(pelvis, int(round(FOLLOW_WINDOW_S * fps)))
+    return centre, camera_yaw(frames, joints, fps)
+
+
 def project_routine(frames: np.ndarray, joints, fps: float, width: int, height: int) -> Projection:
     """Project (T, J, 3) metres onto a width x height frame (see `Projection`).
 
@@ -170,12 +175,11 @@ def project_routine(frames: np.ndarray, joints, fps: float, width: int, height: 
     `FOLLOW_WINDOW_S`) so the dancer stays near the centre while the floor ticks show the travel.
     """
     frames = np.asarray(frames, dtype=np.float64)
-    yaw = camera_yaw(frames, joints, fps)
+    camera, yaw = camera_path(frames, joints, fps)
     # Per frame: left = (cos, 0, sin); facing = left x up = (-sin, 0, cos).
     left = np.stack([np.cos(yaw), np.zeros_like(yaw), np.sin(yaw)], axis=1)
     forward = np.stack([-np.sin(yaw), np.zeros_like(yaw), np.cos(yaw)], axis=1)
     pelvis = frames[:, list(joints).index("pelvis")]
-    camera = _moving_average(pelvis, int(round(FOLLOW_WINDOW_S * fps)))
     sideways = np.einsum("tjc,tc->tj", frames - camera[:, None], left)
     floor_y = FLOOR_LEVEL * height
     scale = min((floor_y - STAGE_TOP * height) / STAGE_HEIGHT_M, width / STAGE_WIDTH_M)
@@ -209,11 +213,14 @@ class FrameRenderer:
         self.projection = project_routine(frames, joints, self.fps, width, height)
         self.bones = np.array([(joints.index(a), joints.index(b)) for a, b in BONES])
         part_of = {joint: part for part, members in BODY_PARTS.items() for joint in members}
-        self.bone_colours = np.array([PART_COLOURS[part_of[b]] for _, b in BONES], dtype=np.float64)
+        bone_colours = [_bgr(PART_COLOURS[part_of[b]]) for _, b in BONES]
+        self.bone_colours = np.array(bone_colours, dtype=np.float64)
         self.head = joints.index("head")
         self.pelvis = joints.index("pelvis")
         self.beats = np.asarray(routine["beats"], dtype=np.float64)
-        self.counts = beat_counts(self.beats, routine.get("segments") or [])
+        self.counts = beat_counts(
+            self.beats, routine.get("downbeats") or [], routine.get("segments") or []
+        )
         self.downbeats = downbeat_mask(self.beats, routine.get("downbeats") or [])
         gaps = np.diff(self.beats)
         self.beat_period = float(np.median(gaps)) if len(gaps) else 0.5

@@ -7,7 +7,7 @@
 // `?replay=URL` (tests and demos): instead of the camera, feed a recorded landmark stream
 // {"format": "mediapipe33", "image_size": [w, h], "timestamps_ms": [...], "frames": [...]} whose
 // timestamps are on the song clock; each frame is sent when the song reaches it.
-import { beatIndexAt, createDancer } from "./dancer.js";
+import { countAt, createDancer } from "./dancer.js";
 import { askForServerTracking, canRunPose, createImageSampler, createPoseTracker, loadPoseScript } from "./pose.js";
 import { HIGHLIGHT_MS, showBeatFeedback } from "./beat-feedback.js";
 import { openPracticeSession } from "./practice-socket.js";
@@ -139,11 +139,10 @@ function tick() {
     drawLearner();
   }
   if (frame !== shownFrame) {
-    dancer.setPose(routine.frames[frame]);
+    dancer.setFrame(frame);
     dancer.render();
     shownFrame = frame;
-    const beat = beatIndexAt(routine.beats, t);
-    $("count").textContent = beat < 0 ? "" : String((beat % 8) + 1);
+    $("count").textContent = countAt(routine, t);
     $("song-progress").value = t / duration();
     $("song-time").textContent = `${clock(t)} / ${clock(duration())}`;
   }

@@ -4,7 +4,7 @@
 //
 // One attempt covers one pass over the song or over the looped range: timestamps within an
 // attempt never go back, so each loop iteration is sent as a new attempt.
-import { beatIndexAt, createDancer } from "./dancer.js";
+import { countAt, createDancer } from "./dancer.js";
 import { askForServerTracking, canRunPose, createImageSampler, createPoseTracker, loadPoseScript } from "./pose.js";
 import { HIGHLIGHT_MS, showBeatFeedback } from "./beat-feedback.js";
 import { openPracticeSession } from "./practice-socket.js";
@@ -163,11 +163,10 @@ function tick() {
   }
   // Software rendering is slow: draw only when something changed.
   if (frame !== shownFrame) {
-    dancer.setPose(routine.frames[frame]);
+    dancer.setFrame(frame);
     dancer.render();
     shownFrame = frame;
-    const beat = beatIndexAt(routine.beats, t);
-    $("count").textContent = beat < 0 ? "" : String((beat % 8) + 1);
+    $("count").textContent = countAt(routine, t);
     const duration = music.duration || routine.frames.length / routine.fps;
     $("song-progress").value = t / duration;
     $("song-time").textContent = `${clock(t)} / ${clock(duration)}`;

@@ -11,7 +11,6 @@ from generation.video import (
     DOWNBEAT,
     FrameRenderer,
     VideoError,
-    beat_counts,
     downbeat_mask,
     project_routine,
     write_video,
@@ -49,13 +48,6 @@ def routine(waltz, annotations):
         "style": "waltz",
         "level": "beginner",
     }
-
-
-def test_counts_run_one_to_eight_and_restart_on_each_phrase(annotations):
-    beats = annotations[0][:20]  # one every 0.5 s
-    assert beat_counts(beats, []).tolist() == [1, 2, 3, 4, 5, 6, 7, 8] * 2 + [1, 2, 3, 4]
-    segments = [{"start_s": 0.0}, {"start_s": 3.0}]  # beat 6 opens the second phrase
-    assert beat_counts(beats, segments).tolist()[:10] == [1, 2, 3, 4, 5, 6, 1, 2, 3, 4]
 
 
 def test_downbeats_are_the_annotated_bar_starts(annotations):
