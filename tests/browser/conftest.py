@@ -86,3 +86,14 @@ def camera_page(camera_browser, request):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def desktop_page(browser, request):
+    """A 1280x800 laptop screen; its screenshot is saved as <test name>-desktop.png."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-desktop.png"), full_page=True)
+    context.close()
