@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from coach.models import Attempt, PoseBatch
 from coach.services import lessons
+from coach.services.attempt_status import finished_status
 from coach.services.pose_tracking import PoseTrackingError, ServerPoseTracker
 from coach.services.routines import routine_frames
 from scoring import PoseInputError, Reference, StreamingScorer
@@ -334,7 +335,7 @@ def finish(session: PracticeSession) -> dict:
     attempt = session.attempt
     attempt.beat_results = result["beats"]
     attempt.summary = result["summary"]
-    attempt.status = Attempt.Status.COMPLETE
+    attempt.status = finished_status(result["beats"])
     attempt.finished_at = timezone.now()
     attempt.save(update_fields=["beat_results", "summary", "status", "finished_at", *CLOCK_FIELDS])
     lessons.attempt_finished(attempt)

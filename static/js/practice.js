@@ -12,6 +12,8 @@ import { drawLearnerOverlay, landmarksToJoints, partJoints } from "./skeleton2d.
 
 const COUNTDOWN = ["3", "2", "1"];
 const SPEED_KEYS = { 1: "1", 2: "0.75", 3: "0.5" };
+// A second press this soon after Start is the rest of a double click, not a Stop.
+const DOUBLE_PRESS_MS = 800;
 
 const root = document.getElementById("practice");
 const music = document.getElementById("music");
@@ -29,6 +31,7 @@ let audioLatencyMs = 0;
 let learner = null; // the learner's joints [[x, y, visibility]] in video-normalised coordinates
 let marked = { joints: [], until: 0 };
 let shownFrame = -1, framesSent = 0, beatsShown = 0;
+let startedAt = -Infinity; // performance.now() of the last Start
 
 function setState(next) {
   state = next;
@@ -246,6 +249,7 @@ function measureAudioLatency() {
 
 async function start() {
   if (state !== "idle") return;
+  startedAt = performance.now();
   measureAudioLatency();
   const range = currentRange();
   music.currentTime = range.start;
@@ -294,7 +298,10 @@ function setLoop(on) {
 }
 
 function bindControls() {
-  startButton.addEventListener("click", () => (state === "idle" ? start() : stop()));
+  startButton.addEventListener("click", () => {
+    if (state === "idle") start();
+    else if (performance.now() - startedAt > DOUBLE_PRESS_MS) stop();
+  });
   mirrorButton.addEventListener("click", () => setMirror(mirrorButton.getAttribute("aria-pressed") !== "true"));
   loopButton.addEventListener("click", () => setLoop(loopButton.getAttribute("aria-pressed") !== "true"));
   document.querySelectorAll("[data-speed]").forEach((b) => b.addEventListener("click", () => setSpeed(b.dataset.speed)));
