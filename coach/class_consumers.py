@@ -42,11 +42,16 @@ class ClassLearnerConsumer(PracticeConsumer):
         await self._send(state)
         await self._tell_board()
 
-    async def disconnect(self, code):
-        await super().disconnect(code)
+    async def _end_connection(self):
+        """However the seat's socket ends (the learner left, or the server closed it), the board
+        hears that the learner left, unless a newer socket of theirs holds the seat now."""
+        if self.ended:
+            return
+        await super()._end_connection()
         if self.session is not None:
             await self.channel_layer.group_discard(classes.learners_group(self.class_id), self.channel_name)
-            await self._tell_board(connected=False)
+            if not self.session.taken_over:
+                await self._tell_board(connected=False)
 
     async def _send(self, message: dict):
         await super()._send(message)

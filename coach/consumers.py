@@ -2,8 +2,8 @@
 
 Close codes (RFC 6455 private range, mirroring HTTP statuses):
 4400 too many refused messages, 4403 not logged in or not yours, 4404 no such attempt or job,
-4409 attempt already finished, 4413 oversize messages, 4429 flooding; 1011 the server could not
-store batches (the client reconnects and resends them).
+4409 attempt already finished or taken over by a newer socket, 4413 oversize messages,
+4429 flooding; 1011 the server could not store batches (the client reconnects and resends them).
 """
 
 import asyncio
@@ -87,6 +87,7 @@ class PracticeConsumer(AsyncWebsocketConsumer):
     """
 
     session = None
+    finished = disconnected = closing = ended = False
     # Nothing is sent to a practice socket through the channel layer: without one, a connection
     # costs no channel and no pending receive on it (with Redis, a round trip per message).
     channel_layer_alias = None
@@ -98,12 +99,13 @@ class PracticeConsumer(AsyncWebsocketConsumer):
         self.finished = False
         self.storing = None  # the writer round holding this connection's newest batches
         self.disconnected = False
+        self.closing = False  # this side has closed: nothing more is sent or handled
+        self.ended = False  # the connection's end has been handled (attempt marked, tracker freed)
         attempt_id = self.scope["url_route"]["kwargs"]["attempt_id"]
         try:
             self.session = await database_sync_to_async(practice.open_session)(self.scope["user"], attempt_id)
         except practice.PracticeDenied as denied:
-            await self._send({"type": "error", "code": "denied", "message": str(denied)})
-            await self.close(code=denied.close_code)
+            await self._deny(denied)
             return
         await self._send(practice.ready_message(self.session))
         self.pinger = asyncio.ensure_future(self._ping_clock())
@@ -119,17 +121,44 @@ class PracticeConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         self.disconnected = True
+        await self._end_connection()
+
+    async def _close(self, code: int):
+        """Close from the server's side. The connection's end is handled first: the messages
+        already on their way are not handled after this, and the server (uvicorn) refuses any
+        send once the close is sent, so nothing may depend on what follows."""
+        if self.closing:
+            return
+        self.closing = True
+        await self._end_connection()
+        if not self.disconnected:
+            await self.close(code=code)
+
+    async def _end_connection(self):
+        """Once per connection, however it ends: store what waits, mark an unfinished attempt
+        incomplete (unless another socket holds it now) and free the pose tracker."""
+        if self.ended:
+            return
+        self.ended = True
         if getattr(self, "pinger", None):
             self.pinger.cancel()
-        if self.session is not None and not self.finished:
-            await self._stored(now=True)
-            await database_sync_to_async(practice.interrupt)(self.session)
+        if self.session is None:
+            return
+        if self.finished:
+            practice.release_tracker(self.session)
+            return
+        await self._stored(now=True)
+        await database_sync_to_async(practice.interrupt)(self.session)
+
+    async def _deny(self, denied: practice.PracticeDenied):
+        await self._send({"type": "error", "code": "denied", "message": str(denied)})
+        await self._close(denied.close_code)
 
     async def receive(self, text_data=None, bytes_data=None):
-        if self.session is None or self.finished:
+        if self.session is None or self.finished or self.closing:
             return
         if not self.bucket.take():
-            await self.close(code=CLOSE_FLOODING)
+            await self._close(CLOSE_FLOODING)
             return
         raw = text_data if text_data is not None else bytes_data
         if len(raw) > practice.MAX_MESSAGE_BYTES:
@@ -145,6 +174,8 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             return
         try:
             await self._dispatch(message)
+        except practice.PracticeDenied as denied:  # another socket has taken the attempt over
+            await self._deny(denied)
         except practice.PracticeError as error:
             await self._refuse(error.code, str(error))
         except Exception:  # one learner's bad luck must not take the socket server down
@@ -173,7 +204,7 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             self.finished = True
             await self._send(practice.ack_message(self.session))
             await self._send(summary)
-            await self.close(code=1000)
+            await self._close(1000)
         else:
             raise practice.PracticeError("bad_message", f"unknown message type {kind!r}")
 
@@ -191,8 +222,12 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             stored.add_done_callback(lambda _: asyncio.ensure_future(self._ack()))
 
     async def _ack(self):
-        if await self._stored() and not (self.finished or self.disconnected):
-            await self._send(practice.ack_message(self.session))
+        if not await self._stored() or self.finished or self.disconnected or self.closing:
+            return
+        if self.session.taken_over:  # its batches were not stored: acknowledge none of them
+            await self._deny(practice.PracticeTakenOver())
+            return
+        await self._send(practice.ack_message(self.session))
 
     async def _stored(self, now: bool = False) -> bool:
         """Wait for this connection's batches to be stored (``now``: without waiting for the
@@ -206,7 +241,7 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             await self.storing
         except Exception:
             log.exception("could not store pose batches of attempt %s", self.session.attempt.id)
-            await self.close(code=CLOSE_SERVER_ERROR)
+            await self._close(CLOSE_SERVER_ERROR)
             return False
         return True
 
@@ -214,7 +249,7 @@ class PracticeConsumer(AsyncWebsocketConsumer):
         self.errors += 1
         await self._send({"type": "error", "code": code, "message": text})
         if self.errors >= practice.MAX_ERRORS:
-            await self.close(code=close_code)
+            await self._close(close_code)
 
     async def _ping_clock(self):
         for _ in range(CLOCK_PINGS):
@@ -222,4 +257,6 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(CLOCK_PING_INTERVAL_S)
 
     async def _send(self, message: dict):
+        if self.closing or self.disconnected:
+            return
         await self.send(text_data=orjson.dumps(message, option=orjson.OPT_SERIALIZE_NUMPY).decode())

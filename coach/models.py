@@ -187,6 +187,11 @@ class Attempt(models.Model):
     audio_latency_ms = models.FloatField(default=0.0, help_text="The client's audio output latency.")
     beat_results = models.JSONField(default=list)
     summary = models.JSONField(default=dict)
+    connection = models.UUIDField(
+        null=True, blank=True, editable=False,
+        help_text="The practice socket that holds the attempt: a newer one takes it over, and an "
+        "older one's batches are no longer stored.",
+    )
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 

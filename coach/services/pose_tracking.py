@@ -48,8 +48,15 @@ class ServerPoseTracker:
         )
         return landmarks, (width, height)
 
+    @property
+    def closed(self) -> bool:
+        return self._pose is None
+
     def close(self) -> None:
-        self._pose.close()
+        """Stop MediaPipe's graph and its threads; closing twice is harmless."""
+        if self._pose is not None:
+            self._pose.close()
+            self._pose = None
 
 
 def jpeg_size(data: bytes) -> tuple[int, int]:

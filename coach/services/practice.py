@@ -6,12 +6,16 @@ separate (`store_batches`), so the socket server can store the batches of every 
 together a few times a second. A batch is acknowledged only once it is stored, so a dropped
 connection loses nothing: reconnecting replays the stored batches into a fresh scorer and the
 client resends whatever was not acknowledged (batches are de-duplicated by sequence number).
+One socket holds an attempt at a time: a new one takes it over (`Attempt.connection`), and the
+batches, end and interruption of the one it replaced are refused from then on, so a batch is
+never acknowledged to a socket whose frames lost to another's.
 The message shapes are documented in README.md ("Practice socket").
 """
 
 import io
 import math
 import time
+import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -57,6 +61,16 @@ class PracticeDenied(Exception):
         self.close_code = close_code
 
 
+CLOSE_TAKEN_OVER = 4409
+
+
+class PracticeTakenOver(PracticeDenied):
+    """Another socket has opened the attempt since this one: it holds the attempt now."""
+
+    def __init__(self):
+        super().__init__(CLOSE_TAKEN_OVER, "this attempt continues on another connection")
+
+
 @dataclass
 class TokenBucket:
     rate: float = RATE_PER_S
@@ -81,6 +95,8 @@ class PracticeSession:
     scored_beats: set[int]
     next_seq: int  # the batches scored so far are 0 .. next_seq - 1
     stored_seq: int  # ... and 0 .. stored_seq are stored (the client may forget them)
+    connection: uuid.UUID = field(default_factory=uuid.uuid4)  # this socket's hold on the attempt
+    taken_over: bool = False  # another socket holds the attempt now; nothing more is stored
     tracker: ServerPoseTracker | None = None  # only for the camera-image fallback
 
     @property
@@ -125,18 +141,27 @@ def reference_for(routine) -> Reference:
 
 
 def open_session(user, attempt_id) -> PracticeSession:
-    """Check that `user` may practise this attempt now, and rebuild its scorer from what is stored."""
+    """Check that `user` may practise this attempt now, take it over from any socket that held it,
+    and rebuild its scorer from what is stored."""
     if not user.is_authenticated:
         raise PracticeDenied(4403, "log in to practise")
-    attempt = Attempt.objects.select_related("routine").filter(pk=attempt_id).first()
-    if attempt is None:
-        raise PracticeDenied(4404, "no such attempt")
-    if attempt.learner_id != user.pk:
-        raise PracticeDenied(4403, "this attempt belongs to someone else")
-    if attempt.status == Attempt.Status.COMPLETE:
-        raise PracticeDenied(4409, "this attempt is finished; start a new one")
+    connection = uuid.uuid4()
+    with transaction.atomic():
+        # Locked, so a store round of the socket being replaced is either in before the stored
+        # batches are read here, or refused after (it checks the holder under the same lock).
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",)).select_related("routine").filter(pk=attempt_id).first()
+        )
+        if attempt is None:
+            raise PracticeDenied(4404, "no such attempt")
+        if attempt.learner_id != user.pk:
+            raise PracticeDenied(4403, "this attempt belongs to someone else")
+        if attempt.status == Attempt.Status.COMPLETE:
+            raise PracticeDenied(4409, "this attempt is finished; start a new one")
+        attempt.connection = connection
+        attempt.save(update_fields=["connection"])
+        stored = list(attempt.batches.values_list("seq", "timestamps", "frames", "image_size", "beats"))
     scorer = StreamingScorer(reference_for(attempt.routine), mirror=attempt.mirror)
-    stored = list(attempt.batches.values_list("seq", "timestamps", "frames", "image_size", "beats"))
     if attempt.status == Attempt.Status.IN_PROGRESS:
         attempt.beat_results = _with_batch_beats(attempt.beat_results, [row[4] for row in stored])
     next_seq = 0
@@ -148,7 +173,9 @@ def open_session(user, attempt_id) -> PracticeSession:
     if attempt.status != Attempt.Status.IN_PROGRESS:
         attempt.status = Attempt.Status.IN_PROGRESS
         attempt.save(update_fields=["status"])
-    return PracticeSession(attempt, scorer, {beat["index"] for beat in attempt.beat_results}, next_seq, next_seq - 1)
+    return PracticeSession(
+        attempt, scorer, {beat["index"] for beat in attempt.beat_results}, next_seq, next_seq - 1, connection
+    )
 
 
 def beats_so_far(attempt: Attempt) -> list[dict]:
@@ -211,8 +238,10 @@ def calibrate(session: PracticeSession, audio_latency_ms) -> None:
     attempt = session.attempt
     if session.next_seq > 0:
         raise PracticeError("bad_message", "calibrate before sending frames")
+    if not _holding(session).update(audio_latency_ms=latency):
+        session.taken_over = True
+        raise PracticeTakenOver()
     attempt.audio_latency_ms = latency
-    attempt.save(update_fields=["audio_latency_ms"])
 
 
 def receive_frames(session: PracticeSession, message: dict) -> list[dict]:
@@ -293,7 +322,8 @@ _STORED_COLUMNS = ("attempt", "seq", "timestamps", "frames", "image_size", "beat
 def store_batches(batches: list[ScoredBatch]) -> None:
     """Store scored batches, of any number of attempts, together: each with its frames and
     the beat results it completed. A batch stored already (by a connection that dropped while its
-    batches waited) is skipped, not an error.
+    batches waited) is skipped, not an error. The batches of a socket that no longer holds its
+    attempt are not stored: its session is marked `taken_over` (it must not acknowledge them).
 
     One multi-row insert with the fields' own conversions, not `bulk_create`: a round holds the
     batches of every learner of the process, and the ORM's per-object work (~0.2 ms a batch)
@@ -315,9 +345,18 @@ def store_batches(batches: list[ScoredBatch]) -> None:
         f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
     )
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-    for batch in batches:
-        batch.session.stored_seq = max(batch.session.stored_seq, batch.seq)
+        holders = dict(
+            Attempt.objects.using(connection.alias).select_for_update()
+            .filter(pk__in={batch.session.attempt.pk for batch in batches}).values_list("pk", "connection")
+        )
+        held = [holders.get(batch.session.attempt.pk) == batch.session.connection for batch in batches]
+        if any(held):
+            cursor.executemany(sql, [row for row, holds in zip(rows, held, strict=True) if holds])
+    for batch, holds in zip(batches, held, strict=True):
+        if holds:
+            batch.session.stored_seq = max(batch.session.stored_seq, batch.seq)
+        else:
+            batch.session.taken_over = True
 
 
 def beat_messages(batch: ScoredBatch) -> list[dict]:
@@ -329,32 +368,56 @@ def ack_message(session: PracticeSession) -> dict:
     return {"type": "ack", "seq": session.acked_seq}
 
 
+def _holding(session: PracticeSession):
+    """The session's attempt, as a queryset, if this session's socket still holds it."""
+    return Attempt.objects.filter(pk=session.attempt.pk, connection=session.connection)
+
+
 def finish(session: PracticeSession) -> dict:
-    """The learner finished: score what is left, store the summary, mark the attempt complete."""
-    result = session.scorer.finish()
-    attempt = session.attempt
-    attempt.beat_results = result["beats"]
-    attempt.summary = result["summary"]
-    attempt.status = finished_status(result["beats"])
-    attempt.finished_at = timezone.now()
-    attempt.save(update_fields=["beat_results", "summary", "status", "finished_at", *CLOCK_FIELDS])
+    """The learner finished: score what is left, store the summary, mark the attempt complete.
+    `PracticeTakenOver` if another socket holds the attempt now."""
+    with transaction.atomic():
+        if not _holding(session).select_for_update().exists():
+            session.taken_over = True
+            raise PracticeTakenOver()
+        result = session.scorer.finish()
+        attempt = session.attempt
+        attempt.beat_results = result["beats"]
+        attempt.summary = result["summary"]
+        attempt.status = finished_status(result["beats"])
+        attempt.finished_at = timezone.now()
+        attempt.save(update_fields=["beat_results", "summary", "status", "finished_at", *CLOCK_FIELDS])
+    release_tracker(session)
     lessons.attempt_finished(attempt)
     report_url = reverse("attempt_report", args=[attempt.id])
     return {"type": "summary", "summary": attempt.summary, "report_url": report_url}
 
 
-def interrupt(session: PracticeSession) -> None:
-    """The connection dropped before the end: keep everything, mark the attempt incomplete."""
+def interrupt(session: PracticeSession) -> bool:
+    """The connection ended before the end of the attempt: keep everything, mark the attempt
+    incomplete, free the pose tracker. Returns False (and changes nothing stored) if another
+    socket holds the attempt now."""
+    release_tracker(session)
+    attempt = session.attempt
+    with transaction.atomic():
+        holding = _holding(session).select_for_update().values_list("status", flat=True).first()
+        if holding is None:
+            session.taken_over = True
+            return False
+        if holding == Attempt.Status.IN_PROGRESS:
+            result = session.scorer.finish()
+            attempt.summary = result["summary"] if result["beats"] else {}
+            attempt.status = Attempt.Status.INCOMPLETE
+            # The beats sent so far (all stored with their batches: the socket waits for them).
+            attempt.save(update_fields=["beat_results", "summary", "status", *CLOCK_FIELDS])
+    return True
+
+
+def release_tracker(session: PracticeSession) -> None:
+    """Stop the session's server pose tracker (MediaPipe's graph runs threads of its own)."""
     if session.tracker is not None:
         session.tracker.close()
-    attempt = session.attempt
-    attempt.refresh_from_db(fields=["status"])
-    if attempt.status == Attempt.Status.IN_PROGRESS:
-        result = session.scorer.finish()
-        attempt.summary = result["summary"] if result["beats"] else {}
-        attempt.status = Attempt.Status.INCOMPLETE
-        # The beats sent so far (all stored with their batches: the socket waits for them).
-        attempt.save(update_fields=["beat_results", "summary", "status", *CLOCK_FIELDS])
+        session.tracker = None
 
 
 def attempt_poses(attempt: Attempt) -> dict:
