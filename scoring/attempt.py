@@ -6,11 +6,11 @@ import numpy as np
 
 from scoring import params
 from scoring.align import align_offline
-from scoring.beats import frame_jerks, score_span
+from scoring.beats import score_span
 from scoring.formats import PoseInputError, parse_attempt
 from scoring.normalise import LearnerNormaliser, ViewEstimator, mirror_2d, project
 from scoring.reference import Reference
-from scoring.summary import summarise
+from scoring.summary import summarise, tracking_rate
 
 MIRROR_MODES = ("auto", "on", "off")
 BAND_FRAMES = round(params.ALIGN_BAND_S * params.GRID_FPS)
@@ -38,7 +38,8 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
     """
     check_mirror(mirror)
     normaliser = LearnerNormaliser()
-    learner, weights = normaliser.push(parse_attempt(attempt))
+    stream = parse_attempt(attempt)
+    learner, weights = normaliser.push(stream)
     first = normaliser.first_grid
     lo, hi = max(first, reference.start), min(first + len(learner), reference.end)
     if hi - lo < 2:
@@ -60,11 +61,14 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
         )
         + lo
     )
-    jerks = (frame_jerks(learner, weights), frame_jerks(reference_2d))
     beats = [
         score_span(span, reference.beats[span[0]], path, learner, weights, first, reference_2d,
-                   reference.start, mirrored, jerks)
+                   reference.start, mirrored)
         for span in reference.beat_spans()
         if span[1] >= lo and span[2] <= hi
     ]  # fmt: skip
-    return {"beats": beats, "summary": {**summarise(beats), **view_summary(yaw, mirrored)}}
+    times = stream.times_s
+    summary = summarise(
+        beats, tracking_rate(len(times), times[0], times[-1]) if len(times) else None
+    )
+    return {"beats": beats, "summary": {**summary, **view_summary(yaw, mirrored)}}

@@ -24,9 +24,14 @@ _PART_NAMES = {False: list(_PART_JOINTS), True: [_LEARNER_PART[p] for p in _PART
 _PART_MATRIX = np.zeros((len(JOINT_INDEX), len(_PART_JOINTS)))
 for _k, _joints in enumerate(_PART_JOINTS.values()):
     _PART_MATRIX[_joints, _k] = 1.0
+_PART_SIZES = _PART_MATRIX.sum(axis=0)
+_TORSO = list(_PART_JOINTS).index("torso")
+_FLOORS = np.array([params.SPREAD_FLOOR[part] for part in _PART_JOINTS])
 
 
-def label(overall: float) -> str:
+def label(overall: float | None) -> str:
+    if overall is None:
+        return params.NOT_SEEN_LABEL
     return next(name for name, threshold in params.LABELS if overall >= threshold)
 
 
@@ -34,68 +39,92 @@ def frame_jerks(track: np.ndarray, weights: np.ndarray | None = None) -> np.ndar
     """Mean joint jerk magnitude (torso units / s^3) of each frame of a 2D track ``(n, J, 2)``
     from its 4th on, ``(n - 3,)`` float64: third differences of positions, each joint weighted
     by the least of its 4 samples' ``weights`` ``(n, J)`` (None: every joint fully seen); NaN
-    where no joint was seen. A frame's value depends only on its own 4 samples, so the values
-    of a whole attempt serve every beat."""
+    where no joint was seen. A frame's value depends only on its own 4 samples."""
     if weights is None:
         return _frame_jerks(track, _NO_WEIGHTS, False, _SAME_JOINTS, 0, len(track))
     return _frame_jerks(track, weights, True, _SAME_JOINTS, 0, len(track))
 
 
-def track_jerk(per_frame: np.ndarray, start: int, stop: int) -> float:
-    """Jerk of track frames ``[start, stop)`` from `frame_jerks` of the whole track: the median
-    over its frames where a joint was seen; 0 for fewer than 4 frames or none seen."""
-    if stop - start < 4:
-        return 0.0
-    return _median_seen(per_frame[start : stop - 3])
+def motion_spread(window: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """How far each body part moves in a ``window`` ``(W, J, 2)`` of frames: ``(parts,)``
+    float64, the root mean square over the part's joints and the frames of the distance from
+    the joint's mean position (torso units); with ``weights`` ``(W, J)``, weighted."""
+    if weights is None:
+        deviation = window - window.mean(axis=0)
+        per_joint = (deviation * deviation).sum(axis=-1).mean(axis=0)
+    else:
+        total = np.maximum(weights.sum(axis=0), 1e-9)
+        mean = (window * weights[..., None]).sum(axis=0) / total[:, None]
+        deviation = window - mean
+        per_joint = ((deviation * deviation).sum(axis=-1) * weights).sum(axis=0) / total
+    return np.sqrt(per_joint @ _PART_MATRIX / _PART_SIZES)
 
 
-def jerk(track: np.ndarray, weights: np.ndarray | None) -> float:
-    """Median over frames of the mean joint jerk magnitude (torso units / s^3) of a 2D track
-    ``(n, J, 2)`` with weights ``(n, J)`` (None: every joint fully seen); 0 when it is shorter
-    than 4 frames."""
-    if len(track) < 4:
-        return 0.0
-    return track_jerk(frame_jerks(track, weights), 0, len(track))
+def curve(x, points: np.ndarray) -> np.ndarray:
+    """`scoring.params` curve ``points`` ``(2, K)`` at ``x``: linear between points, flat
+    outside."""
+    return np.interp(x, points[0], points[1])
 
 
 def score_beat(
     index: int,
     time_s: float,
     offset_frames: float,
+    cells: int,
     sums: tuple,
-    learner_jerk: float,
-    reference_jerk: float,
+    spread: np.ndarray,
+    ranges: np.ndarray,
+    jerk_ratios: np.ndarray,
     mirrored: bool,
 ) -> dict:
-    """Score one beat.
+    """Score one beat (formulas: `scoring.params`).
 
     offset_frames: the median of learner minus reference grid frames along the path inside the
-    beat.
-    sums: what `_measure_beat` sums of the beat's aligned frame pairs: per joint the summed
+    beat; cells: how many aligned frame pairs the beat has.
+    sums: what `_beat_sums` sums of the beat's aligned frame pairs: per joint the summed
     weight and the weighted mean distance ``(J,)`` float32, the mean weight of the scored joints
     and their weighted mean distance.
-    learner_jerk, reference_jerk: `jerk` of the learner's and the reference's tracks over the
-    beat plus 3 frames before.
+    spread: `motion_spread` of the reference around the beat ``(parts,)``.
+    ranges: `motion_spread` of the learner's and of the reference's frames along the beat's
+    path ``(2, parts)``: how far each moved within the beat.
+    jerk_ratios: ``log2((J_learner + JERK_FLOOR) / (J_reference + JERK_FLOOR))`` at the beat's
+    aligned frame pairs where both jerks are known ``(K,)``.
     mirrored: the learner was mirrored; parts are named in the learner's own left and right.
     """
-    joint_weight, joint_distance, visible, overall_distance = sums
+    joint_weight, joint_distance, visible, _ = sums
     offset_ms = offset_frames * 1000.0 / params.GRID_FPS
     names = _PART_NAMES[mirrored]
-    if visible < params.MIN_BEAT_VISIBILITY:
-        parts = dict.fromkeys(names, 0.0)
-        return _result(index, time_s, offset_ms, 0.0, 0.0, 0.0, parts, fix=None, force_miss=True)
-
-    # Weighted mean distance per part and over all scored joints; an unseen part scores 0.
     part_weight = joint_weight @ _PART_MATRIX
-    part_distance_sum = (joint_distance * joint_weight) @ _PART_MATRIX
-    ratio = (learner_jerk + params.JERK_FLOOR) / (reference_jerk + params.JERK_FLOOR)
-    *part_scores, accuracy, smoothness, timing = _curves(
-        part_weight, part_distance_sum, overall_distance, np.log2(ratio), abs(offset_ms)
-    ).tolist()
-    parts = dict(zip(names, part_scores, strict=True))
-    return _result(
-        index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix=min(parts, key=parts.get)
+    # A part is seen when its joints' mean weight over the beat's aligned frames reaches
+    # PART_SEEN_WEIGHT; the beat needs the torso and one more part.
+    seen = part_weight / (_PART_SIZES * max(cells, 1)) >= params.PART_SEEN_WEIGHT
+    if visible < params.MIN_BEAT_VISIBILITY or not seen[_TORSO] or seen.sum() < 2:
+        return _result(index, time_s, offset_ms, None, None, None, dict.fromkeys(names), None, [])
+    part_distance = (joint_distance * joint_weight) @ _PART_MATRIX / np.maximum(part_weight, 1e-9)
+    # Each part's error relative to how much the reference moves it around the beat: moving
+    # a part half as far as the reference is half wrong however big the move.
+    error = part_distance / np.sqrt(spread * spread + _FLOORS * _FLOORS)
+    # Range of motion counts: a part moved less than the reference moved it within the beat
+    # is wrong by the share it fell short, even where the positions are near.
+    learner_range, reference_range = ranges
+    shortfall = np.maximum(reference_range - learner_range, 0.0)
+    error = error + params.RANGE_WEIGHT * shortfall / np.sqrt(
+        reference_range * reference_range + params.RANGE_FLOOR**2
     )
+    part_scores = curve(error, _PART_CURVE)
+    # Accuracy: the root mean square of the seen parts' errors, so one part badly wrong
+    # counts more than all parts slightly off.
+    accuracy = float(curve(np.sqrt(np.mean(error[seen] ** 2)), _ACCURACY))
+    excess = float(np.mean(np.abs(jerk_ratios))) if len(jerk_ratios) else 0.0
+    smoothness = float(curve(excess, _SMOOTHNESS))
+    timing = float(curve(abs(offset_ms), _TIMING))
+    parts = {
+        name: (float(score) if ok else None)
+        for name, score, ok in zip(names, part_scores, seen, strict=True)
+    }
+    fix = names[int(np.argmax(np.where(seen, error, -np.inf)))]
+    return _result(index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix,
+                   [n for n, ok in zip(names, seen, strict=True) if ok])  # fmt: skip
 
 
 # Compiled with numba: a beat has a few dozen frame pairs, so numpy's per-call overhead was
@@ -105,9 +134,15 @@ def score_beat(
 _SAME_JOINTS = np.arange(len(JOINT_INDEX))
 _NO_WEIGHTS = np.zeros((0, len(JOINT_INDEX)), dtype=np.float32)
 _JERK_SCALE = np.float32(params.GRID_FPS**3)
-_ACCURACY, _SMOOTHNESS, _TIMING = (
-    np.array(curve, dtype=np.float64).T.copy()
-    for curve in (params.ACCURACY_CURVE, params.SMOOTHNESS_CURVE, params.TIMING_CURVE)
+_JERK_FLOOR = params.JERK_FLOOR
+_PART_CURVE, _ACCURACY, _SMOOTHNESS, _TIMING = (
+    np.array(points, dtype=np.float64).T.copy()
+    for points in (
+        params.PART_CURVE,
+        params.ACCURACY_CURVE,
+        params.SMOOTHNESS_CURVE,
+        params.TIMING_CURVE,
+    )
 )
 
 
@@ -145,37 +180,14 @@ def _frame_jerks(track, weights, weighted, order, lo, hi):
     return out
 
 
-@njit(cache=True)
-def _jerk(track, weights, weighted, order, lo, hi):
-    """`track_jerk` of `_frame_jerks` of track rows ``[lo, hi)``."""
-    if hi - lo < 4:
-        return 0.0
-    return _median_seen(_frame_jerks(track, weights, weighted, order, lo, hi))
-
-
-@njit(cache=True)
-def _median_seen(values):
-    """Median of the values that are not NaN (0.0 if none), in float64 as `np.median` gives
-    it."""
-    ordered = np.sort(values[values == values])
-    half = len(ordered) // 2
-    if len(ordered) == 0:
-        return 0.0
-    if len(ordered) % 2:
-        return np.float64(ordered[half])
-    return (np.float64(ordered[half - 1]) + np.float64(ordered[half])) / 2.0
-
-
 @njit(cache=True, error_model="numpy")
 def _measure_beat(
-    inside, learner, weights, learner_start, order, negate, reference, reference_start,
-    reference_lo, reference_hi, with_jerks,
-):  # fmt: skip
+    inside, learner, weights, learner_start, order, negate, reference, reference_start
+):
     """The numbers of a beat from its path cells ``inside`` ``(P, 2)`` (absolute learner and
-    reference frames): the median offset in frames; the learner track's rows ``[lo, hi)``
-    (the beat's rows plus 3 before); the learner's and the reference's (rows ``[reference_lo,
-    reference_hi)``) jerk if ``with_jerks`` (else 0); then `_beat_sums` of the cells. The
-    learner's joints are taken in ``order``, x negated if ``negate``."""
+    reference frames): the median offset in frames, the number of cells, the jerk log ratios
+    (`score_beat`) at the cells where both jerks are known, then `_beat_sums` of the cells.
+    The learner's joints are taken in ``order``, x negated if ``negate``."""
     cells = len(inside)
     rows = inside[:, 0] - learner_start
     cols = inside[:, 1] - reference_start
@@ -185,33 +197,24 @@ def _measure_beat(
         offset = np.float64(offsets[half])
     else:
         offset = (offsets[half - 1] + offsets[half]) / 2.0
-    lo, hi = max(rows.min() - 3, 0), rows.max() + 1
-    learner_jerk = reference_jerk = 0.0
-    if with_jerks:
-        learner_jerk = _jerk(learner, weights, True, order, lo, hi)
-        reference_jerk = _jerk(
-            reference, _NO_WEIGHTS, False, _SAME_JOINTS, reference_lo, reference_hi
+    # A frame's jerk needs the 3 frames before it.
+    learner_lo, reference_lo = max(rows.min() - 3, 0), max(cols.min() - 3, 0)
+    learner_jerks = _frame_jerks(learner, weights, True, order, learner_lo, rows.max() + 1)
+    reference_jerks = _frame_jerks(
+        reference, _NO_WEIGHTS, False, _SAME_JOINTS, reference_lo, cols.max() + 1
+    )
+    ratios = np.empty(cells)
+    known = 0
+    for p in range(cells):
+        a, b = rows[p] - learner_lo - 3, cols[p] - reference_lo - 3
+        if a < 0 or b < 0 or learner_jerks[a] != learner_jerks[a]:
+            continue
+        ratios[known] = np.log2(
+            (learner_jerks[a] + _JERK_FLOOR) / (reference_jerks[b] + _JERK_FLOOR)
         )
+        known += 1
     sums = _beat_sums(learner, weights, rows, order, negate, reference, cols)
-    return (offset, lo, hi, learner_jerk, reference_jerk) + sums
-
-
-@njit(cache=True)
-def _curves(part_weight, part_distance_sum, overall_distance, log2_ratio, offset_ms):
-    """Scores ``(parts + 3,)`` on the curves of `scoring.params` (``np.interp``): each part's
-    accuracy (its weighted mean distance; an unseen part is infinitely far), the overall
-    accuracy, smoothness, timing."""
-    parts = len(part_weight)
-    out = np.empty(parts + 3)
-    for p in range(parts):
-        distance = np.inf
-        if part_weight[p] > 0:
-            distance = part_distance_sum[p] / max(part_weight[p], 1e-9)
-        out[p] = np.interp(distance, _ACCURACY[0], _ACCURACY[1])
-    out[parts] = np.interp(np.float64(overall_distance), _ACCURACY[0], _ACCURACY[1])
-    out[parts + 1] = np.interp(log2_ratio, _SMOOTHNESS[0], _SMOOTHNESS[1])
-    out[parts + 2] = np.interp(offset_ms, _TIMING[0], _TIMING[1])
-    return out
+    return (offset, cells, ratios[:known]) + sums
 
 
 @njit(cache=True, error_model="numpy")
@@ -248,25 +251,34 @@ def _beat_sums(learner, weights, rows, order, negate, reference, cols):
     return joint_weight, joint_distance, visible, overall
 
 
-def _result(
-    index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix, force_miss=False
-) -> dict:
-    scores = {"timing": timing, "accuracy": accuracy, "smoothness": smoothness}
-    overall = sum(params.OVERALL_WEIGHTS[k] * v for k, v in scores.items())
-    if force_miss:
-        overall = 0.0
+def _result(index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix, seen) -> dict:
+    """A beat's result; a beat not seen (``accuracy`` None) has no scores and no label."""
+    if accuracy is None:
+        overall = None
+    else:
+        # Timing and smoothness count only as far as the move itself was right: a wrong move
+        # made on time earns nothing for its timing.
+        w = params.OVERALL_WEIGHTS
+        overall = accuracy * (
+            w["accuracy"] + (w["timing"] * timing + w["smoothness"] * smoothness) / 100.0
+        )
     return {
         "index": int(index),
         "time_s": round(float(time_s), 3),
         "timing_offset_ms": round(offset_ms, 1),
-        "timing": round(timing, 1),
-        "accuracy": round(accuracy, 1),
-        "smoothness": round(smoothness, 1),
-        "overall": round(overall, 1),
+        "timing": _round(timing),
+        "accuracy": _round(accuracy),
+        "smoothness": _round(smoothness),
+        "overall": _round(overall),
         "label": label(overall),
-        "parts": {k: round(v, 1) for k, v in parts.items()},
-        "fix": None if overall >= params.FIX_ABOVE else fix,
+        "parts": {k: _round(v) for k, v in parts.items()},
+        "seen": seen,
+        "fix": None if overall is None or overall >= params.FIX_ABOVE else fix,
     }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 @njit(cache=True)
@@ -281,6 +293,17 @@ def path_inside(path: np.ndarray, first: int, end: int) -> np.ndarray:
     return path[np.flatnonzero(gap == gap.min())]
 
 
+SPREAD_PAD_FRAMES = round(params.SPREAD_PAD_S * params.GRID_FPS)
+
+
+def reference_window(first: int, end: int, reference_start: int, reference_end: int):
+    """The reference grid frames ``[lo, hi)`` a beat ``[first, end)`` is scored with: the beat,
+    `SPREAD_PAD_FRAMES` around it for its motion spread (3 before it for its jerks)."""
+    return max(first - SPREAD_PAD_FRAMES, reference_start), min(
+        end + SPREAD_PAD_FRAMES, reference_end
+    )
+
+
 def score_span(
     span: tuple[int, int, int],
     time_s: float,
@@ -291,23 +314,26 @@ def score_span(
     reference: np.ndarray,
     reference_start: int,
     mirrored: bool,
-    jerks: tuple[np.ndarray, np.ndarray] | None = None,
     mirror_learner: bool = False,
 ) -> dict:
     """Score beat ``span`` = (index, first frame, end frame) from an alignment ``path`` ``(P, 2)``
     of absolute (learner, reference) grid frames. ``learner`` ``(n, J, 2)`` / ``weights``
     ``(n, J)`` float32 start at grid frame ``learner_start`` (already mirrored if ``mirrored``,
     unless ``mirror_learner``: then they are as seen and mirrored on the way); ``reference``
-    ``(m, J, 2)`` float32 (projected) starts at ``reference_start``. ``jerks``: the
-    `frame_jerks` of the whole learner and reference, when many beats are scored at once."""
+    ``(m, J, 2)`` float32 (projected) starts at ``reference_start`` and holds at least the
+    beat's `reference_window`."""
     index, first, end = span
-    reference_track = (max(first - reference_start - 3, 0), end - reference_start)
-    offset, track_lo, track_hi, learner_jerk, reference_jerk, *sums = _measure_beat(
-        path_inside(path, first, end), learner, weights, learner_start,
-        MIRROR if mirror_learner else _SAME_JOINTS, mirror_learner, reference, reference_start,
-        *reference_track, jerks is None,
+    inside = path_inside(path, first, end)
+    order = MIRROR if mirror_learner else _SAME_JOINTS
+    offset, cells, ratios, *sums = _measure_beat(
+        inside, learner, weights, learner_start, order, mirror_learner, reference,
+        reference_start,
     )  # fmt: skip
-    if jerks is not None:
-        learner_jerk = track_jerk(jerks[0], track_lo, track_hi)
-        reference_jerk = track_jerk(jerks[1], *reference_track)
-    return score_beat(index, time_s, offset, sums, learner_jerk, reference_jerk, mirrored)
+    lo, hi = reference_window(first, end, reference_start, reference_start + len(reference))
+    spread = motion_spread(reference[lo - reference_start : hi - reference_start])
+    rows = inside[:, 0] - learner_start
+    ranges = np.stack([
+        motion_spread(learner[rows][:, order], weights[rows][:, order]),
+        motion_spread(reference[inside[:, 1] - reference_start]),
+    ])  # fmt: skip
+    return score_beat(index, time_s, offset, cells, sums, spread, ranges, ratios, mirrored)

@@ -39,7 +39,7 @@ DEFAULT_IMAGE_SIZE = (640, 480)
 
 # A hole in the learner's timestamps longer than this is a drop-out: grid frames inside it are
 # interpolated for continuity but get weight 0.
-MAX_GAP_S = 0.25
+MAX_GAP_S = 0.4
 
 # One Euro filter (Casiez et al. 2012) on absolute positions in torso units at GRID_FPS:
 # cutoff = MIN_CUTOFF_HZ + BETA * |speed in torso units/s|.
@@ -78,27 +78,44 @@ OPEN_END_LAG_PENALTY = 1.0
 # the unmirrored one (a margin so symmetric dances stay unmirrored).
 MIRROR_RESIDUAL_RATIO = 0.9
 
-TIMING_CURVE = (
-    (0.0, 100.0),
-    (50.0, 100.0),
-    (100.0, 85.0),
-    (150.0, 70.0),
-    (250.0, 45.0),
-    (400.0, 0.0),
-)
-ACCURACY_CURVE = ((0.0, 100.0), (0.1, 100.0), (0.2, 80.0), (0.3, 50.0), (0.5, 0.0))
-# About the jerk of a 2D tracker's noise after the One Euro filter (AIST++ detections of a
-# dancer: 250-1400 torso units / s^3 where the smooth 3D reference has 25-640), so ordinary
-# tracker noise costs little while added jitter or jerky motion does.
+TIMING_CURVE = ((0.0, 100.0), (40.0, 100.0), (100.0, 62.0), (200.0, 30.0), (300.0, 0.0))
+# Body parts: a part's error is its distance from the reference divided by how far the
+# reference moves it around the beat (`motion_spread` over the beat and SPREAD_PAD_S either side),
+# with SPREAD_FLOOR (torso units) added in quadrature so a part the reference holds still is
+# judged by its plain distance.
+SPREAD_PAD_S = 0.5
+SPREAD_FLOOR = {
+    "head": 0.4, "torso": 0.4,
+    "left_arm": 0.2, "right_arm": 0.2, "left_leg": 0.2, "right_leg": 0.2,
+}  # fmt: skip
+# A part that moved less than the reference within the beat adds RANGE_WEIGHT times its
+# shortfall, relative to the reference's range (with RANGE_FLOOR torso units in quadrature).
+RANGE_WEIGHT = 2.0
+RANGE_FLOOR = 0.05
+PART_CURVE = ((0.0, 100.0), (0.5, 100.0), (0.8, 60.0), (1.2, 0.0))
+# accuracy = curve(root mean square of the seen parts' errors, ACCURACY_CURVE).
+ACCURACY_CURVE = PART_CURVE
 JERK_FLOOR = 300.0
+# smoothness = curve(mean over the beat's aligned frame pairs of |log2((J_learner + JERK_FLOOR)
+# / (J_reference + JERK_FLOOR))|): jerky where the reference is smooth, or smooth where it hits.
 SMOOTHNESS_CURVE = ((0.0, 100.0), (0.5, 100.0), (1.0, 90.0), (2.0, 50.0), (3.0, 0.0))
 
-OVERALL_WEIGHTS = {"timing": 0.3, "accuracy": 0.5, "smoothness": 0.2}
+OVERALL_WEIGHTS = {"timing": 0.35, "accuracy": 0.5, "smoothness": 0.15}
 LABELS = (("Perfect", 90.0), ("Great", 75.0), ("Good", 60.0), ("OK", 40.0), ("Miss", 0.0))
+# The label of a beat the camera did not see (no scores).
+NOT_SEEN_LABEL = "Not seen"
 FIX_ABOVE = 90.0
 
 # A beat whose aligned learner frames carry less than this mean joint weight was not seen.
 MIN_BEAT_VISIBILITY = 0.2
+# A body part is seen in a beat when its joints' mean weight over the beat reaches this.
+PART_SEEN_WEIGHT = 0.3
+
+# Reliability of an attempt: tracking slower than MIN_TRACKING_FPS (frames received per
+# second of the attempt), or fewer than MIN_SEEN_BEATS of its beats seen, and the result says
+# it cannot tell instead of giving a verdict.
+MIN_TRACKING_FPS = 7.5
+MIN_SEEN_BEATS = 0.5
 
 # Attempt summary: how many weakest beats and body parts to name.
 WEAKEST_BEATS = 3

@@ -69,6 +69,11 @@ BODY_PARTS = {
 BODY_PART_INDEX = {part: [JOINT_INDEX[j] for j in joints] for part, joints in BODY_PARTS.items()}
 
 
+# COCO-17 keypoints with left and right exchanged (eyes, ears, shoulders, elbows, wrists, hips,
+# knees, ankles): a mirrored COCO-17 detection.
+COCO_MIRROR = np.array([0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15])
+
+
 def _mirror_permutation() -> np.ndarray:
     swapped = []
     for name in JOINTS:
@@ -104,20 +109,32 @@ SOURCE_LAYOUTS: dict[str, dict[str, tuple[int, ...]]] = {
     # MediaPipe Pose, 33 landmarks: 7/8 ears, 11/12 shoulders, 13/14 elbows, 15/16 wrists,
     # 23/24 hips, 25/26 knees, 27/28 ankles (left first). Head = midpoint of the ears.
     "mediapipe33": dict(
-        zip(_DIRECT, ((23,), (24,), (25,), (26,), (27,), (28,), (11,), (12,), (13,), (14,), (15,), (16,)), strict=True),
+        zip(
+            _DIRECT,
+            ((23,), (24,), (25,), (26,), (27,), (28,), (11,), (12,), (13,), (14,), (15,), (16,)),
+            strict=True,
+        ),
         head=(7, 8),
     ),
     # COCO-17 (AIST++ keypoints2d/keypoints3d): 3/4 ears, 5/6 shoulders, 7/8 elbows,
     # 9/10 wrists, 11/12 hips, 13/14 knees, 15/16 ankles. Head = midpoint of the ears.
     "coco17": dict(
-        zip(_DIRECT, ((11,), (12,), (13,), (14,), (15,), (16,), (5,), (6,), (7,), (8,), (9,), (10,)), strict=True),
+        zip(
+            _DIRECT,
+            ((11,), (12,), (13,), (14,), (15,), (16,), (5,), (6,), (7,), (8,), (9,), (10,)),
+            strict=True,
+        ),
         head=(3, 4),
     ),
     # Ballroom capture (Tang et al. 2018), 23 points, see datasets/ballroom/README.md:
     # 0/1 head points, 3-5 right arm, 7-9 right leg, 12-14 left arm, 16-18 left leg.
     # Its own "pelvis" (#2) sits 16 cm above the hips and is not used.
     "ballroom23": dict(
-        zip(_DIRECT, ((16,), (7,), (17,), (8,), (18,), (9,), (12,), (3,), (13,), (4,), (14,), (5,)), strict=True),
+        zip(
+            _DIRECT,
+            ((16,), (7,), (17,), (8,), (18,), (9,), (12,), (3,), (13,), (4,), (14,), (5,)),
+            strict=True,
+        ),
         head=(0, 1),
     ),
     # AIST++ retargeted onto a VRM avatar (datasets/aistpp/retargeted_vrm19), after forward
@@ -178,10 +195,12 @@ def to_canonical(frames: np.ndarray, layout: str | dict[str, tuple[int, ...]]) -
     out = np.empty((frames.shape[0], len(JOINTS), frames.shape[2]), dtype=np.float32)
     for name, idx in spec.items():
         out[:, JOINT_INDEX[name]] = frames[:, list(idx)].mean(axis=1)
-    out[:, JOINT_INDEX["pelvis"]] = out[:, [JOINT_INDEX["left_hip"], JOINT_INDEX["right_hip"]]].mean(axis=1)
-    out[:, JOINT_INDEX["neck"]] = out[:, [JOINT_INDEX["left_shoulder"], JOINT_INDEX["right_shoulder"]]].mean(
-        axis=1
-    )
+    out[:, JOINT_INDEX["pelvis"]] = out[
+        :, [JOINT_INDEX["left_hip"], JOINT_INDEX["right_hip"]]
+    ].mean(axis=1)
+    out[:, JOINT_INDEX["neck"]] = out[
+        :, [JOINT_INDEX["left_shoulder"], JOINT_INDEX["right_shoulder"]]
+    ].mean(axis=1)
     return out
 
 
@@ -208,4 +227,6 @@ def bone_lengths(frames: np.ndarray) -> np.ndarray:
 
 def torso_length(frames: np.ndarray) -> np.ndarray:
     """Pelvis-to-neck distance per frame ``(T,)``: the body-size unit for scoring."""
-    return np.linalg.norm(frames[:, JOINT_INDEX["neck"]] - frames[:, JOINT_INDEX["pelvis"]], axis=-1)
+    return np.linalg.norm(
+        frames[:, JOINT_INDEX["neck"]] - frames[:, JOINT_INDEX["pelvis"]], axis=-1
+    )

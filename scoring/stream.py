@@ -18,12 +18,12 @@ from numba import njit
 from scoring import params
 from scoring.align import StreamingAligner
 from scoring.attempt import BAND_FRAMES, check_mirror, view_summary
-from scoring.beats import score_span
+from scoring.beats import reference_window, score_span
 from scoring.formats import CheckedFrames, check_pose_frames, map_to_canonical
 from scoring.normalise import LearnerNormaliser, ViewEstimator, project
 from scoring.reference import Reference
 from scoring.skeleton import MIRROR
-from scoring.summary import summarise
+from scoring.summary import summarise, tracking_rate
 from scoring.sums import pairwise_sum_columns
 
 EMIT_DELAY_FRAMES = round(params.EMIT_DELAY_S * params.GRID_FPS)
@@ -60,6 +60,8 @@ class StreamingScorer:
         self._weights = np.zeros((256, reference.joints.shape[1]), dtype=np.float32)
         self._frames = 0
         self._last_time: float | None = None
+        self._first_time: float | None = None
+        self._received = 0  # learner frames received
         self._view = ViewEstimator()
         self._view_rows = self._view_next = 0
         self._yaw, self._mirrored = 0.0, mirror == "on"
@@ -90,6 +92,9 @@ class StreamingScorer:
         if len(checked.times_s) == 0:
             return []
         self._last_time = float(checked.times_s[-1])
+        if self._first_time is None:
+            self._first_time = float(checked.times_s[0])
+        self._received += len(checked.times_s)
         self._waiting.append(checked)
         self._waiting_frames += len(checked.times_s)
         if self._waiting_frames < MAX_WAITING_FRAMES and not self._beat_due(self._last_time):
@@ -158,10 +163,15 @@ class StreamingScorer:
                 lag = self._aligner.best_lag(max_reference=end)
                 path = self._aligner.backtrack(lag, stop_reference=waiting[0][1])
                 beats += [self._score(span, path) for span in waiting]
-        return {
-            "beats": beats,
-            "summary": {**summarise(beats), **view_summary(self._yaw, self._mirrored)},
-        }
+        summary = summarise(beats, self.tracking_fps)
+        return {"beats": beats, "summary": {**summary, **view_summary(self._yaw, self._mirrored)}}
+
+    @property
+    def tracking_fps(self) -> float | None:
+        """Learner frames received per second of the attempt so far (None before 2 frames)."""
+        if self._first_time is None:
+            return None
+        return tracking_rate(self._received, self._first_time, self._last_time)
 
     def _append(self, joints: np.ndarray, weights: np.ndarray) -> None:
         needed = self._frames + len(joints)
@@ -242,9 +252,9 @@ class StreamingScorer:
     def _score(self, span: tuple[int, int, int], path: np.ndarray) -> dict:
         """Score a beat from the part of the path that covers it, touching only nearby frames."""
         index, first, end = span
-        ref_lo = max(first - 3, self.reference.start)
+        ref_lo, ref_hi = reference_window(first, end, self.reference.start, self.reference.end)
         reference = project(
-            self.reference.joints[ref_lo - self.reference.start : end - self.reference.start],
+            self.reference.joints[ref_lo - self.reference.start : ref_hi - self.reference.start],
             self._yaw,
         )
         return score_span(

@@ -3,9 +3,9 @@
 import pytest
 
 from scoring import Reference
-from scoring.validate import SAME_BPM, aist_attempt, aist_routine
+from scoring.validate import HELD_OUT_AIST, aist_attempt, aist_routine
 
-NAME = SAME_BPM[1]  # gBR_sBM_cAll_d06_mBR2_ch06: 9.6 s of break dance at 100 BPM
+NAME = HELD_OUT_AIST[0]  # gBR_sBM_cAll_d06_mBR2_ch06: 9.6 s of break dance at 100 BPM
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ def test_cli_prints_beats_and_summary_as_json(files):
     assert len(result["beats"]) == 16
     beat = result["beats"][0]
     assert set(beat) == {
-        "index", "time_s", "timing_offset_ms", "timing", "accuracy", "smoothness", "overall", "label", "parts", "fix",
+        "index", "time_s", "timing_offset_ms", "timing", "accuracy", "smoothness", "overall", "label", "parts", "seen", "fix",
     }  # fmt: skip
     assert set(beat["parts"]) == {"head", "torso", "left_arm", "right_arm", "left_leg", "right_leg"}
     assert result["summary"]["overall"] > 80

@@ -8,13 +8,10 @@ import pytest
 
 from scoring import PoseStream, parse_pose_frames
 from scoring.beats import (
-    _PART_MATRIX,
     _SCORED_JOINTS,
     _beat_sums,
-    _curves,
-    _jerk,
+    _frame_jerks,
     frame_jerks,
-    track_jerk,
 )
 from scoring.formats import _SOURCES, _map_image
 from scoring.normalise import (
@@ -27,15 +24,12 @@ from scoring.normalise import (
     project,
 )
 from scoring.params import (
-    ACCURACY_CURVE,
     GRID_FPS,
     MAX_GAP_S,
     SCALE_BINS,
     SCALE_BLOCK_FRAMES,
     SCALE_QUANTILE,
     SCALE_RANGE,
-    SMOOTHNESS_CURVE,
-    TIMING_CURVE,
     VISIBILITY_RAMP,
 )
 from scoring.skeleton import JOINT_INDEX, MIRROR
@@ -152,12 +146,10 @@ def test_jerks_are_the_numpy_jerks_to_the_bit(learner_track, reference, mirror):
     assert np.array_equal(got, expected, equal_nan=True)
     projected = project(reference.joints, 0.4)
     assert np.array_equal(frame_jerks(projected), _frame_jerks_numpy(projected, None))
-    # A beat's jerk straight from the unmirrored track (the live scorer's way) is the same.
-    for lo, hi in ((0, 3), (30, 50), (90, 110), (0, len(learner))):
-        values = [v for v in expected[lo : hi - 3].tolist() if v == v]
-        median = float(np.median(values)) if values and hi - lo >= 4 else 0.0
-        assert track_jerk(expected, lo, hi) == median
-        assert _jerk(*learner_track, True, MIRROR if mirror else _SAME, lo, hi) == median
+    # A beat's jerks straight from the unmirrored track (the live scorer's way) are the same.
+    for lo, hi in ((30, 50), (90, 110), (0, len(learner))):
+        got = _frame_jerks(*learner_track, True, MIRROR if mirror else _SAME, lo, hi)
+        assert np.array_equal(got, expected[lo : hi - 3], equal_nan=True)
 
 
 @pytest.mark.parametrize("mirror", [False, True])
@@ -288,40 +280,6 @@ def test_torso_scales_are_the_numpy_scales_to_the_bit(attempt):
     )
     assert expected[0] == 0.0 < expected[-1]
     assert np.array_equal(got, expected)
-
-
-def test_beat_score_curves_are_numpys_interpolation(learner_track, reference):
-    """Part, accuracy, smoothness and timing scores of real beats and of the curves' corners,
-    unseen parts (weight 0) included."""
-    learner, weights = learner_track
-    projected = project(reference.joints, 0.2)
-    curves = {
-        name: tuple(np.array(v, dtype=np.float64) for v in zip(*points, strict=True))
-        for name, points in (
-            ("accuracy", ACCURACY_CURVE), ("smoothness", SMOOTHNESS_CURVE), ("timing", TIMING_CURVE)
-        )
-    }  # fmt: skip
-    for lo in range(0, 200, 9):
-        rows = np.arange(lo, lo + 15)
-        joint_weight, joint_distance, _, overall = _beat_sums(
-            learner, weights, rows, _SAME, False, projected, rows
-        )
-        part_weight = joint_weight @ _PART_MATRIX
-        part_sum = (joint_distance * joint_weight) @ _PART_MATRIX
-        for log2_ratio, offset_ms in ((0.7, 33.3), (2.0, 100.0), (-1.0, 0.0), (3.5, 466.7)):
-            got = _curves(part_weight, part_sum, overall, log2_ratio, offset_ms)
-            distance = np.where(part_weight > 0, part_sum / np.maximum(part_weight, 1e-9), np.inf)
-            expected = [
-                *np.interp(distance, *curves["accuracy"]),
-                np.interp(overall, *curves["accuracy"]),
-                np.interp(log2_ratio, *curves["smoothness"]),
-                np.interp(offset_ms, *curves["timing"]),
-            ]
-            assert got.tolist() == expected
-    corners = np.array([x for x, _ in ACCURACY_CURVE])
-    got = _curves(np.array([1.0, 0.0, 1.0]), np.array([0.1, 0.3, 0.25]), 0.2, 1.0, 50.0)
-    assert got.tolist() == [100.0, 0.0, 65.0, 80.0, 90.0, 100.0]
-    assert np.interp(corners, *curves["accuracy"]).tolist() == [100.0, 100.0, 80.0, 50.0, 0.0]
 
 
 def test_column_sums_are_numpys_sums_to_the_bit():

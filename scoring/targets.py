@@ -1,0 +1,224 @@
+"""The targets the scorer's verdicts must meet on the validation set (`scoring.validate`).
+
+Each check reads the rows of `scoring.validate.figures` and returns one line per target and
+split: the figure measured, the bound, and whether it holds. The tests in
+``tests/scoring/test_validation.py`` assert them; ``python -m scoring.validate`` prints them.
+"""
+
+import numpy as np
+
+from scoring import params
+
+SAME_DANCE_MIN = 85.0  # same dance from a camera within CAMERA_WITHIN_DEG of the front
+CAMERA_WITHIN_DEG = 45.0
+MIRROR_WITHIN = 6.0  # a mirrored learner, mirror on/auto, against the unmirrored
+LADDER_STEP_MIN = 8.0  # each severity step lowers the overall by at least this
+PART_ACCURACY_FALL_MIN = 20.0
+PART_FIX_SHARE_MIN = 0.7
+UNTOUCHED_MOVE_MAX = 5.0
+DIFFERENT_OVERALL_MAX = 35.0
+DIFFERENT_LOW_SHARE_MIN = 0.8  # beats labelled OK or Miss
+OFFSET_BIAS_MAX_MS = 1000.0 / params.GRID_FPS  # one grid frame
+UNSEEN_WITHIN = 8.0  # parts out of frame: the overall of the parts seen, near the undamaged
+RELIABLE_RATES_FPS = (30.0, 15.0, 10.0)
+UNRELIABLE_RATES_FPS = (5.0,)
+
+# A part swap names one of these parts as the fix.
+PART_FIX_NAMES = {"torso": ("torso", "head")}
+_LOW_LABELS = ("OK", "Miss")
+_HIGH_LABELS = ("Perfect", "Great")
+
+
+def _by(rows, **match):
+    return [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+
+
+def _undamaged(rows, split, source):
+    """The source's undamaged learner: the first rung of its range-of-motion ladder."""
+    return _by(rows, split=split, source=source, kind="motion", step=0.0)[0]
+
+
+def _line(target, split, value, bound, passed, detail=""):
+    return {
+        "target": target, "split": split, "value": value, "bound": bound,
+        "passed": bool(passed), "detail": detail,
+    }  # fmt: skip
+
+
+def check_targets(rows: list[dict]) -> list[dict]:
+    """Every target on every split present in ``rows``."""
+    out = []
+    for split in sorted({r["split"] for r in rows}):
+        mine = [r for r in rows if r["split"] == split]
+        out += _same_dance(mine, split)
+        out += _mirror(mine, split)
+        out += _ladders(mine, split)
+        out += _parts(mine, split)
+        out += _different(mine, split)
+        out += _offsets(mine, split)
+        out += _arms_only(mine, split)
+        out += _unseen(mine, split)
+        out += _rates(mine, split)
+    return out
+
+
+def _same_dance(rows, split):
+    near = [r for r in _by(rows, kind="camera") if r["step"] <= CAMERA_WITHIN_DEG]
+    worst = min(near, key=lambda r: r["overall"])
+    return [
+        _line(f"same dance within {CAMERA_WITHIN_DEG:.0f} deg >= {SAME_DANCE_MIN:.0f}", split,
+              worst["overall"], SAME_DANCE_MIN, worst["overall"] >= SAME_DANCE_MIN,
+              f"lowest of {len(near)}: {worst['case']}")
+    ]  # fmt: skip
+
+
+def _mirror(rows, split):
+    worst, detail = 0.0, ""
+    for r in _by(rows, kind="mirror"):
+        if r["mode"] == "off":
+            continue
+        gap = abs(r["overall"] - _undamaged(rows, split, r["source"])["overall"])
+        if gap >= worst:
+            worst, detail = gap, r["case"]
+    return [
+        _line(f"mirrored learner, mirror on/auto, within {MIRROR_WITHIN:.0f}", split,
+              round(worst, 1), MIRROR_WITHIN, worst <= MIRROR_WITHIN, detail)
+    ]  # fmt: skip
+
+
+def _ladders(rows, split):
+    out = []
+    for kind in ("motion", "freeze", "late", "early"):
+        smallest, detail = np.inf, ""
+        for source in sorted({r["source"] for r in _by(rows, kind=kind)}):
+            ladder = sorted(_by(rows, kind=kind, source=source), key=lambda r: r["step"])
+            for a, b in zip(ladder, ladder[1:], strict=False):
+                drop = a["overall"] - b["overall"]
+                if drop < smallest:
+                    smallest, detail = drop, f"{a['case']} -> {b['step']:g}"
+        out.append(
+            _line(f"{kind} ladder: every step lowers the overall >= {LADDER_STEP_MIN:.0f}",
+                  split, round(float(smallest), 1), LADDER_STEP_MIN,
+                  smallest >= LADDER_STEP_MIN, f"smallest step: {detail}")
+        )  # fmt: skip
+    return out
+
+
+def _parts(rows, split):
+    falls, shares, moves = [], [], []
+    for r in _by(rows, kind="part"):
+        clean = {b["index"]: b for b in _undamaged(rows, split, r["source"])["beats"]}
+        first, end = r["span"]
+        inside = [b for b in r["beats"] if first <= b["index"] < end and b["accuracy"] is not None]
+        outside = [b for b in r["beats"] if not first <= b["index"] < end]
+        fall = np.mean([clean[b["index"]]["accuracy"] - b["accuracy"] for b in inside])
+        names = PART_FIX_NAMES.get(r["part"], (r["part"],))
+        share = np.mean([b["fix"] in names for b in inside])
+        move = np.mean(
+            [abs(clean[b["index"]]["overall"] - b["overall"]) for b in outside
+             if b["overall"] is not None and clean[b["index"]]["overall"] is not None]
+        )  # fmt: skip
+        falls.append((fall, r["case"]))
+        shares.append((share, r["case"]))
+        moves.append((move, r["case"]))
+    fall, fall_case = min(falls)
+    share, share_case = min(shares)
+    move, move_case = max(moves)
+    return [
+        _line(f"damaged part: span accuracy falls >= {PART_ACCURACY_FALL_MIN:.0f}", split,
+              round(float(fall), 1), PART_ACCURACY_FALL_MIN, fall >= PART_ACCURACY_FALL_MIN,
+              f"least: {fall_case}"),
+        _line(f"damaged part: fix names it on >= {PART_FIX_SHARE_MIN:.0%} of its beats", split,
+              round(float(share), 2), PART_FIX_SHARE_MIN, share >= PART_FIX_SHARE_MIN,
+              f"least: {share_case}"),
+        _line(f"damaged part: untouched beats move < {UNTOUCHED_MOVE_MAX:.0f} (mean)", split,
+              round(float(move), 1), UNTOUCHED_MOVE_MAX, move < UNTOUCHED_MOVE_MAX,
+              f"most: {move_case}"),
+    ]  # fmt: skip
+
+
+def _different(rows, split):
+    different = _by(rows, kind="different")
+    worst = max(different, key=lambda r: r["overall"])
+    high = sum(b["label"] in _HIGH_LABELS for r in different for b in r["beats"])
+    low_share = min(
+        (np.mean([b["label"] in _LOW_LABELS for b in r["beats"]]), r["case"]) for r in different
+    )
+    return [
+        _line(f"different dance: overall <= {DIFFERENT_OVERALL_MAX:.0f}", split,
+              worst["overall"], DIFFERENT_OVERALL_MAX, worst["overall"] <= DIFFERENT_OVERALL_MAX,
+              f"highest of {len(different)}: {worst['case']}"),
+        _line("different dance: no Perfect or Great beat", split, high, 0, high == 0,
+              f"{len(different)} cases"),
+        _line(f"different dance: >= {DIFFERENT_LOW_SHARE_MIN:.0%} of beats OK or Miss", split,
+              round(float(low_share[0]), 2), DIFFERENT_LOW_SHARE_MIN,
+              low_share[0] >= DIFFERENT_LOW_SHARE_MIN, f"least: {low_share[1]}"),
+    ]  # fmt: skip
+
+
+def _offsets(rows, split):
+    worst, detail = 0.0, ""
+    for r in _by(rows, kind="late") + _by(rows, kind="early"):
+        error = abs(r["timing_offset_ms"] - r["shift_ms"])
+        if error >= worst:
+            worst, detail = error, r["case"]
+    return [
+        _line("lateness and earliness reported within one frame", split, round(worst, 1),
+              round(OFFSET_BIAS_MAX_MS, 1), worst <= OFFSET_BIAS_MAX_MS, f"worst: {detail}")
+    ]  # fmt: skip
+
+
+def _arms_only(rows, split):
+    good = params.LABELS[2][1]
+    worst = max(_by(rows, kind="arms-only"), key=lambda r: r["overall"])
+    return [
+        _line("only the arms move: overall below Good", split, worst["overall"], good,
+              worst["overall"] < good, worst["case"])
+    ]  # fmt: skip
+
+
+def _unseen(rows, split):
+    gaps, blamed, scored = [], 0, 0
+    for r in _by(rows, kind="unseen"):
+        clean = _undamaged(rows, split, r["source"])
+        gaps.append((abs(r["overall"] - clean["overall"]) if r["overall"] is not None else np.inf,
+                     r["case"]))  # fmt: skip
+        for b in r["beats"]:
+            blamed += b["fix"] in r["unseen"]
+            scored += any(b["parts"].get(p) is not None for p in r["unseen"])
+    gap, case = max(gaps)
+    return [
+        _line(f"parts out of frame: overall of the parts seen within {UNSEEN_WITHIN:.0f}", split,
+              round(float(gap), 1), UNSEEN_WITHIN, gap <= UNSEEN_WITHIN, f"worst: {case}"),
+        _line("parts out of frame: never blamed, never scored", split, blamed + scored, 0,
+              blamed + scored == 0, f"{blamed} beats blamed, {scored} scored"),
+    ]  # fmt: skip
+
+
+def _rates(rows, split):
+    rates = _by(rows, kind="rate")
+    wrong_reliable = [
+        r["case"] for r in rates if r["step"] in UNRELIABLE_RATES_FPS and r["reliable"]
+    ]
+    wrong_unreliable = [
+        r["case"] for r in rates if r["step"] in RELIABLE_RATES_FPS and not r["reliable"]
+    ]
+    low = [r for r in rates if r["step"] in RELIABLE_RATES_FPS and r["overall"] < SAME_DANCE_MIN]
+    return [
+        _line("tracking at 5 fps is unreliable, at 10-30 fps reliable", split,
+              len(wrong_reliable) + len(wrong_unreliable), 0,
+              not wrong_reliable and not wrong_unreliable,
+              "; ".join(wrong_reliable + wrong_unreliable)),
+        _line(f"tracking at 10-30 fps scores >= {SAME_DANCE_MIN:.0f}", split, len(low), 0, not low,
+              "; ".join(r["case"] for r in low)),
+    ]  # fmt: skip
+
+
+def targets_markdown(lines: list[dict]) -> str:
+    out = ["| target | split | measured | bound | met | detail |", "|---|---|---:|---:|---|---|"]
+    for t in lines:
+        out.append(
+            f"| {t['target']} | {t['split']} | {t['value']} | {t['bound']} "
+            f"| {'yes' if t['passed'] else 'NO'} | {t['detail']} |"
+        )
+    return "\n".join(out)
