@@ -42,7 +42,8 @@ class LessonForm(forms.Form):
     students = StudentsField(queryset=None, widget=forms.CheckboxSelectMultiple,
                              help_text="Everyone is ticked to start with.")
     due_at = forms.DateTimeField(
-        label="Due", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        label="Due by",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
     target_score = forms.FloatField(min_value=MIN_TARGET, max_value=MAX_TARGET, initial=70,
@@ -57,6 +58,7 @@ class LessonForm(forms.Form):
         self.fields["routine"].queryset = user.routines.select_related("song")
         self.fields["song"].queryset = user.songs.all()
         self.fields["job"].queryset = GenerationJob.objects.filter(requested_by=user)
+        self.fields["due_at"].help_text = f"Date and time ({timezone.get_current_timezone_name()} time)."
         if not self.is_bound:
             self.initial.setdefault("students", list(students.values_list("user_id", flat=True)))
             self.initial.setdefault("due_at", (timezone.localtime() + timedelta(days=7)).replace(

@@ -52,10 +52,14 @@ class GenerationJobSerializer(serializers.ModelSerializer):
         help_text="A model family with an installed checkpoint; empty for the default.",
     )
 
+    status_label = serializers.CharField(source="get_status_display", read_only=True,
+                                         help_text="The status in words for people, e.g. Queued.")
+
     class Meta:
         model = GenerationJob
         fields = (
-            "id", "song", "style", "level", "seed", "architecture", "status", "progress", "message", "error",
+            "id", "song", "style", "level", "seed", "architecture", "status", "status_label", "progress",
+            "message", "error",
             "routine", "created_at", "started_at", "finished_at",
         )
         read_only_fields = (

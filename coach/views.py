@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,7 +12,13 @@ from coach.forms import GenerateForm, SignUpForm, SongUploadForm, StudioForm
 from coach.models import Invitation, Membership
 from coach.services.routines import GenerationRequestError, request_generation
 from coach.services.songs import AudioError, create_song
-from coach.services.studios import InvitationError, accept_invitation, create_studio, invite
+from coach.services.studios import (
+    InvitationError,
+    accept_invitation,
+    create_studio,
+    invite,
+    studio_for_student,
+)
 
 
 def home(request):
@@ -132,7 +137,7 @@ def studio_new(request):
 def studio(request, studio_id):
     studio = get_object_or_404(permissions.studios_for(request.user), pk=studio_id)
     if not permissions.can_manage_studio(request.user, studio):
-        raise Http404
+        return render(request, "studios/student.html", studio_for_student(studio, request.user))
     members = studio.memberships.select_related("user").order_by("role", "user__username")
     invitations = studio.invitations.order_by("-created_at")[:5]
     links = [(i, request.build_absolute_uri(reverse("invitation", args=[i.id]))) for i in invitations]

@@ -7,9 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import soundfile
-from django.conf import settings
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-from django.views.static import serve
 
 from coach.models import Membership
 from coach.services.studios import create_studio
@@ -87,20 +85,11 @@ def pytest_collection_modifyitems(config, items):
 
 # ---- a WebSocket-speaking live server ------------------------------------------------------
 
-class ASGIMediaFilesHandler(ASGIStaticFilesHandler):
-    """Serves uploaded files (the songs) as pytest-django's WSGI live server does."""
-
-    def get_base_url(self):
-        return settings.MEDIA_URL
-
-    def serve(self, request):
-        return serve(request, self.file_path(request.path), document_root=settings.MEDIA_ROOT)
-
-
 @pytest.fixture(scope="session")
 def asgi_live_server():
-    """The product's server (coach.serve) serving coach.asgi (HTTP, static, media and
-    WebSockets) in a thread of this process, so that it shares the in-memory test database."""
+    """The product's server (coach.serve) serving coach.asgi (HTTP, static files and WebSockets)
+    in a thread of this process, so that it shares the in-memory test database. As in
+    production, uploaded files are reachable only through the product's permission-checked views."""
     import uvicorn
 
     from coach.asgi import application
@@ -108,7 +97,7 @@ def asgi_live_server():
 
     port = free_port()
     server = uvicorn.Server(
-        config(ASGIStaticFilesHandler(ASGIMediaFilesHandler(application)), port=port, access_log=False,
+        config(ASGIStaticFilesHandler(application), port=port, access_log=False,
                log_level="warning")
     )
     thread = threading.Thread(target=server.run, name="web-server", daemon=True)

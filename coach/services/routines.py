@@ -67,6 +67,7 @@ def job_state(job: GenerationJob) -> dict:
     return {
         "id": str(job.id),
         "status": job.status,
+        "status_label": job.get_status_display(),
         "progress": round(job.progress, 3),
         "message": job.message,
         "error": job.error,

@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from coach.models import Invitation, Membership, Studio
+from coach.models import ClassSession, Invitation, LessonAssignment, Membership, Studio
+from coach.services.lessons import assignment_state
 
 INVITATION_LIFETIME = timedelta(days=14)
 
@@ -19,7 +20,10 @@ def create_studio(owner, name: str) -> Studio:
 
 def invite(studio, created_by, role: str = Membership.Role.STUDENT) -> Invitation:
     return Invitation.objects.create(
-        studio=studio, created_by=created_by, role=role, expires_at=timezone.now() + INVITATION_LIFETIME
+        studio=studio,
+        created_by=created_by,
+        role=role,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
     )
 
 
@@ -54,3 +58,27 @@ def set_teaching_role(membership: Membership, role: str) -> Membership:
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
+
+
+def studio_for_student(studio, student) -> dict:
+    """What a student sees of their studio: its teachers, their own lessons there (with their
+    state) and its open live classes; not the other members or the invitation links."""
+    teachers = (
+        studio.memberships.filter(role__in=(Membership.Role.OWNER, Membership.Role.INSTRUCTOR))
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+    assignments = (
+        LessonAssignment.objects.filter(student=student, lesson__studio=studio)
+        .select_related("lesson__routine__song")
+        .order_by("-lesson__due_at")
+    )
+    classes = studio.classes.exclude(status=ClassSession.Status.ENDED).select_related(
+        "routine__song"
+    )
+    return {
+        "studio": studio,
+        "teachers": teachers,
+        "assignments": [(a, assignment_state(a)) for a in assignments],
+        "classes": classes,
+    }

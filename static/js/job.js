@@ -8,7 +8,7 @@ const routineUrl = (id) => box.dataset.routineUrl.replace("00000000-0000-0000-00
 let done = ["succeeded", "failed"].includes(box.dataset.status);
 
 function show(state) {
-  statusEl.textContent = state.status;
+  statusEl.textContent = state.status_label || state.status;
   messageEl.textContent = state.message || "";
   progressEl.value = state.progress;
   errorEl.textContent = state.error || "";

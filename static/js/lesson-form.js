@@ -8,7 +8,7 @@ async function follow() {
     const response = await fetch(url, { credentials: "same-origin" });
     if (response.ok) {
       const job = await response.json();
-      document.getElementById("job-status").textContent = job.status;
+      document.getElementById("job-status").textContent = job.status_label || job.status;
       document.getElementById("job-message").textContent = job.error || job.message || "";
       document.getElementById("job-progress").value = job.progress;
       if (job.status === "succeeded" || job.status === "failed") {

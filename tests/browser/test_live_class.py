@@ -48,19 +48,22 @@ def coco17_to_mediapipe33(keypoints: np.ndarray) -> np.ndarray:
     return landmarks
 
 
+REPLAY_URL = "/test-replays/c03.json"
+
+
 @pytest.fixture
-def replay_url(isolated_media):
-    """The recorded stream at 30 fps (a webcam's rate), served from the media folder."""
+def replay_file(tmp_path):
+    """The recorded stream at 30 fps (a webcam's rate), which the learners' browsers are given at
+    REPLAY_URL (the product serves no public files besides its static ones)."""
     recording = aist_attempt(DANCE, 2)
     frames = coco17_to_mediapipe33(np.asarray(recording["frames"])[::2])
     times = np.asarray(recording["timestamps_ms"])[::2]
-    folder = isolated_media / "replays"
-    folder.mkdir(parents=True)
-    (folder / "c03.json").write_text(json.dumps({
+    path = tmp_path / "c03.json"
+    path.write_text(json.dumps({
         "format": "mediapipe33", "image_size": list(IMAGE_SIZE),
         "timestamps_ms": times.round(1).tolist(), "frames": frames.round(4).tolist(),
     }))
-    return "/media/replays/c03.json"
+    return path
 
 
 @pytest.fixture
@@ -98,7 +101,7 @@ def board_row(page, name):
 
 
 def test_a_live_class_with_two_learners_on_the_instructors_board(
-    page, browser, asgi_live_server, studio_people, class_routine, replay_url
+    page, browser, asgi_live_server, studio_people, class_routine, replay_file
 ):
     server = asgi_live_server
     class_session = open_class(page, server, class_routine, "Tuesday break")
@@ -118,7 +121,8 @@ def test_a_live_class_with_two_learners_on_the_instructors_board(
     learners = {"alice": alice, "bob": bob}
     try:
         for learner in learners.values():
-            learner.goto(f"{learner.url}?replay={replay_url}")
+            learner.route(f"{server.url}{REPLAY_URL}", lambda route: route.fulfill(path=replay_file))
+            learner.goto(f"{learner.url}?replay={REPLAY_URL}")
             learner.wait_for_selector("#class-learn[data-state=idle]")
             learner.get_by_role("button", name="I'm ready").click()
             learner.wait_for_function("document.getElementById('class-learn').dataset.clockOffsetMs !== undefined")

@@ -64,11 +64,14 @@ def test_a_teacher_in_another_studio_sees_nothing(make_user, studio_people, alic
     assert not permissions.attempts_for(other_owner).exists()
 
 
-def test_studio_page_is_for_its_teachers_only(client, studio_people):
+def test_studio_page_manages_for_its_teachers_and_shows_its_students_their_part(client, studio_people):
     url = reverse("studio", args=[studio_people["studio"].id])
-    for who, code in [("owner", 200), ("instructor", 200), ("alice", 404), ("outsider", 404)]:
+    for who, code, manages in [("owner", 200, True), ("instructor", 200, True), ("alice", 200, False),
+                               ("outsider", 404, False)]:
         client.force_login(studio_people[who])
-        assert client.get(url).status_code == code, who
+        response = client.get(url)
+        assert response.status_code == code, who
+        assert ("Invite students" in response.content.decode()) == manages, who
 
 
 def test_routine_frames_are_stored_as_one_array(studio_people):
