@@ -4,6 +4,7 @@ No variable set => SQLite, the in-memory channel layer, local media files and a 
 running inside the web process on an in-memory broker. The README lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "channels",
+    "axes",
     "coach",
     "generation",
 ]
@@ -45,6 +47,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "coach.not_found.NotFoundPageMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into a 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "coach.urls"
@@ -91,6 +95,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password guessing: django-axes refuses a username on a client address after LOGIN_FAILURE_LIMIT
+# wrong passwords, for LOGIN_LOCKOUT_MINUTES (the login page, the admin's and /api/token/).
+# Locking the pair, not the address, keeps a studio's shared Wi-Fi usable during an attack.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "coach.throttles.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -136,6 +149,9 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# The cache holds the rate limits' counts: shared by every process with Redis, else per process.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 # Practice sockets store their pose batches in one transaction per round of this many seconds
 # (coach/services/practice_writer.py); a batch is acknowledged when its round is stored.
@@ -165,6 +181,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    # coach/throttles.py: per client address; behind a proxy, TRUSTED_PROXY_COUNT says how many
+    # X-Forwarded-For hops to trust when telling clients apart.
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env("LOGIN_RATE", default="10/minute"),
+        "signup": env("SIGNUP_RATE", default="20/hour"),
+    },
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0) or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dance Coach API",

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from coach import api, class_views, lesson_api, lesson_views, media_views, video_views, views
+from coach.auth_views import obtain_token
 from coach.health import healthz
 
 router = DefaultRouter()
@@ -59,6 +59,6 @@ urlpatterns = [
     path("videos/<uuid:export_id>/", video_views.video_export, name="video_export"),
     path("videos/<uuid:export_id>/download/", video_views.video_export_download, name="video_export_download"),
     path("api/", include(router.urls)),
-    path("api/token/", obtain_auth_token, name="api_token"),
+    path("api/token/", obtain_token, name="api_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
 ]

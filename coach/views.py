@@ -12,6 +12,7 @@ from coach.forms import GenerateForm, SignUpForm, SongUploadForm, StudioForm
 from coach.models import Invitation, Membership
 from coach.services.routines import GenerationRequestError, request_generation
 from coach.services.songs import AudioError, create_song
+from coach.throttles import SignUpRateThrottle
 from coach.services.studios import (
     InvitationError,
     accept_invitation,
@@ -29,6 +30,9 @@ def home(request):
 
 def signup(request):
     form = SignUpForm(request.POST or None)
+    if request.method == "POST" and not SignUpRateThrottle().allow_request(request, None):
+        form.add_error(None, "Too many new accounts from here: try again later.")
+        return render(request, "registration/signup.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
