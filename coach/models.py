@@ -174,6 +174,12 @@ class Attempt(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="attempts")
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    studio = models.ForeignKey(
+        Studio, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts",
+        help_text="The studio whose lesson or class it was made for; empty for the learner's own "
+        "practice. Only this studio's staff see it.",
+    )
+
     class Mirror(models.TextChoices):
         AUTO = "auto", "Detect"
         ON = "on", "Mirrored"
@@ -203,6 +209,10 @@ class Attempt(models.Model):
 
     @property
     def overall(self):
+        """The attempt's overall score, None when it has none or the camera could not tell
+        (``summary.reliable`` false; attempts stored before that field count as reliable)."""
+        if not self.summary.get("reliable", True):
+            return None
         return self.summary.get("overall")
 
 

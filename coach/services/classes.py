@@ -128,8 +128,9 @@ def notify_board(class_id, entry: dict) -> None:
 
 
 def running_score(beats: list[dict]) -> float | None:
-    """The mean overall score of the beats scored so far (0-100), or None before the first."""
-    scores = [beat["overall"] for beat in beats]
+    """The mean overall score of the beats scored so far (0-100), or None before the first.
+    Beats the camera did not see (overall None) are left out."""
+    scores = [beat["overall"] for beat in beats if beat["overall"] is not None]
     return round(sum(scores) / len(scores), 1) if scores else None
 
 
@@ -138,13 +139,18 @@ def struggling_part(beats: list[dict]) -> str | None:
     beats average below the "Good" label (NOT_SEEN if none of them saw the learner); None while
     the learner is doing fine."""
     recent = sorted(beats, key=lambda beat: beat["index"])[-STRUGGLE_WINDOW:]
-    if len(recent) < STRUGGLE_WINDOW or sum(b["overall"] for b in recent) / len(recent) >= STRUGGLE_BELOW:
+    if len(recent) < STRUGGLE_WINDOW:
         return None
-    # A beat where the learner was not seen scores 0 on every part: it names no part.
-    seen = [beat for beat in recent if any(beat["parts"].values())]
+    # A beat the camera did not see has no scores: it names no part and is no struggle.
+    seen = [beat for beat in recent if beat["overall"] is not None]
     if not seen:
         return NOT_SEEN
-    return min(seen[-1]["parts"], key=lambda part: sum(beat["parts"][part] for beat in seen))
+    if sum(b["overall"] for b in seen) / len(seen) >= STRUGGLE_BELOW:
+        return None
+    parts = [p for p in seen[-1]["parts"] if all(b["parts"].get(p) is not None for b in seen)]
+    if not parts:
+        return None
+    return min(parts, key=lambda part: sum(beat["parts"][part] for beat in seen))
 
 
 def board_entry(learner_id, name: str, attempt_id, beats: list[dict], connected: bool, finished: bool) -> dict:
@@ -158,7 +164,7 @@ def board_entry(learner_id, name: str, attempt_id, beats: list[dict], connected:
         "finished": finished,
         "beats": len(beats),
         "last": None if last is None else {
-            "index": last["index"], "label": last["label"], "overall": round(last["overall"], 1),
+            "index": last["index"], "label": last["label"], "overall": None if last["overall"] is None else round(last["overall"], 1),
             "fix": last["fix"],
         },
         "score": running_score(beats),

@@ -102,7 +102,8 @@ def attempt_finished(attempt: Attempt) -> list[LessonAssignment]:
     Call it once an attempt is stored as complete with its summary; returns the assignments it
     completed (none for an incomplete attempt or one below every target).
     """
-    overall = attempt.summary.get("overall") if attempt.summary else None
+    # An attempt the camera could not judge (summary.reliable false) meets no target.
+    overall = attempt.overall if attempt.summary else None
     if attempt.status != Attempt.Status.COMPLETE or overall is None:
         return []
     open_assignments = LessonAssignment.objects.select_related("lesson").filter(

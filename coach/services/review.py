@@ -51,7 +51,7 @@ def lesson_results(lesson) -> list[ResultRow]:
     )
     scores: dict = {}
     for attempt in attempts:
-        scores.setdefault(attempt.learner_id, []).append(attempt.summary.get("overall"))
+        scores.setdefault(attempt.learner_id, []).append(attempt.overall)
     rows = []
     for a in assignments:
         mine = [s for s in scores.get(a.student_id, []) if s is not None]
@@ -101,12 +101,15 @@ def class_weak_spots(routine, learners) -> dict:
     part_scores: dict[str, list[float]] = {part: [] for part in BODY_PARTS}
     for attempt in latest.values():
         for beat in attempt.beat_results:
+            if beat["overall"] is None:
+                continue  # not seen: no scores
             entry = per_beat.setdefault(beat["index"], {"time_s": beat["time_s"], "overall": [], "fixes": {}})
             entry["overall"].append(beat["overall"])
             if beat.get("fix"):
                 entry["fixes"][beat["fix"]] = entry["fixes"].get(beat["fix"], 0) + 1
             for part, score in beat.get("parts", {}).items():
-                part_scores.setdefault(part, []).append(score)
+                if score is not None:
+                    part_scores.setdefault(part, []).append(score)
     beats = [
         {"index": index, "time_s": entry["time_s"], "overall": round(sum(entry["overall"]) / len(entry["overall"]), 1),
          "learners": len(entry["overall"]), "fixes": entry["fixes"]}
@@ -133,7 +136,7 @@ def progress(learners, routine=None) -> list[dict]:
         attempts = attempts.filter(routine=routine)
     series: dict = {}
     for attempt in attempts.select_related("learner").order_by("finished_at", "started_at"):
-        overall = attempt.summary.get("overall")
+        overall = attempt.overall
         if overall is None:
             continue
         when = attempt.finished_at or attempt.started_at
@@ -177,7 +180,7 @@ def studio_overview(studio, students) -> list[StudentRow]:
         latest = attempts.order_by("-started_at").first()
         rows.append(StudentRow(
             student=student, **counts, attempts=attempts.count(),
-            latest_overall=latest.summary.get("overall") if latest else None,
+            latest_overall=latest.overall if latest else None,
             last_practised=latest.started_at if latest else None,
         ))
     return rows

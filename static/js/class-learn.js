@@ -9,7 +9,7 @@
 // timestamps are on the song clock; each frame is sent when the song reaches it.
 import { countAt, createDancer } from "./dancer.js";
 import { askForServerTracking, canRunPose, createImageSampler, createPoseTracker, loadPoseScript } from "./pose.js";
-import { HIGHLIGHT_MS, showBeatFeedback } from "./beat-feedback.js";
+import { CameraWatch, HIGHLIGHT_MS, showBeatFeedback, summaryText } from "./beat-feedback.js";
 import { openPracticeSession } from "./practice-socket.js";
 import { drawLearnerOverlay, landmarksToJoints, partJoints } from "./skeleton2d.js";
 
@@ -99,7 +99,7 @@ function finish() {
   finishing.end().then((message) => {
     const summary = message.summary;
     const result = $("result");
-    result.textContent = summary && summary.overall !== null ? `Overall ${Math.round(summary.overall)} over ${summary.beats} beats. ` : "Finished. ";
+    result.textContent = summaryText(summary);
     const link = document.createElement("a");
     link.href = root.dataset.reportUrl;
     link.textContent = "Open your report";
@@ -111,8 +111,12 @@ function finish() {
 
 // ---- feedback -------------------------------------------------------------------------------
 
+const camera = new CameraWatch();
+
 function showBeat(beat) {
   showBeatFeedback($("feedback"), $("latest-beat"), beat);
+  camera.beat(beat);
+  $("camera-note").textContent = camera.advice();
   beatsShown += 1;
   root.dataset.beats = String(beatsShown);
   const joints = beat.fix ? partJoints(routine.joints, beat.fix) : [];
@@ -153,6 +157,8 @@ function tick() {
 
 function sendFrame(timeMs, landmarks, imageSize) {
   learner = landmarksToJoints(landmarks, routine.joints);
+  camera.frame();
+  $("camera-note").textContent = camera.advice();
   learnerSize = imageSize;
   drawLearner();
   session.addFrame(timeMs, landmarks, imageSize);

@@ -6,7 +6,7 @@
 // attempt never go back, so each loop iteration is sent as a new attempt.
 import { countAt, createDancer } from "./dancer.js";
 import { askForServerTracking, canRunPose, createImageSampler, createPoseTracker, loadPoseScript } from "./pose.js";
-import { HIGHLIGHT_MS, showBeatFeedback } from "./beat-feedback.js";
+import { CameraWatch, HIGHLIGHT_MS, showBeatFeedback, summaryText } from "./beat-feedback.js";
 import { openPracticeSession } from "./practice-socket.js";
 import { drawLearnerOverlay, landmarksToJoints, partJoints } from "./skeleton2d.js";
 
@@ -127,7 +127,7 @@ function finishAttempt() {
   finishing.end().then((message) => {
     const summary = message.summary;
     const url = message.report_url || root.dataset.reportUrl.replace("00000000-0000-0000-0000-000000000000", finishing.attemptId);
-    item.textContent = summary && summary.overall !== null ? `Overall ${Math.round(summary.overall)} over ${summary.beats} beats. ` : "Run finished. ";
+    item.textContent = summaryText(summary);
     const link = document.createElement("a");
     link.href = url;
     link.textContent = "Open the report";
@@ -137,8 +137,12 @@ function finishAttempt() {
   }, (error) => { item.textContent = `This run could not be finished: ${error.message}`; });
 }
 
+const camera = new CameraWatch();
+
 function showBeat(beat) {
   showBeatFeedback($("feedback"), $("latest-beat"), beat);
+  camera.beat(beat);
+  $("camera-note").textContent = camera.advice();
   beatsShown += 1;
   root.dataset.beats = String(beatsShown);
   const joints = beat.fix ? partJoints(routine.joints, beat.fix) : [];
@@ -183,7 +187,8 @@ function tick() {
 
 function onPose({ stamp, landmarks, imageSize }) {
   learner = landmarks ? landmarksToJoints(landmarks, routine.joints) : null;
-  $("camera-note").textContent = landmarks ? "" : "Step into the picture: your whole body should be visible.";
+  if (landmarks) camera.frame();
+  $("camera-note").textContent = landmarks ? camera.advice() : "Step into the picture: your whole body should be visible.";
   drawLearner();
   if (!landmarks || !stamp) return;
   stamp.session.addFrame(stamp.timeMs, landmarks, imageSize);

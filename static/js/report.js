@@ -132,8 +132,12 @@ async function main() {
   const moments = document.getElementById("moments");
   moments.replaceChildren();
   const byIndex = new Map(beats.map((b) => [b.index, b]));
-  const weakest = (attempt.summary.weakest_beats || []).map((i) => byIndex.get(i)).filter(Boolean);
-  const chosen = (weakest.length ? weakest : [...beats].sort((a, b) => a.overall - b.overall)).slice(0, WEAKEST);
+  // Only beats that fell short are weak moments; an attempt the camera could not judge has none.
+  const weakest = attempt.summary.reliable === false ? []
+    : (attempt.summary.weakest_beats || []).map((i) => byIndex.get(i)).filter(Boolean);
+  const chosen = weakest.slice(0, WEAKEST);
+  if (!chosen.length) moments.textContent = attempt.summary.reliable === false
+    ? "The camera could not judge this attempt." : "No weak moment: every beat seen was danced well.";
   const learner = learnerJoints(poses, routine.joints);
   // Stored timestamps are on the song clock as sent; the learner heard the music this much later.
   const times = poses.timestamps_ms.map((t) => (t - (attempt.audio_latency_ms || 0)) / 1000);

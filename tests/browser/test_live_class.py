@@ -26,7 +26,7 @@ from tests.browser.test_routine_page import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 DANCE = SAME_BPM[1]  # 9.6 s, 16 beats
 IMAGE_SIZE = (1920, 1080)  # AIST++ cameras
-LABELS = {"Perfect", "Great", "Good", "OK", "Miss"}
+LABELS = {"Perfect", "Great", "Good", "OK", "Miss", "Not seen"}  # "Not seen": no scores (scoring.beats)
 
 
 def load_npy(blob) -> np.ndarray:

@@ -82,7 +82,12 @@ def test_struggling_names_the_weakest_part_of_recent_weak_beats():
     weak = good + [beat(6 + i, 35.0, left_leg=20.0, right_arm=50.0) for i in range(4)]
     assert classes.struggling_part(weak) == "left_leg"
     assert classes.struggling_part(weak[-3:]) is None  # too few beats to judge
-    unseen = [{**beat(i, 0.0), "parts": dict.fromkeys(beat(0, 0)["parts"], 0.0)} for i in range(4)]
+    # A beat the camera did not see has no scores (scoring.beats): it names no body part.
+    unseen = [
+        {**beat(i, 0.0), "overall": None, "label": "Not seen", "fix": None, "seen": [],
+         "parts": dict.fromkeys(beat(0, 0)["parts"])}
+        for i in range(4)
+    ]  # fmt: skip
     assert classes.struggling_part(unseen) == classes.NOT_SEEN
 
 
