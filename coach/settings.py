@@ -125,7 +125,11 @@ if MEDIA_ACCEL not in ("none", "x-accel", "x-sendfile", "redirect"):
     raise ImproperlyConfigured(f"MEDIA_ACCEL is none, x-accel, x-sendfile or redirect, not {MEDIA_ACCEL!r}")
 MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", default="/protected-media/")
 STORAGES = {
-    "default": {"BACKEND": env("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    "default": {
+        "BACKEND": env("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+        # e.g. {"bucket_name": "coach-media", "querystring_expire": 300} for django-storages' S3
+        "OPTIONS": env.json("FILE_STORAGE_OPTIONS", default={}),
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Uploads above this size are streamed to a temporary file instead of memory.
