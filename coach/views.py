@@ -12,7 +12,6 @@ from coach.forms import GenerateForm, SignUpForm, SongUploadForm, StudioForm
 from coach.models import Invitation, Membership
 from coach.services.routines import GenerationRequestError, request_generation
 from coach.services.songs import AudioError, create_song
-from coach.throttles import SignUpRateThrottle
 from coach.services.studios import (
     InvitationError,
     accept_invitation,
@@ -20,6 +19,7 @@ from coach.services.studios import (
     invite,
     studio_for_student,
 )
+from coach.throttles import SignUpRateThrottle
 
 
 def home(request):
