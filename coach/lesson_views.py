@@ -89,7 +89,9 @@ def lesson(request, lesson_id):
     if teaches:
         assignments = {a.student.username: a for a in lesson.assignments.select_related("student")}
         context["results"] = [(row, assignments[row.student]) for row in review.lesson_results(lesson)]
-        context["weak"] = review.class_weak_spots(lesson.routine, [a.student for a in assignments.values()])
+        context["weak"] = review.class_weak_spots(
+            lesson.routine, [a.student for a in assignments.values()], lesson.studio
+        )
     else:
         assignment = lesson.assignments.get(student=request.user)
         context["assignment"] = assignment
@@ -133,8 +135,8 @@ def studio_review(request, studio_id):
         "overview": review.studio_overview(studio, students),
         "routines": routines,
         "routine": routine,
-        "weak": review.class_weak_spots(routine, students) if routine else None,
-        "progress": review.progress(students),
+        "weak": review.class_weak_spots(routine, students, studio) if routine else None,
+        "progress": review.progress(students, studio),
         "is_owner": permissions.owned_studios(request.user).filter(pk=studio.pk).exists(),
         "members": studio.memberships.select_related("user").order_by("role", "user__username"),
     }
@@ -149,14 +151,14 @@ def student_review(request, studio_id, user_id):
     student = membership.user
     assignments = (LessonAssignment.objects.filter(student=student, lesson__studio=studio)
                    .select_related("lesson__routine__song").order_by("-lesson__due_at"))
-    attempts = permissions.attempts_reviewed_by(request.user).filter(learner=student).select_related(
+    attempts = permissions.attempts_reviewed_by(request.user).filter(learner=student, studio=studio).select_related(
         "routine__song")[:30]
     context = {
         "studio": studio,
         "student": student,
         "assignments": [(a, lessons.assignment_state(a)) for a in assignments],
         "attempts": attempts,
-        "progress": review.progress([student]),
+        "progress": review.progress([student], studio),
     }
     return render(request, "review/student.html", context)
 

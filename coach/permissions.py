@@ -1,7 +1,9 @@
 """Who may see what: one helper per object type, each returning a queryset.
 
 A learner sees their own work; an owner or instructor also sees the work of every member of a
-studio they teach. Views look objects up through these querysets, so an outsider gets a 404.
+studio they teach. Attempts are narrower: staff see only those made in their studio's context
+(its lessons and classes, `Attempt.studio`), never a learner's own practice or another studio's.
+Views look objects up through these querysets, so an outsider gets a 404.
 """
 
 from django.db.models import Q
@@ -59,7 +61,12 @@ def jobs_for(user):
 
 
 def attempts_for(user):
-    return _own_or_taught(Attempt.objects.select_related("routine", "learner"), "learner", user)
+    """The user's own attempts, and those made for the lessons and classes of studios they teach."""
+    if not user.is_authenticated:
+        return Attempt.objects.none()
+    return Attempt.objects.select_related("routine", "learner").filter(
+        Q(learner=user) | Q(studio__in=taught_studios(user))
+    )
 
 
 def studios_for(user):
@@ -105,11 +112,11 @@ def assignments_taught_by(user):
 
 
 def attempts_reviewed_by(user):
-    """Attempts by other members of the studios `user` teaches: the ones they may comment on."""
+    """Attempts by others made for the studios `user` teaches: the ones they may comment on."""
     if not user.is_authenticated:
         return Attempt.objects.none()
     return (
-        Attempt.objects.filter(learner__in=people_taught_by(user))
+        Attempt.objects.filter(studio__in=taught_studios(user))
         .exclude(learner=user)
         .select_related("routine", "learner")
     )

@@ -118,7 +118,12 @@ def practice(request, routine_id):
 @login_required
 def attempt_report(request, attempt_id):
     attempt = get_object_or_404(permissions.attempts_for(request.user), pk=attempt_id)
-    history = attempt.routine.attempts.filter(learner=attempt.learner).order_by("started_at")
+    # Only the attempts this viewer may see: a teacher, those made for their studio.
+    history = (
+        permissions.attempts_for(request.user)
+        .filter(routine=attempt.routine, learner=attempt.learner)
+        .order_by("started_at")
+    )
     context = {
         "attempt": attempt,
         "routine": attempt.routine,

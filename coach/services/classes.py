@@ -72,7 +72,9 @@ def join_class(learner, class_session: ClassSession, pose_format: str = "mediapi
         return seat
     if class_session.status == ClassSession.Status.ENDED:
         raise ClassError("This class has ended.")
-    attempt = start_attempt(learner, class_session.routine, pose_format=pose_format, mirror="auto")
+    attempt = start_attempt(
+        learner, class_session.routine, pose_format=pose_format, mirror="auto", studio=class_session.studio
+    )
     seat = ClassParticipant.objects.create(class_session=class_session, learner=learner, attempt=attempt)
     transaction.on_commit(lambda: notify_board(class_session.id, learner_entry(seat, connected=False)))
     return seat

@@ -96,6 +96,19 @@ def notify_students(lesson) -> int:
         return 0
 
 
+def lesson_studio(student, routine):
+    """The studio of the newest lesson assigning `routine` to `student` while they are one of its
+    students (an attempt at it is made for that studio), or None."""
+    lesson = (
+        Lesson.objects.filter(
+            routine=routine, assignments__student=student, studio__memberships__user=student,
+            studio__memberships__role=Membership.Role.STUDENT,
+        )
+        .select_related("studio").order_by("-created_at").first()
+    )
+    return lesson.studio if lesson else None
+
+
 def attempt_finished(attempt: Attempt) -> list[LessonAssignment]:
     """Mark done the learner's open assignments that this completed attempt satisfies.
 

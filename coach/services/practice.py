@@ -117,12 +117,19 @@ class ScoredBatch:
     beats: list[dict]
 
 
-def start_attempt(learner, routine, pose_format: str = "mediapipe33", mirror: str = "auto") -> Attempt:
+def start_attempt(learner, routine, pose_format: str = "mediapipe33", mirror: str = "auto", studio=None) -> Attempt:
+    """A new attempt. It belongs to `studio` (a live class's), else to the studio of the newest
+    lesson that assigns `routine` to `learner` while they are its student, else to nobody (the
+    learner's own practice, which no studio's staff see)."""
     if pose_format not in POSE_FORMATS:
         raise PracticeError("bad_message", f"pose_format must be one of {', '.join(POSE_FORMATS)}")
     if mirror not in Attempt.Mirror.values:
         raise PracticeError("bad_message", "mirror must be auto, on or off")
-    return Attempt.objects.create(routine=routine, learner=learner, pose_format=pose_format, mirror=mirror)
+    if studio is None:
+        studio = lessons.lesson_studio(learner, routine)
+    return Attempt.objects.create(
+        routine=routine, learner=learner, pose_format=pose_format, mirror=mirror, studio=studio
+    )
 
 
 @lru_cache(maxsize=64)

@@ -2,7 +2,9 @@
 
 Beat results are the dicts `scoring` emits (`index`, `time_s`, `timing`, `accuracy`,
 `smoothness`, `overall` 0-100, `label`, `parts` {body part: 0-100}, `fix`); summaries are
-`scoring.summary.summarise` dicts (`overall` etc.).
+`scoring.summary.summarise` dicts (`overall` etc.). A studio's review counts only the attempts
+made for that studio (`Attempt.studio`: its lessons and classes), never a learner's own practice
+or their work in another studio.
 """
 
 import csv
@@ -21,10 +23,10 @@ class ReviewError(ValueError):
     pass
 
 
-def completed_attempts(routine, learners):
-    """Completed, scored attempts of `routine` by any of `learners`, oldest first."""
+def completed_attempts(routine, learners, studio):
+    """Completed, scored attempts of `routine` by any of `learners` made for `studio`, oldest first."""
     return (
-        Attempt.objects.filter(routine=routine, learner__in=learners, status=Attempt.Status.COMPLETE)
+        Attempt.objects.filter(routine=routine, learner__in=learners, studio=studio, status=Attempt.Status.COMPLETE)
         .exclude(summary={})
         .select_related("learner")
         .order_by("finished_at", "started_at")
@@ -46,7 +48,7 @@ class ResultRow:
 def lesson_results(lesson) -> list[ResultRow]:
     """One row per assigned student: state and the scores of attempts made for the lesson."""
     assignments = list(lesson.assignments.select_related("student", "marked_done_by").order_by("student__username"))
-    attempts = completed_attempts(lesson.routine, [a.student for a in assignments]).filter(
+    attempts = completed_attempts(lesson.routine, [a.student for a in assignments], lesson.studio).filter(
         started_at__gte=lesson.created_at
     )
     scores: dict = {}
@@ -86,8 +88,9 @@ def lesson_results_csv(lesson) -> str:
     return out.getvalue()
 
 
-def class_weak_spots(routine, learners) -> dict:
-    """Where a class struggles on `routine`: each learner's latest completed attempt counts once.
+def class_weak_spots(routine, learners, studio) -> dict:
+    """Where a class struggles on `routine`: each learner's latest completed attempt made for
+    `studio` counts once.
 
     Returns {"learners": n, "beats": [{"index", "time_s", "overall", "learners", "fixes"}] by
     beat index (mean overall 0-100 over learners; `fixes` counts the body part each learner was
@@ -95,7 +98,7 @@ def class_weak_spots(routine, learners) -> dict:
     mean score 0-100}, "weakest_parts": [{"part", "name", "score"}] from lowest}.
     """
     latest = {}
-    for attempt in completed_attempts(routine, learners):
+    for attempt in completed_attempts(routine, learners, studio):
         latest[attempt.learner_id] = attempt  # ordered oldest first, so the last one wins
     per_beat: dict[int, dict] = {}
     part_scores: dict[str, list[float]] = {part: [] for part in BODY_PARTS}
@@ -128,10 +131,12 @@ def class_weak_spots(routine, learners) -> dict:
     }
 
 
-def progress(learners, routine=None) -> list[dict]:
-    """Each learner's completed attempts over time, for a chart: [{"learner", "points": [{"t":
-    ISO time finished, "overall" 0-100, "attempt" id}]}], learners by name; one routine or all."""
-    attempts = Attempt.objects.filter(learner__in=learners, status=Attempt.Status.COMPLETE).exclude(summary={})
+def progress(learners, studio, routine=None) -> list[dict]:
+    """Each learner's completed attempts for `studio` over time, for a chart: [{"learner", "points":
+    [{"t": ISO time finished, "overall" 0-100, "attempt" id}]}], learners by name; one routine or all."""
+    attempts = Attempt.objects.filter(
+        learner__in=learners, studio=studio, status=Attempt.Status.COMPLETE
+    ).exclude(summary={})
     if routine is not None:
         attempts = attempts.filter(routine=routine)
     series: dict = {}
@@ -170,13 +175,13 @@ class StudentRow:
 
 
 def studio_overview(studio, students) -> list[StudentRow]:
-    """Per student of the studio: their lessons there by state, and their completed attempts."""
+    """Per student of the studio: their lessons there by state, and their completed attempts there."""
     rows = []
     for student in students:
         counts = {"todo": 0, "overdue": 0, "done": 0}
         for assignment in student.assignments.filter(lesson__studio=studio).select_related("lesson"):
             counts[assignment_state(assignment)] += 1
-        attempts = student.attempts.filter(status=Attempt.Status.COMPLETE).exclude(summary={})
+        attempts = student.attempts.filter(studio=studio, status=Attempt.Status.COMPLETE).exclude(summary={})
         latest = attempts.order_by("-started_at").first()
         rows.append(StudentRow(
             student=student, **counts, attempts=attempts.count(),

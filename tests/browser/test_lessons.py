@@ -63,8 +63,9 @@ def test_an_instructor_assigns_a_lesson_and_the_student_sees_it(page, browser, l
     # Two finished attempts of alice's (scores as stored by the practice services' summary).
     for days_ago, overall in [(2, 55.0), (1, 72.5)]:
         when = timezone.now() - timedelta(days=days_ago)
-        Attempt.objects.create(routine=routine, learner=alice, status=Attempt.Status.COMPLETE, started_at=when,
-                               finished_at=when, summary={"overall": overall, "beats": 4})
+        Attempt.objects.create(routine=routine, learner=alice, studio=studio_people["studio"],
+                               status=Attempt.Status.COMPLETE, started_at=when, finished_at=when,
+                               summary={"overall": overall, "beats": 4})
     page.goto(f"{live_server.url}/studios/{studio_people['studio'].id}/review/")
     page.wait_for_selector("#progress-chart[data-ready=true]")
     chart = page.evaluate("""(() => { const c = Chart.getChart(document.getElementById('progress-chart'));

@@ -28,8 +28,8 @@ def test_one_attempt_is_a_visible_point_on_a_short_date_axis(
     routine = make_routine(studio_people["instructor"])
     now = timezone.now()
     Attempt.objects.create(
-        routine=routine, learner=alice, status=Attempt.Status.COMPLETE, started_at=now, finished_at=now,
-        summary={"overall": overall, "beats": 4},
+        routine=routine, learner=alice, studio=studio_people["studio"], status=Attempt.Status.COMPLETE,
+        started_at=now, finished_at=now, summary={"overall": overall, "beats": 4},
     )  # fmt: skip
     log_in(page, live_server, "ines")
     page.goto(f"{live_server.url}/studios/{studio_people['studio'].id}/review/{alice.id}/")

@@ -27,5 +27,6 @@ def make_job(owner, song=None):
     return GenerationJob.objects.create(song=song or make_song(owner), requested_by=owner, style="pop", level="advanced")
 
 
-def make_attempt(learner, routine):
-    return Attempt.objects.create(routine=routine, learner=learner)
+def make_attempt(learner, routine, studio=None):
+    """An attempt made for `studio` (a lesson or class of it), or the learner's own practice."""
+    return Attempt.objects.create(routine=routine, learner=learner, studio=studio)

@@ -30,7 +30,7 @@ def world(studio_people, make_user):
         "elsewhere": other_owner,
         "lesson": lesson,
         "assignment": lesson.assignments.get(),
-        "attempt": make_attempt(people["alice"], routine),
+        "attempt": make_attempt(people["alice"], routine, people["studio"]),
     }
 
 

@@ -19,7 +19,9 @@ def alices_work(studio_people):
         "song": routine.song,
         "routine": routine,
         "job": make_job(alice, routine.song),
-        "attempt": make_attempt(alice, routine),
+        # Made for a lesson or class of the studio: its teachers see it (own practice: see
+        # tests/coach/test_attempt_privacy.py).
+        "attempt": make_attempt(alice, routine, studio_people["studio"]),
     }
 
 

@@ -63,7 +63,7 @@ def test_class_weak_spots_average_each_students_latest_attempt(danced):
     danced["practise"](alice, shift_ms=300.0)  # superseded by her next attempt
     alice_latest = danced["practise"](alice)
     bob_late = danced["practise"](bob, shift_ms=300.0)
-    weak = review.class_weak_spots(routine, [alice, bob])
+    weak = review.class_weak_spots(routine, [alice, bob], danced["studio"])
     assert weak["learners"] == 2
     alice_beats = {b["index"]: b for b in alice_latest.beat_results}
     bob_beats = {b["index"]: b for b in bob_late.beat_results}
