@@ -71,6 +71,7 @@ class GenerationJobViewSet(
     def get_queryset(self):
         return permissions.jobs_for(self.request.user)
 
+    @extend_schema(responses={202: GenerationJobSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

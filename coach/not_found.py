@@ -6,7 +6,7 @@ map for a mistyped address. This middleware renders templates/404.html for every
 view's, or an address no pattern matches), as Django does itself when DEBUG is off.
 """
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
@@ -29,4 +29,8 @@ class NotFoundPageMiddleware:
 
 
 def not_found(request):
+    # An API client reads every error as JSON, also for an address no pattern matches (an id the
+    # router refuses, say); the schema documents it (coach/api_schema.py).
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)

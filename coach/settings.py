@@ -198,6 +198,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Songs, generated routines, generation jobs and practice attempts.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "coach.api_schema.document_error_responses",
+    ],
 }
 
 # Production safety: when DEBUG is off and HTTPS is declared, lock cookies and transport down.

@@ -52,7 +52,7 @@ class PoseStream:
 def _array(value, name: str, ndim: int, limit: float = params.MAX_COORD_ABS) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # overflow: an integer beyond any float
         raise PoseInputError(f"{name} must be an array of numbers ({exc})") from None
     if arr.ndim != ndim:
         raise PoseInputError(f"{name} must have {ndim} dimensions, got shape {arr.shape}")
