@@ -78,7 +78,8 @@ def test_an_instructor_assigns_a_lesson_and_the_student_sees_it(page, browser, l
 
 def test_a_comment_pinned_to_a_beat_reaches_the_students_report(page, browser, live_server, danced):  # noqa: F811
     attempt = danced["practise"](danced["alice"])
-    beat = attempt.summary["weakest_beats"][0]
+    # Any beat can carry a comment (a well danced attempt names no weakest beat).
+    beat = attempt.beat_results[len(attempt.beat_results) // 2]["index"]
     log_in(page, live_server, "ines")
     page.goto(f"{live_server.url}/review/attempts/{attempt.id}/")
     assert page.locator("#beats tbody tr.beat-row").count() == len(attempt.beat_results)
