@@ -20,6 +20,9 @@ from coach.services.practice import attempt_poses, start_attempt
 from coach.services.routines import GenerationRequestError, request_generation, routine_document
 from coach.services.songs import AudioError, create_song
 
+# Object ids are UUIDs: anything else in the URL is no route (404), not a database error (500).
+UUID_LOOKUP = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
 
 class SongViewSet(
     mixins.CreateModelMixin,
@@ -29,6 +32,7 @@ class SongViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = SongSerializer
+    lookup_value_regex = UUID_LOOKUP
     parser_classes = (MultiPartParser, FormParser)
 
     def get_queryset(self):
@@ -45,12 +49,12 @@ class SongViewSet(
     def perform_destroy(self, instance):
         if instance.owner_id != self.request.user.pk:
             raise ValidationError("Only the person who uploaded a song can delete it.")
-        instance.audio.delete(save=False)
-        instance.delete()
+        instance.delete()  # its file and folder go with it (coach/media_cleanup.py)
 
 
 class RoutineViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RoutineSerializer
+    lookup_value_regex = UUID_LOOKUP
 
     def get_queryset(self):
         return permissions.routines_for(self.request.user)
@@ -66,6 +70,7 @@ class GenerationJobViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = GenerationJobSerializer
+    lookup_value_regex = UUID_LOOKUP
     parser_classes = (JSONParser, FormParser, MultiPartParser)
 
     def get_queryset(self):
@@ -89,6 +94,7 @@ class AttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Attempts: created here, then fed over the practice socket `/ws/practice/<id>/`."""
 
     serializer_class = AttemptSerializer
+    lookup_value_regex = UUID_LOOKUP
     parser_classes = (JSONParser, FormParser)
 
     def get_queryset(self):

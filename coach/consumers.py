@@ -22,12 +22,23 @@ from coach.services.routines import job_group, job_state
 log = logging.getLogger(__name__)
 CLOSE_BAD_MESSAGES = 4400
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_BIG = 4413
 CLOSE_FLOODING = 4429
 CLOSE_SERVER_ERROR = 1011
 # Pings sent after `ready` to measure the client's clock offset and round trip.
 CLOCK_PINGS = 5
 CLOCK_PING_INTERVAL_S = 0.2
+
+
+class NoSuchSocketConsumer(AsyncWebsocketConsumer):
+    """A socket path that names nothing (an unknown path, or an id that is not a UUID)."""
+
+    channel_layer_alias = None
+
+    async def connect(self):
+        await self.accept()
+        await self.close(code=CLOSE_NOT_FOUND)
 
 
 class TaskProgressConsumer(AsyncJsonWebsocketConsumer):

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from coach import permissions
+from coach.api import UUID_LOOKUP
 from coach.models import Lesson, LessonAssignment
 from coach.services.lessons import assignment_state
 from coach.services.review import lesson_results
@@ -50,6 +51,7 @@ class LessonSerializer(serializers.ModelSerializer):
 
 class LessonViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = LessonSerializer
+    lookup_value_regex = UUID_LOOKUP
 
     def get_queryset(self):
         return permissions.lessons_for(self.request.user).order_by("due_at")

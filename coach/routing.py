@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from coach.class_consumers import ClassBoardConsumer, ClassLearnerConsumer
-from coach.consumers import JobProgressConsumer, PracticeConsumer
+from coach.consumers import JobProgressConsumer, NoSuchSocketConsumer, PracticeConsumer
 from coach.video_views import VideoExportConsumer
 
 websocket_urlpatterns = [
@@ -10,4 +10,6 @@ websocket_urlpatterns = [
     path("ws/classes/<uuid:class_id>/learn/", ClassLearnerConsumer.as_asgi()),
     path("ws/classes/<uuid:class_id>/board/", ClassBoardConsumer.as_asgi()),
     path("ws/videos/<uuid:export_id>/", VideoExportConsumer.as_asgi()),
+    # Last: any other path (`/ws/practice/abc/`) is closed with 4404, not a server error.
+    re_path(r"", NoSuchSocketConsumer.as_asgi()),
 ]

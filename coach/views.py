@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from coach import permissions
@@ -37,7 +38,10 @@ def signup(request):
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Upload a song to get your first routine.")
-        return redirect(request.GET.get("next") or "dashboard")
+        after = request.GET.get("next", "")
+        # Only a page of this site: `?next=https://evil.example` is an open redirect.
+        safe = url_has_allowed_host_and_scheme(after, {request.get_host()}, require_https=request.is_secure())
+        return redirect(after if safe else "dashboard")
     return render(request, "registration/signup.html", {"form": form})
 
 

@@ -46,14 +46,14 @@ def open_class(instructor, studio, routine, title: str) -> ClassSession:
 
 
 def can_control(user, class_session: ClassSession) -> bool:
-    """The class's own instructor or the studio's owner starts and ends it and watches the board."""
+    """The class's own instructor, while they still teach in its studio, or the studio's owner
+    starts and ends it and watches the board (an instructor demoted to student no longer does)."""
     if not user.is_authenticated:
         return False
+    roles = [Membership.Role.OWNER]
     if class_session.instructor_id == user.pk:
-        return True
-    return Membership.objects.filter(
-        user=user, studio_id=class_session.studio_id, role=Membership.Role.OWNER
-    ).exists()
+        roles.append(Membership.Role.INSTRUCTOR)
+    return Membership.objects.filter(user=user, studio_id=class_session.studio_id, role__in=roles).exists()
 
 
 def is_student(user, class_session: ClassSession) -> bool:

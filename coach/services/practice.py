@@ -43,6 +43,8 @@ MAX_ERRORS = 20
 CLOCK_FIELDS = ("rtt_ms", "clock_offset_ms")
 # A calibration outside this range is a broken measurement, not a real device.
 MAX_AUDIO_LATENCY_MS = 1000.0
+# `image_size` of 2D landmarks: [width, height] in pixels, each at most this (16K video).
+MAX_IMAGE_SIDE_PX = 16384
 
 
 class PracticeError(Exception):
@@ -270,7 +272,7 @@ def accept_frames(session: PracticeSession, message: dict) -> ScoredBatch | None
     if fmt != session.attempt.pose_format:
         raise PracticeError("bad_frames", f"this attempt receives {session.attempt.pose_format} frames, not {fmt}")
     timestamps, frames = _arrays(message)
-    return _score(session, seq, timestamps, frames, message.get("image_size"))
+    return _score(session, seq, timestamps, frames, _image_size(message.get("image_size")))
 
 
 def accept_image(session: PracticeSession, message: dict) -> ScoredBatch | None:
@@ -455,6 +457,20 @@ def _arrays(message: dict) -> tuple[np.ndarray, np.ndarray]:
     if len(frames) > MAX_FRAMES_PER_BATCH:
         raise PracticeError("bad_frames", f"at most {MAX_FRAMES_PER_BATCH} frames per batch")
     return timestamps, frames
+
+
+def _image_size(value) -> list[float] | None:
+    """A frames message's `image_size`: absent, or [width, height] in pixels."""
+    if value is None:
+        return None
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(side, int | float) and not isinstance(side, bool) for side in value)
+        or not all(0 < side <= MAX_IMAGE_SIDE_PX for side in value)
+    ):
+        raise PracticeError("bad_frames", f"image_size must be [width, height] in pixels, at most {MAX_IMAGE_SIDE_PX}")
+    return value
 
 
 def _number(value, name: str) -> float:

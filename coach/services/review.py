@@ -69,6 +69,17 @@ def lesson_results(lesson) -> list[ResultRow]:
     return rows
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (`=cmd|' /C calc'!A0`).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """`value` safe to open in a spreadsheet: text that would start a formula gets a leading `'`."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 CSV_COLUMNS = ("student", "email", "state", "completed_at", "completed_by", "attempts", "best_overall",
                "latest_overall", "target_score", "due_at")
 
@@ -79,7 +90,7 @@ def lesson_results_csv(lesson) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in lesson_results(lesson):
-        writer.writerow([
+        writer.writerow(csv_cell(cell) for cell in [
             row.student, row.email, row.state, row.completed_at.isoformat() if row.completed_at else "",
             row.completed_by, row.attempts, "" if row.best_overall is None else row.best_overall,
             "" if row.latest_overall is None else row.latest_overall, lesson.target_score,

@@ -21,6 +21,12 @@ def test_the_server_starts_its_embedded_worker_and_reports_healthy(tmp_path):
     }
     env.pop("CELERY_BROKER_URL", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    # /healthz gives its detail (the worker) to staff only: a staff API token asks for it.
+    staff = {**env, "DJANGO_SUPERUSER_USERNAME": "ops", "DJANGO_SUPERUSER_EMAIL": "ops@example.com",
+             "DJANGO_SUPERUSER_PASSWORD": "a-Strong-pass-42"}  # fmt: skip
+    subprocess.run([sys.executable, "manage.py", "createsuperuser", "--noinput"], cwd=ROOT, env=staff, check=True)
+    token = subprocess.run([sys.executable, "manage.py", "drf_create_token", "ops"], cwd=ROOT, env=env, check=True,
+                           capture_output=True, text=True).stdout.split()[2]  # fmt: skip
     port = free_port()
     log_path = tmp_path / "server.log"
     with open(log_path, "w") as log:
@@ -32,7 +38,9 @@ def test_the_server_starts_its_embedded_worker_and_reports_healthy(tmp_path):
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:  # the worker thread registers a moment after the port opens
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+                    request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz",
+                                                     headers={"Authorization": f"Token {token}"})  # fmt: skip
+                    with urllib.request.urlopen(request, timeout=10) as response:
                         health = json.load(response)
                     break
                 except urllib.error.HTTPError as error:  # 503 until every check passes

@@ -86,8 +86,8 @@ def test_a_socket_for_someone_elses_job_is_refused(web_server, make_user, wav_fi
     assert closed.value.rcvd.code == 4403
 
 
-def test_healthz_sees_redis_and_the_worker(worker_process, client):
-    body = client.get("/healthz").json()
+def test_healthz_sees_redis_and_the_worker(worker_process, admin_client):
+    body = admin_client.get("/healthz").json()
     assert body["ok"], body
     assert body["channel_layer"]["backend"] == "RedisChannelLayer"
     assert body["broker"]["transport"] != "memory" and body["worker"]["workers"]
