@@ -180,11 +180,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "coach.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "coach.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     # coach/throttles.py: per client address; behind a proxy, TRUSTED_PROXY_COUNT says how many
     # X-Forwarded-For hops to trust when telling clients apart.
@@ -194,6 +194,9 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0) or None,
 }
+# API tokens (POST /api/token/) expire after this; logging out deletes them (coach/tokens.py).
+API_TOKEN_LIFETIME = timedelta(hours=env.int("API_TOKEN_HOURS", default=7 * 24))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dance Coach API",
     "DESCRIPTION": "Songs, generated routines, generation jobs and practice attempts.",
