@@ -41,6 +41,7 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
   let flushAtMs = [], nextFlush = 0; // song times at which a frame completes a beat
   let ws = null, ready = false, attempts = 0, tokens = SEND_BURST, lastRefill = performance.now();
   let ending = false, endSent = false, closed = false, pumpTimer = null;
+  let deniedReason = ""; // why the server refused this connection, when it says (code "denied")
   let resolveEnd, rejectEnd;
   const finished = new Promise((resolve, reject) => { resolveEnd = resolve; rejectEnd = reject; });
   finished.catch(() => {}); // callers that never call end() should not see an unhandled rejection
@@ -136,6 +137,7 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
         resolveEnd(message);
         break;
       case "error":
+        if (message.code === "denied") deniedReason = message.message;
         console.warn("practice socket refused a message:", message.code, message.message);
         break;
       default:
@@ -162,7 +164,7 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
       if (event.code === CLOSE_FINISHED) {
         // Finished on an earlier connection whose summary we missed: the report has it.
         if (endSent) { closed = true; setState("done"); resolveEnd({ summary: null, report_url: null }); }
-        else fail("the attempt is already finished");
+        else fail(deniedReason || "the attempt is already finished"); // or taken over by another tab
         return;
       }
       stats.reconnects += 1;
