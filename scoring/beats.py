@@ -4,6 +4,7 @@ import numpy as np
 from numba import njit
 
 from scoring import params
+from scoring.parts import beat_parts
 from scoring.skeleton import BODY_PART_INDEX, JOINT_INDEX, MIRROR
 from scoring.sums import pairwise_sum
 
@@ -45,21 +46,6 @@ def frame_jerks(track: np.ndarray, weights: np.ndarray | None = None) -> np.ndar
     return _frame_jerks(track, weights, True, _SAME_JOINTS, 0, len(track))
 
 
-def motion_spread(window: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    """How far each body part moves in a ``window`` ``(W, J, 2)`` of frames: ``(parts,)``
-    float64, the root mean square over the part's joints and the frames of the distance from
-    the joint's mean position (torso units); with ``weights`` ``(W, J)``, weighted."""
-    if weights is None:
-        deviation = window - window.mean(axis=0)
-        per_joint = (deviation * deviation).sum(axis=-1).mean(axis=0)
-    else:
-        total = np.maximum(weights.sum(axis=0), 1e-9)
-        mean = (window * weights[..., None]).sum(axis=0) / total[:, None]
-        deviation = window - mean
-        per_joint = ((deviation * deviation).sum(axis=-1) * weights).sum(axis=0) / total
-    return np.sqrt(per_joint @ _PART_MATRIX / _PART_SIZES)
-
-
 def curve(x, points: np.ndarray) -> np.ndarray:
     """`scoring.params` curve ``points`` ``(2, K)`` at ``x``: linear between points, flat
     outside."""
@@ -72,8 +58,10 @@ def score_beat(
     offset_frames: float,
     cells: int,
     sums: tuple,
+    part_weight: np.ndarray,
+    part_distance: np.ndarray,
     spread: np.ndarray,
-    ranges: np.ndarray,
+    ranges: tuple[np.ndarray, np.ndarray],
     jerk_ratios: np.ndarray,
     mirrored: bool,
 ) -> dict:
@@ -84,23 +72,22 @@ def score_beat(
     sums: what `_beat_sums` sums of the beat's aligned frame pairs: per joint the summed
     weight and the weighted mean distance ``(J,)`` float32, the mean weight of the scored joints
     and their weighted mean distance.
-    spread: `motion_spread` of the reference around the beat ``(parts,)``.
-    ranges: `motion_spread` of the learner's and of the reference's frames along the beat's
-    path ``(2, parts)``: how far each moved within the beat.
+    part_weight, part_distance, spread, ranges: `scoring.parts.beat_parts` of the beat: each
+    part's summed weight and mean distance over the aligned frame pairs, the reference's
+    motion spread around the beat, and how far the learner and the reference moved it within
+    the beat ``(parts,)`` each (torso units).
     jerk_ratios: ``log2((J_learner + JERK_FLOOR) / (J_reference + JERK_FLOOR))`` at the beat's
     aligned frame pairs where both jerks are known ``(K,)``.
     mirrored: the learner was mirrored; parts are named in the learner's own left and right.
     """
-    joint_weight, joint_distance, visible, _ = sums
+    visible = sums[2]
     offset_ms = offset_frames * 1000.0 / params.GRID_FPS
     names = _PART_NAMES[mirrored]
-    part_weight = joint_weight @ _PART_MATRIX
     # A part is seen when its joints' mean weight over the beat's aligned frames reaches
     # PART_SEEN_WEIGHT; the beat needs the torso and one more part.
     seen = part_weight / (_PART_SIZES * max(cells, 1)) >= params.PART_SEEN_WEIGHT
     if visible < params.MIN_BEAT_VISIBILITY or not seen[_TORSO] or seen.sum() < 2:
         return _result(index, time_s, offset_ms, None, None, None, dict.fromkeys(names), None, [])
-    part_distance = (joint_distance * joint_weight) @ _PART_MATRIX / np.maximum(part_weight, 1e-9)
     # Each part's error relative to how much the reference moves it around the beat: moving
     # a part half as far as the reference is half wrong however big the move.
     error = part_distance / np.sqrt(spread * spread + _FLOORS * _FLOORS)
@@ -112,9 +99,12 @@ def score_beat(
         reference_range * reference_range + params.RANGE_FLOOR**2
     )
     part_scores = curve(error, _PART_CURVE)
-    # Accuracy: the root mean square of the seen parts' errors, so one part badly wrong
-    # counts more than all parts slightly off.
-    accuracy = float(curve(np.sqrt(np.mean(error[seen] ** 2)), _ACCURACY))
+    # Accuracy: the root mean square of the seen parts' errors on the curve, blended with the
+    # worst seen part's score, so one part badly wrong counts more than all slightly off.
+    spread_error = float(np.sqrt(np.mean(error[seen] ** 2)))
+    accuracy = (1.0 - params.WORST_PART_SHARE) * float(curve(spread_error, _ACCURACY)) + (
+        params.WORST_PART_SHARE * float(part_scores[seen].min())
+    )
     excess = float(np.mean(np.abs(jerk_ratios))) if len(jerk_ratios) else 0.0
     smoothness = float(curve(excess, _SMOOTHNESS))
     timing = float(curve(abs(offset_ms), _TIMING))
@@ -122,7 +112,12 @@ def score_beat(
         name: (float(score) if ok else None)
         for name, score, ok in zip(names, part_scores, seen, strict=True)
     }
-    fix = names[int(np.argmax(np.where(seen, error, -np.inf)))]
+    # The part to fix: the worst seen part, when it falls short (even in a good beat).
+    # The limbs and head hang from the torso: a torso clearly wrong is named first.
+    worst_part = int(np.argmax(np.where(seen, error, -np.inf)))
+    if seen[_TORSO] and part_scores[_TORSO] < params.TORSO_FIRST_BELOW:
+        worst_part = _TORSO
+    fix = names[worst_part] if part_scores[worst_part] < params.FIX_ABOVE else None
     return _result(index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix,
                    [n for n, ok in zip(names, seen, strict=True) if ok])  # fmt: skip
 
@@ -273,7 +268,7 @@ def _result(index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix, 
         "label": label(overall),
         "parts": {k: _round(v) for k, v in parts.items()},
         "seen": seen,
-        "fix": None if overall is None or overall >= params.FIX_ABOVE else fix,
+        "fix": fix,
     }
 
 
@@ -330,10 +325,10 @@ def score_span(
         reference_start,
     )  # fmt: skip
     lo, hi = reference_window(first, end, reference_start, reference_start + len(reference))
-    spread = motion_spread(reference[lo - reference_start : hi - reference_start])
-    rows = inside[:, 0] - learner_start
-    ranges = np.stack([
-        motion_spread(learner[rows][:, order], weights[rows][:, order]),
-        motion_spread(reference[inside[:, 1] - reference_start]),
-    ])  # fmt: skip
-    return score_beat(index, time_s, offset, cells, sums, spread, ranges, ratios, mirrored)
+    part_weight, distance, spread, *ranges = beat_parts(
+        learner, weights, inside[:, 0] - learner_start, order, mirror_learner, reference,
+        inside[:, 1] - reference_start, lo - reference_start, hi - reference_start,
+    )  # fmt: skip
+    return score_beat(
+        index, time_s, offset, cells, sums, part_weight, distance, spread, ranges, ratios, mirrored
+    )

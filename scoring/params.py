@@ -80,7 +80,7 @@ MIRROR_RESIDUAL_RATIO = 0.9
 
 TIMING_CURVE = ((0.0, 100.0), (40.0, 100.0), (100.0, 62.0), (200.0, 30.0), (300.0, 0.0))
 # Body parts: a part's error is its distance from the reference divided by how far the
-# reference moves it around the beat (`motion_spread` over the beat and SPREAD_PAD_S either side),
+# reference moves it around the beat (`scoring.parts`, over the beat and SPREAD_PAD_S either side),
 # with SPREAD_FLOOR (torso units) added in quadrature so a part the reference holds still is
 # judged by its plain distance.
 SPREAD_PAD_S = 0.5
@@ -93,7 +93,9 @@ SPREAD_FLOOR = {
 RANGE_WEIGHT = 2.0
 RANGE_FLOOR = 0.05
 PART_CURVE = ((0.0, 100.0), (0.5, 100.0), (0.8, 60.0), (1.2, 0.0))
-# accuracy = curve(root mean square of the seen parts' errors, ACCURACY_CURVE).
+# accuracy = (1 - WORST_PART_SHARE) * curve(root mean square of the seen parts' errors,
+# ACCURACY_CURVE) + WORST_PART_SHARE * the lowest seen part score.
+WORST_PART_SHARE = 0.2
 ACCURACY_CURVE = PART_CURVE
 JERK_FLOOR = 300.0
 # smoothness = curve(mean over the beat's aligned frame pairs of |log2((J_learner + JERK_FLOOR)
@@ -104,10 +106,16 @@ OVERALL_WEIGHTS = {"timing": 0.35, "accuracy": 0.5, "smoothness": 0.15}
 LABELS = (("Perfect", 90.0), ("Great", 75.0), ("Good", 60.0), ("OK", 40.0), ("Miss", 0.0))
 # The label of a beat the camera did not see (no scores).
 NOT_SEEN_LABEL = "Not seen"
+# The worst seen part is named as the fix when its score is below this.
 FIX_ABOVE = 90.0
+# ... unless the torso scores below this: the limbs hang from it, so it is named first.
+TORSO_FIRST_BELOW = 50.0
 
 # A beat whose aligned learner frames carry less than this mean joint weight was not seen.
 MIN_BEAT_VISIBILITY = 0.2
+# Left and right limbs closer than this (torso units, elbows and wrists, or knees and ankles)
+# where the reference holds them apart were drawn on one spot by the tracker: not seen.
+MERGED_LIMBS = 0.15
 # A body part is seen in a beat when its joints' mean weight over the beat reaches this.
 PART_SEEN_WEIGHT = 0.3
 

@@ -69,6 +69,11 @@ _COCO_PARTS = {
 _CANONICAL_PARTS = {part: tuple(idx) for part, idx in BODY_PART_INDEX.items()}
 _ROOTS = {"coco17": (11, 12), "canonical": (1, 2)}
 _AIST_IMAGE = (1920, 1080)
+# The joint each limb hangs from (its shoulder or hip), per format.
+_ANCHORS = {
+    "coco17": {"left_arm": 5, "right_arm": 6, "left_leg": 11, "right_leg": 12},
+    "canonical": {"left_arm": 9, "right_arm": 10, "left_leg": 1, "right_leg": 2},
+}
 
 
 @dataclass(frozen=True)
@@ -304,18 +309,32 @@ def frame_span(track: Track, reference: Reference, span: tuple[int, int]) -> np.
 
 def swap_part(track: Track, donor: Track, part: str, frames: np.ndarray) -> Track:
     """``part`` taken from ``donor`` (another dance, looped if shorter, scaled to the learner's
-    torso) on ``frames`` ``(T,)`` bool."""
-    _, relative, _ = _relative(track)
-    _, donor_relative, _ = _relative(donor)
-    joints = [j for name in SWAPPED_PARTS.get(part, (part,)) for j in track.parts[name]]
+    torso) on ``frames`` ``(T,)`` bool, attached where the learner's body holds it: a limb at
+    the learner's shoulder or hip; the head and torso at the pelvis, with the learner's own
+    limbs carried along by their shoulders and hips."""
     rows = np.flatnonzero(frames)
-    donor_rows = np.arange(len(rows)) % len(donor_relative)
+    donor_rows = np.arange(len(rows)) % len(donor.xy)
     scale = torso_size(track) / torso_size(donor)
+    anchors = _ANCHORS[track.fmt]
     xy = track.xy.copy()
-    xy[rows[:, None], joints] = (
-        track.root()[rows] + scale * donor_relative[donor_rows[:, None], joints]
-    )
     confidence = track.confidence.copy()
+    ours, theirs = track.xy[rows], donor.xy[donor_rows]
+    if part in anchors:
+        joints, anchor = list(track.parts[part]), anchors[part]
+        xy[rows[:, None], joints] = ours[:, [anchor]] + scale * (
+            theirs[:, joints] - theirs[:, [anchor]]
+        )
+    else:
+        joints = [j for name in SWAPPED_PARTS.get(part, (part,)) for j in track.parts[name]]
+        roots = list(_ROOTS[track.fmt])
+        root, donor_root = (
+            ours[:, roots].mean(1, keepdims=True),
+            theirs[:, roots].mean(1, keepdims=True),
+        )
+        xy[rows[:, None], joints] = root + scale * (theirs[:, joints] - donor_root)
+        for limb, anchor in anchors.items():
+            moved = xy[rows, anchor] - ours[:, anchor]
+            xy[rows[:, None], list(track.parts[limb])] += moved[:, None]
     confidence[rows[:, None], joints] = donor.confidence[donor_rows[:, None], joints]
     return replace(track, xy=xy, confidence=confidence)
 
@@ -387,8 +406,29 @@ LADDERS = {
 }
 RATES = (30.0, 15.0, 10.0, 5.0)
 PARTS = ("left_arm", "right_arm", "left_leg", "right_leg", "torso")
-SWAPPED_PARTS: dict[str, tuple[str, ...]] = {}
+# The torso swap takes the head with it (head and torso from another dance).
+SWAPPED_PARTS = {"torso": ("head", "torso")}
 LEAN_DEG = 25.0
+
+
+def _most_different_span(track, donor, part, reference) -> tuple[tuple[int, int], float]:
+    """The span of `_middle_span`'s length where ``donor``'s ``part`` (as `swap_part` puts it
+    in) is furthest from the learner's own, and that mean distance in torso lengths: two
+    dancers often hold a part alike for a while, and swapping it there would be no mistake to
+    find."""
+    length = np.diff(_middle_span(reference))[0]
+    _, relative, _ = _relative(track)
+    _, donor_relative, _ = _relative(donor)
+    joints = [j for name in SWAPPED_PARTS.get(part, (part,)) for j in track.parts[name]]
+    scale = torso_size(track) / torso_size(donor)
+    best, best_span = -1.0, (0, length)
+    for first in range(len(reference.beat_spans()) - length + 1):
+        rows = np.flatnonzero(frame_span(track, reference, (first, first + length)))
+        theirs = scale * donor_relative[np.arange(len(rows)) % len(donor_relative)][:, joints]
+        gap = float(np.nanmean(np.linalg.norm(relative[rows][:, joints] - theirs, axis=-1)))
+        if gap > best:
+            best, best_span = gap, (first, first + length)
+    return best_span, best / torso_size(track)
 
 
 def _middle_span(reference: Reference) -> tuple[int, int]:
@@ -405,21 +445,21 @@ def _damage_cases(split, source, track, reference, fps, donor) -> list[Case]:
         damaged = range_of_motion(track, fraction)
         case = f"{source}: moves at {fraction:.0%} of their size"
         out.append(Case(split, source, "motion", 1.0 - fraction, case, damaged, reference))
-    middle = _middle_span(reference)
-    beats_text = f"beats {middle[0]}-{middle[1] - 1}"
     for part in PARTS:
-        frames = frame_span(track, reference, middle)
-        if part == "torso":
-            # Two upright dancers' torsos are alike whatever the dance, so a swapped torso is
-            # often no mistake at all: the torso damage is a lean instead.
-            damaged = lean(track, frames, LEAN_DEG)
-            case = f"{source}: head and torso leaning {LEAN_DEG:.0f} deg, {beats_text}"
-        else:
-            damaged = swap_part(track, donor, part, frames)
-            case = f"{source}: {part.replace('_', ' ')} from another dance, {beats_text}"
+        span, damage = _most_different_span(track, donor, part, reference)
+        damaged = swap_part(track, donor, part, frame_span(track, reference, span))
+        name = "head and torso" if part == "torso" else part.replace("_", " ")
+        case = f"{source}: {name} from another dance, beats {span[0]}-{span[1] - 1}"
         out.append(
-            Case(split, source, "part", 1.0, case, damaged, reference, span=middle, part=part)
-        )
+            Case(split, source, "part", 1.0, case, damaged, reference, span=span, part=part,
+                 extra={"damage_torso": round(damage, 2)})
+        )  # fmt: skip
+    middle = _middle_span(reference)
+    case = f"{source}: head and torso leaning {LEAN_DEG:.0f} deg, beats {middle[0]}-{middle[1] - 1}"
+    damaged = lean(track, frame_span(track, reference, middle), LEAN_DEG)
+    out.append(
+        Case(split, source, "lean", 1.0, case, damaged, reference, span=middle, part="torso")
+    )
     beats = len(reference.beat_spans())
     for share in LADDERS["freeze"]:
         count = round(share * beats)

@@ -38,7 +38,7 @@ def test_cli_prints_beats_and_summary_as_json(files):
         "index", "time_s", "timing_offset_ms", "timing", "accuracy", "smoothness", "overall", "label", "parts", "seen", "fix",
     }  # fmt: skip
     assert set(beat["parts"]) == {"head", "torso", "left_arm", "right_arm", "left_leg", "right_leg"}
-    assert result["summary"]["overall"] > 80
+    assert result["summary"]["overall"] > 70  # the same dance, seen from the side (camera c03)
 
 
 def test_cli_accepts_a_recording_as_reference(files, attempt):

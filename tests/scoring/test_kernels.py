@@ -26,12 +26,14 @@ from scoring.normalise import (
 from scoring.params import (
     GRID_FPS,
     MAX_GAP_S,
+    MERGED_LIMBS,
     SCALE_BINS,
     SCALE_BLOCK_FRAMES,
     SCALE_QUANTILE,
     SCALE_RANGE,
     VISIBILITY_RAMP,
 )
+from scoring.parts import ANCHOR, JOINT_PART, LIMB_PAIRS, NECK, PART_SIZES, TURNS, beat_parts
 from scoring.skeleton import JOINT_INDEX, MIRROR
 from scoring.stream import _band_costs
 from scoring.sums import pairwise_sum, pairwise_sum_columns
@@ -354,3 +356,78 @@ def test_mapping_to_canonical_joints_is_the_numpy_mapping_to_the_bit(attempt):
 
 # MediaPipe landmarks holding the COCO-17 joints: nose, eyes, ears, shoulders ... ankles.
 _COCO_IN_MEDIAPIPE = [0, 2, 5, 7, 8, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28]
+
+
+def _local_pose_numpy(joints):
+    """`scoring.parts` local pose as numpy computes it."""
+    from_pelvis = ANCHOR == np.arange(len(ANCHOR))
+    local = (joints - np.where(from_pelvis[:, None], 0.0, joints[:, ANCHOR])).astype(np.float64)
+    neck = joints[:, NECK].astype(np.float64)
+    length = np.maximum(np.sqrt(neck[:, 0] ** 2 + neck[:, 1] ** 2), 1e-9)
+    sin, cos = neck[:, 0] / length, neck[:, 1] / length
+    x, y = local[:, TURNS, 0].copy(), local[:, TURNS, 1].copy()
+    local[:, TURNS, 0] = cos[:, None] * x - sin[:, None] * y
+    local[:, TURNS, 1] = sin[:, None] * x + cos[:, None] * y
+    return local
+
+
+def _unmerged_numpy(ours, weights, theirs):
+    out = weights.astype(np.float64).copy()
+    norm = lambda v: np.sqrt((v * v).sum(-1))  # noqa: E731
+    for left, right in LIMB_PAIRS:
+        merged = (
+            (norm(ours[:, left[0]] - ours[:, right[0]]) < MERGED_LIMBS)
+            & (norm(ours[:, left[1]] - ours[:, right[1]]) < MERGED_LIMBS)
+            & (norm(theirs[:, left[1]] - theirs[:, right[1]]) > 3 * MERGED_LIMBS)
+        )
+        out[np.ix_(merged, [*left, *right])] = 0.0
+        for limb, other in ((left, right), (right, left)):
+            hidden = out[:, other].max(axis=1) < 0.5
+            own = norm(ours[:, limb] - theirs[:, limb]).sum(-1)
+            crossed = norm(ours[:, limb] - theirs[:, other]).sum(-1)
+            out[np.ix_(hidden & (crossed < 0.5 * own), limb)] = 0.0
+    return out
+
+
+def _spread_numpy(points, weights=None):
+    part = np.zeros((len(ANCHOR), len(PART_SIZES)))
+    part[JOINT_PART >= 0, JOINT_PART[JOINT_PART >= 0]] = 1.0
+    w = np.ones(points.shape[:2]) if weights is None else weights
+    total = w.sum(axis=0)
+    mean = (points * w[..., None]).sum(axis=0) / np.maximum(total, 1e-300)[:, None]
+    per_joint = (((points - mean) ** 2).sum(-1) * w).sum(axis=0) / np.where(total > 0, total, 1.0)
+    return np.sqrt(per_joint @ part / PART_SIZES)
+
+
+@pytest.mark.parametrize("mirror", [False, True])
+def test_beat_parts_are_the_numpy_part_measures(learner_track, reference, mirror):
+    """Aligned pairs of a real beat, with joints unseen, mirrored on the way or not."""
+    learner, weights = learner_track
+    projected = project(reference.joints, -0.3)
+    order = MIRROR if mirror else _SAME
+    part = np.zeros((len(ANCHOR), len(PART_SIZES)))
+    part[JOINT_PART >= 0, JOINT_PART[JOINT_PART >= 0]] = 1.0
+    rng = np.random.default_rng(1)
+    for lo in (0, 35, 95, 150):
+        rows = np.sort(rng.integers(lo, lo + 20, size=24))
+        cols = np.clip(rows + rng.integers(-3, 4, size=24), 0, len(projected) - 1)
+        window = (max(lo - 15, 0), lo + 35)
+        got = beat_parts(learner, weights, rows, order, mirror, projected, cols, *window)
+        ours = learner[rows][:, order].astype(np.float64)
+        if mirror:
+            ours[..., 0] = -ours[..., 0]
+        theirs = projected[cols].astype(np.float64)
+        w = _unmerged_numpy(ours, weights[rows][:, order], theirs)
+        w = np.minimum(w, w[:, ANCHOR])
+        ours, theirs = _local_pose_numpy(ours), _local_pose_numpy(theirs)
+        distance = np.sqrt(((ours - theirs) ** 2).sum(-1))
+        part_weight = w.sum(axis=0) @ part
+        expected = (
+            part_weight,
+            (distance * w).sum(axis=0) @ part / np.maximum(part_weight, 1e-9),
+            _spread_numpy(_local_pose_numpy(projected[window[0] : window[1]].astype(np.float64))),
+            _spread_numpy(ours, w),
+            _spread_numpy(theirs),
+        )
+        for a, b in zip(got, expected, strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
