@@ -59,7 +59,7 @@ MIN_BEATS = 4
 # Half width of the beat and downbeat pulse columns, seconds.
 PULSE_WIDTH_S = 0.05
 # Bonus, in standard deviations of beat accent, for the first beat being a downbeat.
-START_BONUS = 1.0
+START_BONUS = 0.3
 # 3/4 is chosen only when its downbeat contrast exceeds 4/4's by this factor.
 THREE_FOUR_MARGIN = 1.6
 
@@ -104,6 +104,18 @@ _TEMPO_CHANGE_MIN = 0.15
 # Tightness of the beat tracker: higher keeps the tempo steadier (dance music); 400
 # still follows the expressive piano clips, see `python -m generation.music_eval`.
 _TIGHTNESS = 400.0
+# Backbeat strength (`_backbeat`) above which an octave counts as having one; the annotated
+# clips with a backbeat reach 0.6 at their tempo, every other octave stays below 0.15.
+_BACKBEAT_MIN = 0.4
+# Without a backbeat, the faster of two octaves wins when its score reaches this share of the
+# slower one's (samba tamborim: 0.98 at 130 BPM against 65).
+_FASTER_OCTAVE_SHARE = 0.9
+# The beats move half a beat when the mid band (snare) is this much stronger between them
+# (2.6 in the funk clip, 2.2 in the breakbeat, at most 1.4 in the others) and alternates by
+# this factor there, a backbeat (10 in the funk, 4.2 in the breakbeat, whose snare falls on
+# the "and" of its 85 BPM beats).
+_OFFBEAT_SNARE_RATIO = 2.0
+_BACKBEAT_ALTERNATION = 6.0
 
 
 @dataclass(frozen=True)
@@ -189,10 +201,12 @@ def beat_grid_features(
     return features, known
 
 
-def analyse(song: audio_io.DecodedAudio) -> MusicAnalysis:
+def analyse(song: audio_io.DecodedAudio, start_bonus: float = START_BONUS) -> MusicAnalysis:
     """Analyse a whole song; raise `audio.AudioError` when it is silent, too short or too long.
 
     The sample rate may be anything: audio is resampled to `audio.SAMPLE_RATE` first.
+    `start_bonus` is the prior for the first beat being a downbeat (0: accents alone decide,
+    as `music_eval` measures them).
     """
     y = _checked_samples(song)
     sr = audio_io.SAMPLE_RATE
@@ -208,19 +222,19 @@ def analyse(song: audio_io.DecodedAudio) -> MusicAnalysis:
     mid_env = spectrogram.onset_strength(mel_fine[:, low_end:mid_end], lag=2)
     onset_env = spectrogram.onset_strength(mel_fine, lag=2) + low_env
 
-    tempo = _dance_tempo(onset_env, sr / _BEAT_HOP)
+    tempo = _dance_tempo(onset_env, sr / _BEAT_HOP, low_env, mid_env)
     beat_frames = beat_tracking.track_beats(onset_env, sr / _BEAT_HOP, tempo, _TIGHTNESS)
     if len(beat_frames) < MIN_BEATS:
         raise audio_io.AudioError(
             "No steady beat could be heard in this song, so there is nothing to dance to."
         )
-    beat_times = beat_frames * _BEAT_HOP / sr
+    beat_times = _on_the_backbeat(beat_frames * _BEAT_HOP / sr, mid_env, sr / _BEAT_HOP, duration_s)
 
     n_frames = n_frames_for(duration_s)
     spectral = _spectral_features(y, sr, n_frames)
     chroma = spectral[:, [_COLUMN[f"chroma_{p}"] for p in _PITCH_CLASSES]]
     beats_per_bar, first_downbeat = _meter(
-        beat_times, low_env, mid_env, sr / _BEAT_HOP, chroma, FPS
+        beat_times, low_env, mid_env, sr / _BEAT_HOP, chroma, FPS, start_bonus
     )
     downbeat_times = beat_times[first_downbeat::beats_per_bar]
     phrase_times = beat_times[first_downbeat::BEATS_PER_PHRASE]
@@ -273,13 +287,22 @@ def _mel_filters() -> np.ndarray:
     return spectrogram.mel_filters(audio_io.SAMPLE_RATE, _N_FFT, _N_MELS)
 
 
-def _dance_tempo(onset_env: np.ndarray, env_fps: float) -> np.ndarray:
+def _dance_tempo(
+    onset_env: np.ndarray,
+    env_fps: float,
+    low_env: np.ndarray | None = None,
+    mid_env: np.ndarray | None = None,
+) -> np.ndarray:
     """Tempo in `TEMPO_RANGE_BPM` per onset-envelope frame ``(len(onset_env),)``, BPM.
 
-    Each window's tempo candidates are scored by the metrical levels around them; the song's
-    tempo is the best over all windows, and each window may move from it (a tempo change) at a
-    cost of `_TEMPO_CHANGE_COST` of its best score per octave, so it neither flips octave on a
-    quiet bar nor wanders with rubato.
+    Each window's tempo candidates are scored by the metrical levels around them (negative
+    autocorrelation counts as none: a syncopated subdivision is not evidence against a beat);
+    the song's tempo is the best over all windows, moved to its other octave by
+    `_choose_octave` when both lie in the dance range, and each window may move from it (a
+    tempo change) at a cost of `_TEMPO_CHANGE_COST` of its best score per octave, so it neither
+    flips octave on a quiet bar nor wanders with rubato. `low_env` and `mid_env` (the low- and
+    mid-band onset envelopes, same frames) give the backbeat test; without them the octave is
+    left as scored.
     """
     window = round(_TEMPO_WINDOW_S * env_fps)
     autocorr, centres = _window_autocorrelations(onset_env, window)
@@ -288,7 +311,7 @@ def _dance_tempo(onset_env: np.ndarray, env_fps: float) -> np.ndarray:
     beat_lag = 60.0 * env_fps / tempi
 
     def strength(lag: np.ndarray) -> np.ndarray:
-        return np.stack([np.interp(lag, lags, row, right=0.0) for row in autocorr])
+        return np.stack([np.interp(lag, lags, row, right=0.0) for row in np.maximum(autocorr, 0)])
 
     score = (
         strength(beat_lag)
@@ -297,6 +320,10 @@ def _dance_tempo(onset_env: np.ndarray, env_fps: float) -> np.ndarray:
         + 0.25 * strength(beat_lag * 4)
     )
     song_tempo = tempi[np.argmax(score.mean(axis=0))]
+    if low_env is not None and mid_env is not None:
+        song_tempo = _choose_octave(
+            song_tempo, tempi, score.mean(axis=0), onset_env, low_env, mid_env, env_fps
+        )
     # Neighbouring windows share the evidence: ~12 s of music decide each local tempo.
     kernel = np.ones(3) / 3
     smoothed = np.apply_along_axis(
@@ -308,6 +335,98 @@ def _dance_tempo(onset_env: np.ndarray, env_fps: float) -> np.ndarray:
     # Small drifts are the beat tracker's job (it bends each beat); only real changes move it.
     local[np.abs(np.log2(local / song_tempo)) < np.log2(1 + _TEMPO_CHANGE_MIN)] = song_tempo
     return np.interp(np.arange(len(onset_env)), centres, local)
+
+
+def _choose_octave(
+    song_tempo: float,
+    tempi: np.ndarray,
+    score: np.ndarray,
+    onset_env: np.ndarray,
+    low_env: np.ndarray,
+    mid_env: np.ndarray,
+    env_fps: float,
+) -> float:
+    """The song's tempo or its other octave, when both lie in `TEMPO_RANGE_BPM`.
+
+    Autocorrelation alone cannot tell a 65 BPM rock groove from 130 BPM or a 138 BPM funk
+    groove from 69: both octaves score within a few per cent. Two cues decide:
+
+    - A backbeat: in rock, pop, funk and disco the kick and the snare take turns, so at the
+      right tempo the low-minus-mid accent of the beats alternates from beat to beat and repeats
+      every two beats (`_backbeat`). When exactly one octave shows it clearly
+      (`_BACKBEAT_MIN`), that one wins.
+    - Otherwise the faster octave, when its score reaches `_FASTER_OCTAVE_SHARE` of the
+      slower's: dancers step on the faster of two pulses that are heard about equally.
+    """
+    low, high = TEMPO_RANGE_BPM
+    other = song_tempo * 2 if song_tempo * 2 < high else song_tempo / 2
+    if not low <= other < high:
+        return song_tempo
+    # The other octave's own peak, within the tempo tolerance of the exact double or half.
+    near = np.abs(np.log2(tempi / other)) < np.log2(1.04)
+    other = float(tempi[near][np.argmax(score[near])])
+    slow, fast = sorted((song_tempo, other))
+    slow_score, fast_score = (score[np.argmin(np.abs(tempi - t))] for t in (slow, fast))
+
+    backbeat = {
+        tempo: _backbeat(
+            beat_tracking.track_beats(onset_env, env_fps, tempo, _TIGHTNESS) / env_fps,
+            low_env,
+            mid_env,
+            env_fps,
+        )
+        for tempo in (slow, fast)
+    }
+    if backbeat[slow] >= _BACKBEAT_MIN > backbeat[fast]:
+        return slow
+    if backbeat[fast] >= _BACKBEAT_MIN > backbeat[slow]:
+        return fast
+    return fast if fast_score >= _FASTER_OCTAVE_SHARE * slow_score else slow
+
+
+def _on_the_backbeat(
+    beat_times: np.ndarray, mid_env: np.ndarray, env_fps: float, duration_s: float
+) -> np.ndarray:
+    """`beat_times`, or the same pulse half a beat later when the snare's backbeat falls
+    between them.
+
+    The tracker follows the strongest onsets, and a syncopated kick (funk: on the "and" of 1
+    and 3) can outweigh the beat. The snare is on the beat in such grooves, on every other
+    beat: when every other midpoint between beats carries `_OFFBEAT_SNARE_RATIO` times the
+    mid-band onset strength of every other beat (the better alternation each) and
+    `_BACKBEAT_ALTERNATION` times that of the midpoints in between, the midpoints are the beats.
+    """
+    if len(beat_times) < 8:
+        return beat_times
+    midpoints = (beat_times[1:] + beat_times[:-1]) / 2
+    on = _sample(mid_env, beat_times, env_fps)
+    off = _sample(mid_env, midpoints, env_fps)
+    off_weak, off_snare = sorted((off[0::2].mean(), off[1::2].mean()))
+    if (
+        off_snare < _OFFBEAT_SNARE_RATIO * max(on[0::2].mean(), on[1::2].mean())
+        or off_snare < _BACKBEAT_ALTERNATION * off_weak
+    ):
+        return beat_times
+    half_first, half_last = np.diff(beat_times[:2])[0] / 2, np.diff(beat_times[-2:])[0] / 2
+    before = [beat_times[0] - half_first] if beat_times[0] - half_first >= 0 else []
+    after = [beat_times[-1] + half_last] if beat_times[-1] + half_last < duration_s else []
+    return np.concatenate([before, midpoints, after])
+
+
+def _backbeat(
+    beat_times: np.ndarray, low_env: np.ndarray, mid_env: np.ndarray, env_fps: float
+) -> float:
+    """How much the beats alternate kick and snare: the correlation of the low-minus-mid
+    accent with itself two beats later minus one beat later, in [-2, 2]; 0 for too few beats."""
+    if len(beat_times) < 8:
+        return 0.0
+    accent = _standardise(_sample(low_env, beat_times, env_fps)) - _standardise(
+        _sample(mid_env, beat_times, env_fps)
+    )
+    if accent.std() == 0:
+        return 0.0
+    one, two = (np.corrcoef(accent[:-lag], accent[lag:])[0, 1] for lag in (1, 2))
+    return float(np.nan_to_num(two - one))
 
 
 def _window_autocorrelations(env: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
@@ -364,19 +483,19 @@ def _meter(
     env_fps: float,
     chroma: np.ndarray,
     chroma_fps: float,
+    start_bonus: float = START_BONUS,
 ) -> tuple[int, int]:
     """``(beats_per_bar, index of the first downbeat in beat_times)``.
 
     Each beat gets an accent: low-band onset strength (kick, bass) minus mid-band onset
-    strength (the snare's backbeat), plus the change in harmony (chroma) from the previous beat,
-    each standardised over the song. A bar's first beat is where the accent is highest on
-    average.
+    strength (the snare's backbeat), plus the change in harmony from the previous beat (the
+    distance between the two beats' mean chroma, each over its whole beat, so a passing note
+    does not count as a chord change), each standardised over the song. A bar's first beat is
+    where the accent is highest on average; `start_bonus` favours the song's first beat.
     """
     low = _standardise(_sample(low_env, beat_times, env_fps))
     mid = _standardise(_sample(mid_env, beat_times, env_fps))
-    beat_chroma = chroma[np.clip(np.round(beat_times * chroma_fps).astype(int), 0, len(chroma) - 1)]
-    harmonic_change = np.r_[0.0, np.linalg.norm(np.diff(beat_chroma, axis=0), axis=1)]
-    accent = low - mid + _standardise(harmonic_change)
+    accent = low - mid + _standardise(_harmonic_change(beat_times, chroma, chroma_fps))
 
     best = {}
     for beats_per_bar in (3, 4):
@@ -384,11 +503,23 @@ def _meter(
             _downbeat_contrast(accent, beats_per_bar, offset) for offset in range(beats_per_bar)
         ]
         # Most songs start on a downbeat: the first beat wins unless accents say otherwise.
-        offset = int(np.argmax(np.array(contrasts) + START_BONUS * (np.arange(beats_per_bar) == 0)))
+        offset = int(np.argmax(np.array(contrasts) + start_bonus * (np.arange(beats_per_bar) == 0)))
         best[beats_per_bar] = (max(contrasts), offset)
     if best[3][0] > THREE_FOUR_MARGIN * max(best[4][0], 1e-6) and len(beat_times) >= 12:
         return 3, best[3][1]
     return 4, best[4][1]
+
+
+def _harmonic_change(beat_times: np.ndarray, chroma: np.ndarray, chroma_fps: float) -> np.ndarray:
+    """``(B,)``: how far each beat's mean chroma ``(T, 12)`` lies from the previous beat's
+    (unit-length vectors, 0 for the first beat); the last beat lasts the median beat period."""
+    ends = np.r_[beat_times[1:], beat_times[-1] + np.median(np.diff(beat_times))]
+    first = np.clip(np.round(beat_times * chroma_fps).astype(int), 0, len(chroma) - 1)
+    last = np.clip(np.round(ends * chroma_fps).astype(int), first + 1, len(chroma))
+    sums = np.cumsum(np.vstack([np.zeros((1, chroma.shape[1])), chroma]), axis=0)
+    beat_chroma = (sums[last] - sums[first]) / (last - first)[:, None]
+    beat_chroma /= np.linalg.norm(beat_chroma, axis=1, keepdims=True) + 1e-9
+    return np.r_[0.0, np.linalg.norm(np.diff(beat_chroma, axis=0), axis=1)]
 
 
 def _downbeat_contrast(accent: np.ndarray, beats_per_bar: int, offset: int) -> float:

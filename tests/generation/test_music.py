@@ -159,7 +159,9 @@ def test_beats_follow_a_tempo_change():
 
 # Per clip: (least beat F-measure at the dance octave, whether the tempo must be right).
 # Bounds sit below the figures `python -m generation.music_eval` reports, so a real regression
-# fails; the clips marked False are known tempo-octave or expressive-tempo misses.
+# fails: every analysable clip's tempo octave is right (funk 138 and samba tamborim 130 were
+# halved before the backbeat and faster-octave rules); Faure's beats sit half a beat off
+# (see test_expressive_piano_is_followed_at_its_own_tempo).
 EXPECTED = {
     "gmd_rock_65": (0.85, True),
     "gmd_hiphop_87": (0.9, True),
@@ -167,12 +169,13 @@ EXPECTED = {
     "gmd_disco_120": (0.9, True),
     "gmd_breakbeat_170": (0.65, True),
     "gmd_swing_215": (0.9, True),
-    "gmd_funk_138": (0.0, False),
+    "gmd_funk_138": (0.9, True),
     "candombe_zavala_muniz_2014_46_bars20-28": (0.9, True),
-    "brid_samba_tamborim": (0.6, False),
+    "brid_samba_tamborim": (0.9, True),
     "asap_ravel_pavane": (0.85, True),
     "asap_schubert_moment_musical_3": (0.7, True),
-    "asap_chopin_polonaise_op53": (0.35, False),
+    "asap_chopin_polonaise_op53": (0.35, True),
+    "smd_faure_op15_excerpt": (0.0, True),
 }
 
 
@@ -189,10 +192,35 @@ def test_beats_and_tempo_on_annotated_clips(name):
 
 
 @pytest.mark.slow
-def test_drum_grooves_get_most_downbeats_right():
+def test_tempo_octave_and_mean_beat_f_over_all_annotated_clips():
+    rows = []
+    for clip in CLIPS.values():
+        try:
+            rows.append(music_eval.evaluate_clip(clip))
+        except audio.AudioError:
+            continue  # the 2.8 s madmom sample: refused, a miss in the count below
+    assert sum(row["tempo_ok"] for row in rows) >= 12, rows
+    assert np.mean([row["beat_f"] for row in rows]) >= 0.8
+
+
+@pytest.mark.slow
+def test_drum_grooves_get_most_downbeats_right_from_accents_alone():
     drums = [music_eval.evaluate_clip(c) for c in CLIPS.values() if c.kind == "drums"]
-    good = [r["clip"] for r in drums if r["downbeat_f"] >= 0.8]
-    assert len(good) >= 4, drums
+    assert len([r for r in drums if r["downbeat_f"] >= 0.8]) >= 4, drums
+    # Without the prior for a song starting on its downbeat: rock, hip-hop, disco and funk.
+    assert len([r for r in drums if r["downbeat_f_no_prior"] >= 0.8]) >= 4, drums
+
+
+def test_downbeats_follow_the_accents_not_the_first_beat():
+    # A groove whose first beat is the 3rd of its bar (kick and chord change on every 4th
+    # beat from the 3rd): the downbeats are on the kicks, not on the song's first beat.
+    song = demo_song.synthesise(duration_s=30.0, bpm=100.0)
+    analysis = music.analyse(song)
+    shift = 2 * 60.0 / 100.0
+    late = audio.DecodedAudio(song.samples[round(shift * song.sample_rate) :], song.sample_rate)
+    shifted = music.analyse(late)
+    expected = analysis.downbeat_times[analysis.downbeat_times > shift + 1.0] - shift
+    assert music_eval.f_measure(shifted.downbeat_times, expected) >= 0.8
 
 
 @pytest.mark.slow
