@@ -2,14 +2,17 @@
 
 import numpy as np
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from coach import permissions
+from coach.media_views import BVH_CONTENT_TYPE, bvh_response
 from coach.serializers import (
     AttemptSerializer,
     GenerationJobSerializer,
@@ -52,6 +55,17 @@ class SongViewSet(
         instance.delete()  # its file and folder go with it (coach/media_cleanup.py)
 
 
+class FileNegotiation(BaseContentNegotiation):
+    """For actions that answer a file themselves: whatever the Accept header, errors come as
+    JSON (the first renderer) rather than 406."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class RoutineViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RoutineSerializer
     lookup_value_regex = UUID_LOOKUP
@@ -64,6 +78,13 @@ class RoutineViewSet(viewsets.ReadOnlyModelViewSet):
     def document(self, request, pk=None):
         """The whole routine with its frames: {fps, joints, frames (T×J×3, metres), beats, ...}."""
         return Response(routine_document(self.get_object()))
+
+    @extend_schema(responses={(200, BVH_CONTENT_TYPE.split(";")[0]): OpenApiTypes.STR})
+    @action(detail=True, methods=["get"], content_negotiation_class=FileNegotiation)
+    def bvh(self, request, pk=None):
+        """The routine as a BVH file for animation software (a skeleton with rest offsets and
+        rotations per frame, centimetres), as the routine page's Download BVH gives it."""
+        return bvh_response(self.get_object())
 
 
 class GenerationJobViewSet(

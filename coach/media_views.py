@@ -5,11 +5,16 @@ The video export's download lives with the other video views (`coach.video_views
 """
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from coach import permissions
-from coach.file_responses import stored_file_response
+from coach.file_responses import CACHE_CONTROL, stored_file_response
+from coach.services.routines import routine_bvh as make_routine_bvh
+
+BVH_CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
 @require_safe
@@ -37,3 +42,21 @@ def routine_frames(request, routine_id):
     return stored_file_response(
         request, routine.frames, filename=f"routine-{routine.id}.npy", as_attachment=True
     )
+
+
+@require_safe
+@login_required
+def routine_bvh(request, routine_id):
+    """The routine as a BVH file for animation software (made on request; a few MB for a
+    3-minute routine), for everyone who may see the routine."""
+    routine = get_object_or_404(permissions.routines_for(request.user), pk=routine_id)
+    return bvh_response(routine)
+
+
+def bvh_response(routine) -> HttpResponse:
+    """The routine's BVH as a download: the page's link and the API answer with this."""
+    filename, text = make_routine_bvh(routine)
+    response = HttpResponse(text.encode(), content_type=BVH_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = CACHE_CONTROL
+    return response

@@ -30,6 +30,7 @@ urlpatterns = [
     path("routines/<uuid:routine_id>/audio/", media_views.routine_audio, name="routine_audio"),
     path("routines/<uuid:routine_id>/frames.npy", media_views.routine_frames,
          name="routine_frames"),
+    path("routines/<uuid:routine_id>/routine.bvh", media_views.routine_bvh, name="routine_bvh"),
     path("attempts/<uuid:attempt_id>/", views.attempt_report, name="attempt_report"),
     path("studios/new/", views.studio_new, name="studio_new"),
     path("studios/<uuid:studio_id>/", views.studio, name="studio"),

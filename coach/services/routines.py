@@ -9,8 +9,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from coach.models import GenerationJob, Routine
+from generation.bvh_export import routine_bvh as bvh_text
 from generation.counts import beat_counts
 from generation.styles import LEVELS, STYLES
 from generation.video import camera_path
@@ -117,6 +119,21 @@ def routine_frames(routine: Routine) -> np.ndarray:
         return np.load(io.BytesIO(handle.read()), allow_pickle=False)
 
 
+def download_stem(routine: Routine) -> str:
+    """A name a person recognises in their downloads: song, style and level."""
+    stem = "-".join(
+        part for part in (slugify(routine.song.title), routine.style, routine.level) if part
+    )
+    return stem or "routine"
+
+
+def routine_bvh(routine: Routine) -> tuple[str, str]:
+    """``(filename, BVH text)`` of the routine for animation software (`generation.bvh_export`:
+    a skeleton with rest offsets and per-frame rotations, centimetres)."""
+    text = bvh_text(routine_frames(routine), routine.fps, routine.joints)
+    return f"{download_stem(routine)}.bvh", text
+
+
 def routine_document(routine: Routine) -> dict:
     """The routine in the documented JSON shape {fps, joints, frames, beats, segments, ...}, with
     the count said on each beat (`generation.counts`) and the front camera's path per frame
@@ -140,6 +157,7 @@ def routine_document(routine: Routine) -> dict:
         "model": routine.model_version,
         "tempo_bpm": routine.tempo_bpm,
         "audio_url": reverse("routine_audio", args=[routine.id]),
+        "bvh_url": reverse("routine_bvh", args=[routine.id]),
     }
 
 

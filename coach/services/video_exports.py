@@ -17,10 +17,9 @@ from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
 from coach.models import Routine, VideoExport
-from coach.services.routines import routine_frames
+from coach.services.routines import download_stem, routine_frames
 from coach.services.songs import local_audio_path
 from generation.video import VideoError, write_video
 
@@ -102,9 +101,7 @@ def update_export(export: VideoExport, **fields) -> None:
 
 def download_filename(export: VideoExport) -> str:
     """A name a person recognises in their downloads: song, style and level."""
-    routine = export.routine
-    stem = "-".join(part for part in (slugify(routine.song.title), routine.style, routine.level) if part)
-    return f"{stem or 'routine'}.mp4"
+    return f"{download_stem(export.routine)}.mp4"
 
 
 def routine_for_video(routine: Routine) -> dict:
