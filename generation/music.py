@@ -104,9 +104,12 @@ _TEMPO_CHANGE_MIN = 0.15
 # Tightness of the beat tracker: higher keeps the tempo steadier (dance music); 400
 # still follows the expressive piano clips, see `python -m generation.music_eval`.
 _TIGHTNESS = 400.0
-# Backbeat strength (`_backbeat`) above which an octave counts as having one; the annotated
-# clips with a backbeat reach 0.6 at their tempo, every other octave stays below 0.15.
+# Backbeat strength (`_backbeat`) above which an octave counts as having one, and below which
+# as having none. The annotated rock, funk and candombe clips reach 0.6-1.2 at their tempo and
+# -0.06 to -0.37 at the other octave; the demo song's groove (`demo_song`, 120 and 128 BPM)
+# shows 0.47-0.65 at half its tempo but also 0.25-0.37 at its tempo, so it is left to the scores.
 _BACKBEAT_MIN = 0.4
+_NO_BACKBEAT = 0.0
 # Without a backbeat, the faster of two octaves wins when its score reaches this share of the
 # slower one's (samba tamborim: 0.98 at 130 BPM against 65).
 _FASTER_OCTAVE_SHARE = 0.9
@@ -353,8 +356,8 @@ def _choose_octave(
 
     - A backbeat: in rock, pop, funk and disco the kick and the snare take turns, so at the
       right tempo the low-minus-mid accent of the beats alternates from beat to beat and repeats
-      every two beats (`_backbeat`). When exactly one octave shows it clearly
-      (`_BACKBEAT_MIN`), that one wins.
+      every two beats (`_backbeat`). When one octave shows it clearly (`_BACKBEAT_MIN`) and the
+      other not at all (`_NO_BACKBEAT`), that one wins.
     - Otherwise the faster octave, when its score reaches `_FASTER_OCTAVE_SHARE` of the
       slower's: dancers step on the faster of two pulses that are heard about equally.
     """
@@ -377,9 +380,9 @@ def _choose_octave(
         )
         for tempo in (slow, fast)
     }
-    if backbeat[slow] >= _BACKBEAT_MIN > backbeat[fast]:
+    if backbeat[slow] >= _BACKBEAT_MIN and backbeat[fast] < _NO_BACKBEAT:
         return slow
-    if backbeat[fast] >= _BACKBEAT_MIN > backbeat[slow]:
+    if backbeat[fast] >= _BACKBEAT_MIN and backbeat[slow] < _NO_BACKBEAT:
         return fast
     return fast if fast_score >= _FASTER_OCTAVE_SHARE * slow_score else slow
 
