@@ -22,7 +22,8 @@ def check_mirror(mirror: str) -> None:
 
 
 def features(frames: np.ndarray) -> np.ndarray:
-    """Alignment features ``(n, J * 2)`` float64 from root-centred 2D joints ``(n, J, 2)``."""
+    """Alignment features ``(n, J * 2)`` float64 from root-centred 2D joints ``(n, J, 2)``
+    (any subset of the joints)."""
     return frames.reshape(len(frames), -1).astype(np.float64)
 
 
@@ -52,10 +53,14 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
     if mirrored:
         learner, weights = mirror_2d(learner, weights)
     reference_2d = project(reference.joints, yaw)
+    # Joints the camera did not show in most of the attempt (legs out of the picture) are left
+    # out of the alignment: their held guesses would pull the path (live, the same over the
+    # frames received so far).
+    shown = (weights[ours] > 0).mean(axis=0) >= 0.5
     path = (
         align_offline(
-            features(learner[ours]),
-            features(reference_2d[theirs]),
+            features(learner[ours][:, shown]),
+            features(reference_2d[theirs][:, shown]),
             BAND_FRAMES,
             math.sqrt(params.ALIGN_STEP_PENALTY),
         )

@@ -72,6 +72,9 @@ class StreamingScorer:
         self._waiting: list[CheckedFrames] = []  # checked, not yet mapped and normalised
         self._waiting_frames = 0
         self._lag = 0  # where the last emitted beat's path ended
+        # Per joint, in how many of the first `_counted` learner rows the camera showed it.
+        self._seen_counts = np.zeros(reference.joints.shape[1], dtype=np.int64)
+        self._counted = 0
 
     @property
     def first_frame(self) -> int | None:
@@ -213,10 +216,20 @@ class StreamingScorer:
         # numpy multiplied the float32 planes by the float32 nearest cos and sin.
         costs = _band_costs(
             *self.reference.planes, lo, valid_lo, valid_hi, np.float32(math.cos(self._yaw)),
-            np.float32(math.sin(self._yaw)), self._learner[row:stop], MIRROR, self._mirrored,
-            aligner.band,
+            np.float32(math.sin(self._yaw)), self._learner[row:stop], self._shown(stop, row),
+            MIRROR, self._mirrored, aligner.band,
         )  # fmt: skip
         aligner.step_band(costs)
+
+    def _shown(self, stop: int, row: int) -> np.ndarray:
+        """``(stop - row, J)`` float32: 1 for the joints the camera showed in at least half of the
+        learner's frames up to ``stop``, else 0 (as `score_attempt` leaves out of the alignment
+        the joints it did not show in most of the attempt)."""
+        if stop > self._counted:
+            self._seen_counts += (self._weights[self._counted : stop] > 0).sum(axis=0)
+            self._counted = stop
+        shown = self._seen_counts >= 0.5 * stop
+        return np.broadcast_to(shown.astype(np.float32), (stop - row, len(shown)))
 
     def due_frames(self) -> list[int]:
         """Per beat of the reference, the grid frame whose arrival makes its result due: the
@@ -264,13 +277,14 @@ class StreamingScorer:
 
 
 @njit(cache=True)
-def _band_costs(x, y, z, lo, valid_lo, valid_hi, cos, sin, learner, mirror, mirrored, band):
+def _band_costs(x, y, z, lo, valid_lo, valid_hi, cos, sin, learner, weights, mirror, mirrored, band):
     """Costs ``(n, 2 * band + 1)`` float64 of learner rows ``(n, J, 2)`` against their bands:
     cell ``m`` of row ``k`` is the squared distance, summed over joints, between row ``k`` and
     the reference frame at row ``lo + k + m`` of the planes ``x, y, z`` ``(T, J)`` float32 seen
     at yaw (``cos``, ``sin`` float32): ``u = x cos + z sin``, ``v = y``; rows outside
-    ``[valid_lo, valid_hi)`` are zeros. A mirrored learner has joints exchanged by ``mirror``
-    and x negated. Adds in float32, per coordinate over joints in numpy's pairwise order, then
+    ``[valid_lo, valid_hi)`` are zeros. A joint the learner row does not show (``weights``
+    ``(n, J)`` 0) adds nothing: a held guess of it would pull the path. A mirrored learner has
+    joints exchanged by ``mirror`` and x negated. Adds in float32, per coordinate over joints in numpy's pairwise order, then
     ``u + v``, as ``sum((reference - learner) ** 2, axis=joints)`` over ``(..., [u, v], J)``."""
     n, joints = learner.shape[0], learner.shape[1]
     width = 2 * band + 1
@@ -288,11 +302,12 @@ def _band_costs(x, y, z, lo, valid_lo, valid_hi, cos, sin, learner, mirror, mirr
         for c in range(2):
             for j in range(joints):
                 ours = learner[k, mirror[j], c] if mirrored else learner[k, j, c]
+                seen = (weights[k, mirror[j]] if mirrored else weights[k, j]) > 0
                 if mirrored and c == 0:
                     ours = -ours
                 for m in range(width):
                     step = reference[c, j, k + m] - ours
-                    squares[j, m] = step * step
+                    squares[j, m] = step * step if seen else zero
             pairwise_sum_columns(squares, zero, sums[c])
         for m in range(width):
             costs[k, m] = sums[0, m] + sums[1, m]

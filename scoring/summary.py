@@ -80,7 +80,7 @@ def summarise(beats: list[dict], tracking_fps: float | None = None) -> dict:
 def _reliability(beats: int, seen: int, tracking_fps: float | None) -> tuple[bool, str | None]:
     if tracking_fps is not None and tracking_fps < params.MIN_TRACKING_FPS:
         return False, (
-            f"tracking ran at {tracking_fps:.0f} fps (it needs {params.MIN_TRACKING_FPS:.0f}): "
+            f"tracking ran at {tracking_fps:.1f} fps (it needs {params.MIN_TRACKING_FPS:g}): "
             "close other tabs or use more light"
         )
     if beats == 0:

@@ -31,7 +31,8 @@ export function showBeatFeedback(list, latest, beat) {
 // What the camera can and cannot judge, said to the learner while they dance. Thresholds mirror
 // scoring/params.py: MIN_TRACKING_FPS (7.5; warned a little above it) and the leg parts.
 const SLOW_TRACKING_FPS = 8;
-const RATE_WINDOW_MS = 3000;
+const RATE_WINDOW_MS = 5000;
+const RATE_MIN_SPAN_MS = 2000; // the rate is judged over at least this long
 
 export class CameraWatch {
   constructor() { this.stamps = []; this.lastBeat = null; }
@@ -47,15 +48,15 @@ export class CameraWatch {
 
   fps() {
     const s = this.stamps;
-    if (s.length < 2 || s[s.length - 1] === s[0]) return null;
+    if (s.length < 2 || s[s.length - 1] - s[0] < RATE_MIN_SPAN_MS) return null;
     return (s.length - 1) / ((s[s.length - 1] - s[0]) / 1000);
   }
 
   // A sentence for the learner, or "" when the camera sees enough.
   advice() {
     const fps = this.fps();
-    if (fps !== null && this.stamps.length > 4 && fps < SLOW_TRACKING_FPS) {
-      return `Tracking at ${Math.round(fps)} fps: close other tabs or use more light.`;
+    if (fps !== null && fps < SLOW_TRACKING_FPS) {
+      return `Tracking at ${fps < 2 ? fps.toFixed(1) : Math.round(fps)} fps: close other tabs or use more light.`;
     }
     const beat = this.lastBeat;
     if (!beat || !Array.isArray(beat.seen)) return "";

@@ -192,7 +192,12 @@ async function startCamera() {
       stamp: songTimeMs,
       onResult: ({ stamp, landmarks, imageSize }) => {
         if (landmarks && stamp !== null) sendFrame(stamp, landmarks, imageSize);
-        else if (!landmarks) { learner = null; drawLearner(); }
+        else if (!landmarks) {
+          camera.frame(); // the tracker's rate counts every result, a person found or not
+          $("camera-note").textContent = camera.advice();
+          learner = null;
+          drawLearner();
+        }
       },
     });
     say("Starting pose tracking (the first frame can take a while)…");

@@ -187,8 +187,9 @@ function tick() {
 
 function onPose({ stamp, landmarks, imageSize }) {
   learner = landmarks ? landmarksToJoints(landmarks, routine.joints) : null;
-  if (landmarks) camera.frame();
-  $("camera-note").textContent = landmarks ? camera.advice() : "Step into the picture: your whole body should be visible.";
+  camera.frame(); // the tracker's rate counts every result, a person found or not
+  const advice = camera.advice();
+  $("camera-note").textContent = advice.startsWith("Tracking") || landmarks ? advice : "Step into the picture: your whole body should be visible.";
   drawLearner();
   if (!landmarks || !stamp) return;
   stamp.session.addFrame(stamp.timeMs, landmarks, imageSize);

@@ -142,7 +142,6 @@ async function main() {
   // Stored timestamps are on the song clock as sent; the learner heard the music this much later.
   const times = poses.timestamps_ms.map((t) => (t - (attempt.audio_latency_ms || 0)) / 1000);
   chosen.forEach((beat) => moments.append(moment(beat, routine, learner, times)));
-  if (!chosen.length) moments.textContent = "No beats were scored.";
   root.dataset.state = "ready";
 }
 

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from coach.models import Attempt, ClassSession, PoseBatch
 from coach.services.routines import store_routine
 from coach.services.songs import create_song
+from scoring.params import VISIBILITY_RAMP
 from scoring.skeleton import SOURCE_LAYOUTS
 from scoring.validate import SAME_BPM, aist_attempt, aist_routine
 from tests.browser.conftest import ARTIFACTS
@@ -35,7 +36,8 @@ def load_npy(blob) -> np.ndarray:
 
 def coco17_to_mediapipe33(keypoints: np.ndarray) -> np.ndarray:
     """(T, 17, 3) COCO pixels + confidence -> (T, 33, 4) MediaPipe [x, y, z, visibility] with x, y
-    normalised to the image; landmarks COCO lacks get visibility 0. The correspondence is the
+    normalised to the image and visibilities weighing as the confidences do; landmarks COCO
+    lacks get visibility 0. The correspondence is the
     one both layouts have with the canonical skeleton (`SOURCE_LAYOUTS`), plus the nose."""
     landmarks = np.zeros((len(keypoints), 33, 4), np.float32)
     pairs = [(0, 0)]
@@ -44,8 +46,17 @@ def coco17_to_mediapipe33(keypoints: np.ndarray) -> np.ndarray:
     for coco, mediapipe in pairs:
         landmarks[:, mediapipe, 0] = keypoints[:, coco, 0] / IMAGE_SIZE[0]
         landmarks[:, mediapipe, 1] = keypoints[:, coco, 1] / IMAGE_SIZE[1]
-        landmarks[:, mediapipe, 3] = keypoints[:, coco, 2]
+        landmarks[:, mediapipe, 3] = _visibility(keypoints[:, coco, 2])
     return landmarks
+
+
+def _visibility(confidence: np.ndarray) -> np.ndarray:
+    """MediaPipe visibility giving a joint the weight its COCO confidence gives it
+    (`scoring.params.VISIBILITY_RAMP`: AIST++ confidences of well-seen joints are often only
+    0.3, MediaPipe's near 1)."""
+    (coco_low, coco_full), (low, full) = VISIBILITY_RAMP["coco17"], VISIBILITY_RAMP["mediapipe33"]
+    weight = np.clip((confidence - coco_low) / (coco_full - coco_low), 0.0, 1.0)
+    return np.where(confidence > 0, low + weight * (full - low), 0.0)
 
 
 REPLAY_URL = "/test-replays/c03.json"

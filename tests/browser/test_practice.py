@@ -163,15 +163,25 @@ def test_practice_end_to_end_with_a_fake_camera(camera_page, asgi_live_server, p
     measured = page.evaluate("({...document.getElementById('practice').dataset})")
 
     attempt = Attempt.objects.get(routine=practice_routine)
-    assert attempt.status == Attempt.Status.COMPLETE
     assert attempt.beat_results and {b["label"] for b in attempt.beat_results} <= LABELS
+    scored = any(b["overall"] is not None for b in attempt.beat_results)
+    assert attempt.status == (Attempt.Status.COMPLETE if scored else Attempt.Status.INCOMPLETE)
     assert PoseBatch.objects.filter(attempt=attempt).count() > 0
     assert attempt.summary["beats"] == len(attempt.beat_results)
+    # In-page MediaPipe manages about one frame a second here (software WebGL on two cores): the
+    # camera cannot judge such an attempt, and the page and the report must say so.
+    reliable = attempt.summary["reliable"]
+    if attempt.summary["tracking_fps"] < 7.5:
+        assert not reliable
 
     page.click("#results a")
     page.wait_for_selector("#report[data-state=ready]", timeout=30_000)
     assert page.evaluate("Chart.getChart(document.getElementById('beat-chart')) !== undefined")
-    assert page.locator("#moments .moment").count() > 0
+    if reliable:
+        assert page.locator("#moments .moment").count() > 0
+    else:
+        assert page.locator("#unreliable").is_visible()
+        assert page.locator("#moments .moment").count() == 0
     assert no_sideways_scroll(page)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "practice_end_to_end.json").write_text(json.dumps(

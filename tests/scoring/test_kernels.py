@@ -62,7 +62,7 @@ def test_pairwise_sum_is_numpys_sum_to_the_bit(attempt, dtype):
     assert math.copysign(1.0, pairwise_sum(np.full(20, -0.0, dtype), 0, 20, zero)) == 1.0
 
 
-def _band_costs_numpy(reference, learner, yaw, mirrored, band, valid):
+def _band_costs_numpy(reference, learner, weights, yaw, mirrored, band, valid):
     """The live scorer's costs as numpy computed them: reference rows ``(n + 2 band, J, 3)``
     projected at ``yaw`` (rows outside ``valid`` zero), each learner row against the sliding
     window of its band."""
@@ -75,17 +75,24 @@ def _band_costs_numpy(reference, learner, yaw, mirrored, band, valid):
     bands = bands.transpose(0, 3, 1, 2)  # (n, cell, [u, v], joint)
     if mirrored:
         ours = learner[:, MIRROR].transpose(0, 2, 1) * np.array([[-1.0], [1.0]], np.float32)
+        seen = weights[:, MIRROR] > 0
     else:
         ours = np.ascontiguousarray(learner.transpose(0, 2, 1))
+        seen = weights > 0
     step = np.subtract(bands, ours[:, None], out=np.empty(bands.shape, np.float32))
-    both = np.add.reduce(np.multiply(step, step, out=step), axis=-1)
+    squares = np.multiply(step, step, out=step) * seen[:, None, None, :].astype(np.float32)
+    both = np.add.reduce(squares, axis=-1)
     return (both[..., 0] + both[..., 1]).astype(np.float64)
 
 
 @pytest.mark.parametrize("mirrored", [False, True])
 def test_band_costs_are_the_numpy_costs_to_the_bit(attempt, reference, mirrored):
-    """Windows inside the reference and cut by its start and end, at several yaws."""
-    learner, _ = _learner(attempt)
+    """Windows inside the reference and cut by its start and end, at several yaws, with joints
+    the learner does not show."""
+    learner, weights = _learner(attempt)
+    weights = weights.copy()
+    weights[:, [3, 5]] = 0.0  # the left leg out of the picture
+    weights[105:110, 11:] = 0.0
     planes = reference.planes
     band, total = 21, len(reference.joints)
     for lo, n in ((0, 15), (40, 15), (100, 1), (200, 32), (total - 2 * band - 20, 20)):
@@ -94,9 +101,12 @@ def test_band_costs_are_the_numpy_costs_to_the_bit(attempt, reference, mirrored)
         for yaw in (0.0, 0.7, -2.9):
             got = _band_costs(
                 *planes, lo, lo + valid.start, lo + valid.stop, np.float32(math.cos(yaw)),
-                np.float32(math.sin(yaw)), learner[lo : lo + n], MIRROR, mirrored, band,
+                np.float32(math.sin(yaw)), learner[lo : lo + n], weights[lo : lo + n], MIRROR,
+                mirrored, band,
             )  # fmt: skip
-            expected = _band_costs_numpy(window, learner[lo : lo + n], yaw, mirrored, band, valid)
+            expected = _band_costs_numpy(
+                window, learner[lo : lo + n], weights[lo : lo + n], yaw, mirrored, band, valid
+            )
             assert np.array_equal(got, expected), (lo, n, yaw)
 
 
