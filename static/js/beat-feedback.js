@@ -31,6 +31,7 @@ export function showBeatFeedback(list, latest, beat) {
 // What the camera can and cannot judge, said to the learner while they dance. Thresholds mirror
 // scoring/params.py: MIN_TRACKING_FPS (7.5; warned a little above it) and the leg parts.
 const SLOW_TRACKING_FPS = 8;
+const GREAT = 75; // scoring/params.py LABELS: Great and above
 const RATE_WINDOW_MS = 5000;
 const RATE_MIN_SPAN_MS = 2000; // the rate is judged over at least this long
 
@@ -77,4 +78,11 @@ export function summaryText(summary) {
   if (summary.overall === null || summary.overall === undefined) return "Finished: no beat was scored. ";
   const scope = summary.scope && summary.scope !== "full body" ? ` (${summary.scope})` : "";
   return `Overall ${Math.round(summary.overall)} over ${summary.beats_seen ?? summary.beats} beats${scope}. `;
+}
+
+// What a class learner is told when their run ends: praise only for a dance that earned it.
+export function classOverText(summary) {
+  if (!summary || summary.reliable === false) return "The class is over for you: the camera could not judge your dance.";
+  if (summary.overall !== null && summary.overall >= GREAT) return "Well danced! The class is over for you.";
+  return "The class is over for you: your report says what to work on.";
 }

@@ -73,6 +73,11 @@ function showState(state) {
 function showClock() {
   if (classState && classState.status === "running" && classState.starts_at_ms) {
     const position = (Date.now() - serverOffsetMs - classState.starts_at_ms) / 1000;
+    const rows = [...document.querySelectorAll("#learners tr[data-learner]")];
+    if (rows.length && rows.every((row) => row.dataset.presence === "finished")) {
+      say("Everyone has finished: end the class to see the summary.");
+      return;
+    }
     say(position < 0 ? `Starting in ${Math.ceil(-position)}…` : `Dancing · ${Math.floor(position / 60)}:${String(Math.floor(position % 60)).padStart(2, "0")}`);
   }
 }

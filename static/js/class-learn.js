@@ -9,7 +9,7 @@
 // timestamps are on the song clock; each frame is sent when the song reaches it.
 import { countAt, createDancer } from "./dancer.js";
 import { askForServerTracking, canRunPose, createImageSampler, createPoseTracker, loadPoseScript } from "./pose.js";
-import { CameraWatch, HIGHLIGHT_MS, showBeatFeedback, summaryText } from "./beat-feedback.js";
+import { CameraWatch, HIGHLIGHT_MS, classOverText, showBeatFeedback, summaryText } from "./beat-feedback.js";
 import { openPracticeSession } from "./practice-socket.js";
 import { drawLearnerOverlay, landmarksToJoints, partJoints } from "./skeleton2d.js";
 
@@ -105,7 +105,7 @@ function finish() {
     link.textContent = "Open your report";
     result.append(link);
     root.dataset.finished = "1";
-    say("Well danced! The class is over for you.");
+    say(classOverText(summary));
   }, (error) => say(`Your run could not be finished: ${error.message}`));
 }
 

@@ -161,6 +161,8 @@ def test_the_summary_links_each_report(people):
     assert response.url == reverse("class_summary", args=[people["class"].id])
     summary = client.get(response.url)
     assert reverse("attempt_report", args=[seat.attempt_id]).encode() in summary.content
+    # The link says where it goes, not the attempt's status.
+    assert b">Open the report</a>" in summary.content
     # The instructor may open the student's report from there.
     assert client_for(people["instructor"]).get(reverse("attempt_report", args=[seat.attempt_id])).status_code == 200
 
