@@ -57,6 +57,8 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
     # out of the alignment: their held guesses would pull the path (live, the same over the
     # frames received so far).
     shown = (weights[ours] > 0).mean(axis=0) >= 0.5
+    if not shown.any():  # never a body to align (no torso seen): the beats come out not seen
+        shown[:] = True
     path = (
         align_offline(
             features(learner[ours][:, shown]),

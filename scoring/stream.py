@@ -229,6 +229,8 @@ class StreamingScorer:
             self._seen_counts += (self._weights[self._counted : stop] > 0).sum(axis=0)
             self._counted = stop
         shown = self._seen_counts >= 0.5 * stop
+        if not shown.any():  # never a body to align (no torso seen): the beats come out not seen
+            shown[:] = True
         return np.broadcast_to(shown.astype(np.float32), (stop - row, len(shown)))
 
     def due_frames(self) -> list[int]:

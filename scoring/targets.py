@@ -61,6 +61,7 @@ def check_targets(rows: list[dict]) -> list[dict]:
         out += _offsets(mine, split)
         out += _arms_only(mine, split)
         out += _unseen(mine, split)
+        out += _no_pelvis(mine, split)
         out += _rates(mine, split)
     return out
 
@@ -213,6 +214,17 @@ def _unseen(rows, split):
               split, round(float(gap), 1), UNSEEN_WITHIN, gap <= UNSEEN_WITHIN, f"worst: {case}"),
         _line("parts out of frame: never blamed, never scored", split, blamed + scored, 0,
               blamed + scored == 0, f"{blamed} beats blamed, {scored} scored"),
+    ]  # fmt: skip
+
+
+def _no_pelvis(rows, split):
+    """With the hips out of frame too there is no pelvis to measure from (nor a body size):
+    the attempt must say it cannot judge, not give a score."""
+    cases = _by(rows, kind="no-pelvis")
+    judged = [r["case"] for r in cases if r["reliable"] or r["overall"] is not None]
+    return [
+        _line("legs and hips out of frame: unreliable, no score", split, len(judged), 0,
+              not judged, "; ".join(judged) or f"{len(cases)} cases")
     ]  # fmt: skip
 
 

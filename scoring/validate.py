@@ -485,6 +485,14 @@ def _damage_cases(split, source, track, reference, fps, donor) -> list[Case]:
             Case(split, source, "unseen", 1.0, case, out_of_frame(track, parts), reference,
                  extra={"unseen": list(parts)})
         )  # fmt: skip
+    hips = replace(track, confidence=track.confidence.copy())
+    # The hips, and for canonical input the pelvis it gives as its own joint.
+    hips.confidence[:, [*_ROOTS[track.fmt], *([0] if track.fmt == "canonical" else [])]] = 0.0
+    case = f"{source}: legs and hips out of frame (no pelvis to measure from)"
+    out.append(
+        Case(split, source, "no-pelvis", 1.0, case,
+             out_of_frame(hips, ("left_leg", "right_leg")), reference)
+    )  # fmt: skip
     case = f"{source}: 30 % of landmarks at low confidence"
     out.append(Case(split, source, "low-confidence", 0.3, case, low_confidence(track), reference))
     for fraction in (0.05, 0.1):

@@ -51,6 +51,7 @@ def _lines(targets, prefix):
         "only the arms move",
         "parts out of frame: each part still seen",
         "parts out of frame: never blamed",
+        "legs and hips out of frame",
         "tracking at 5 fps",
         "tracking at 10-30 fps",
     ],

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class GenerationConfig(AppConfig):
-    name = "generation"
-    verbose_name = "Choreography generation"
