@@ -33,7 +33,7 @@ class GenerateForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from generation.models import DEFAULT_ARCHITECTURE, available_architectures
+        from generation.families import DEFAULT_ARCHITECTURE, available_architectures
 
         super().__init__(*args, **kwargs)
         self.fields["architecture"].choices = [("", f"Default ({DEFAULT_ARCHITECTURE})")] + [

@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "channels",
     "axes",
     "coach",
-    "generation",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,83 @@
-"""Celery tasks of the coaching app; `coach.tasks.*` run on the `cpu` queue (coach/settings.py)."""
+"""Celery tasks of the coaching app: the routine generation runs on the `gpu` queue, the video
+exports on the `cpu` queue (`CELERY_TASK_ROUTES`, coach/settings.py)."""
+
+import logging
 
 from celery import shared_task
+from django.utils import timezone
 
-from coach.models import VideoExport
+from coach.models import GenerationJob, VideoExport
+from coach.services.routines import mark_started, store_routine, update_job
+from coach.services.songs import local_audio_path
 from coach.services.video_exports import render_export
+from generation.audio import AudioError, decode
+
+log = logging.getLogger(__name__)
+
+
+# The name it had in `generation/tasks.py`, so queued messages and the `gpu` route still match.
+@shared_task(name="generation.tasks.generate_routine_task")
+def generate_routine_task(job_id: str) -> str:
+    """Generate the job's routine; safe to run twice (a finished job is left as it is)."""
+    from generation.choreograph import generate_routine
+
+    job = GenerationJob.objects.select_related("song").get(pk=job_id)
+    if job.finished:
+        return job.status
+    mark_started(job)
+    last_sent = [0.0]
+
+    def progress(fraction: float, message: str) -> None:
+        # Throttle: a database write and a socket message per 5 % is plenty for a progress bar.
+        if fraction - last_sent[0] >= 0.05 or fraction >= 1.0:
+            last_sent[0] = fraction
+            update_job(job, progress=min(max(fraction, 0.0), 1.0), message=message[:200])
+
+    try:
+        with local_audio_path(job.song) as path:
+            audio = decode(path)
+        routine = generate_routine(
+            audio,
+            job.style,
+            job.level,
+            seed=job.seed,
+            progress=progress,
+            architecture=job.architecture or None,
+        )
+        record = store_routine(job.song, job.requested_by, routine)
+    except (AudioError, ValueError) as error:
+        update_job(
+            job, status=GenerationJob.Status.FAILED, error=str(error), finished_at=timezone.now()
+        )
+        return job.status
+    except FileNotFoundError:
+        # No checkpoint for the chosen family here: say so without the server's file paths.
+        log.warning("generation job %s: no checkpoint for %r", job_id, job.architecture)
+        update_job(
+            job,
+            status=GenerationJob.Status.FAILED,
+            error=f"The {job.architecture or 'default'} model is not installed on this server.",
+            finished_at=timezone.now(),
+        )
+        return job.status
+    except Exception:
+        log.exception("generation job %s failed", job_id)
+        update_job(
+            job,
+            status=GenerationJob.Status.FAILED,
+            error="Something went wrong while generating the routine. Please try again.",
+            finished_at=timezone.now(),
+        )
+        return job.status
+    update_job(
+        job,
+        status=GenerationJob.Status.SUCCEEDED,
+        routine=record,
+        progress=1.0,
+        message="Done",
+        finished_at=timezone.now(),
+    )
+    return job.status
 
 
 @shared_task(name="coach.tasks.export_routine_video")

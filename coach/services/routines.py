@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from coach.models import GenerationJob, Routine
 from generation.bvh_export import routine_bvh as bvh_text
 from generation.counts import beat_counts
+from generation.families import available_architectures
 from generation.styles import LEVELS, STYLES
 from generation.video import camera_path
 from scoring.skeleton import BONES
@@ -28,8 +29,7 @@ def request_generation(
 ) -> GenerationJob:
     """Queue a routine for `song`; the job is sent to the `gpu` queue once it is committed.
     `architecture` picks a model family with an installed checkpoint; empty means the default."""
-    from generation.models import available_architectures
-    from generation.tasks import generate_routine_task
+    from coach.tasks import generate_routine_task
 
     if style not in STYLES:
         raise GenerationRequestError(f"Unknown style '{style}'. Choose one of: {', '.join(STYLES)}.")
@@ -49,7 +49,7 @@ def request_generation(
 
 def requeue_unfinished_jobs() -> int:
     """Send every queued or interrupted job to the queue again; returns how many."""
-    from generation.tasks import generate_routine_task
+    from coach.tasks import generate_routine_task
 
     unfinished = GenerationJob.objects.filter(
         status__in=(GenerationJob.Status.QUEUED, GenerationJob.Status.RUNNING)

@@ -1,17 +1,22 @@
 """Choreography model architectures (one per module, by the name a checkpoint records) and
-the checkpoint files that hold them.
-
-Every architecture's checkpoint is ``generation/checkpoints/<architecture>.pt``
-(`checkpoint_path`); the shipped default is `DEFAULT_ARCHITECTURE`'s, unless
-``$COACH_MODEL_PATH`` names another file (`default_checkpoint_path`).
+loading them from their checkpoint files. Where those files live, and which families are
+installed, is `generation.families` (no torch, for the web process); its names are re-exported
+here.
 """
 
-import os
 from pathlib import Path
 
 import torch
 from torch import nn
 
+from generation.families import (  # noqa: F401  (re-exported)
+    ARCHITECTURE_NAMES,
+    CHECKPOINT_DIR,
+    DEFAULT_ARCHITECTURE,
+    available_architectures,
+    checkpoint_path,
+    default_checkpoint_path,
+)
 from generation.models.adversarial import AdversarialChoreographer, AdversarialConfig
 from generation.models.cnn import CNNChoreographer, CNNConfig
 from generation.models.diffusion import DiffusionChoreographer, DiffusionConfig
@@ -27,9 +32,6 @@ ARCHITECTURES = {
     "adversarial": (AdversarialConfig, AdversarialChoreographer),
     "diffusion": (DiffusionConfig, DiffusionChoreographer),
 }
-# The measured winner of `python manage.py compare_choreographers` (see the model card).
-DEFAULT_ARCHITECTURE = "adversarial"
-CHECKPOINT_DIR = Path(__file__).resolve().parents[1] / "checkpoints"
 
 
 def build_model(architecture: str, config: dict) -> nn.Module:
@@ -41,28 +43,6 @@ def build_model(architecture: str, config: dict) -> nn.Module:
     config = {k: tuple(v) if isinstance(v, list) else v for k, v in config.items()}
     return model_class(config_class(**config))
 
-
-def default_checkpoint_path() -> Path:
-    """The shipped checkpoint, or the file named by ``$COACH_MODEL_PATH``."""
-    configured = os.environ.get("COACH_MODEL_PATH")
-    return Path(configured) if configured else CHECKPOINT_DIR / f"{DEFAULT_ARCHITECTURE}.pt"
-
-
-def checkpoint_path(architecture: str | None = None) -> Path:
-    """Where ``architecture``'s checkpoint lives; empty or None: `default_checkpoint_path`."""
-    if not architecture:
-        return default_checkpoint_path()
-    if architecture not in ARCHITECTURES:
-        raise ValueError(
-            f"Unknown model family {architecture!r}. Choose one of: {', '.join(ARCHITECTURES)}."
-        )
-    return CHECKPOINT_DIR / f"{architecture}.pt"
-
-
-def available_architectures() -> list[str]:
-    """The architectures with a checkpoint present, in `ARCHITECTURES` order (for the site's
-    model choice)."""
-    return [name for name in ARCHITECTURES if checkpoint_path(name).is_file()]
 
 
 def load_checkpoint(path: str | Path | None = None) -> dict:

@@ -3,10 +3,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-import generation.models
+import generation.families
 from coach.models import GenerationJob
 from coach.services.songs import create_song
-from generation.tasks import generate_routine_task
+from coach.tasks import generate_routine_task
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_unknown_family_fails_with_a_message(job_for):
 
 
 def test_family_without_a_checkpoint_fails_without_paths(job_for, monkeypatch, tmp_path):
-    monkeypatch.setattr(generation.models, "CHECKPOINT_DIR", tmp_path)
+    monkeypatch.setattr(generation.families, "CHECKPOINT_DIR", tmp_path)
     job = job_for("lstm")
     assert generate_routine_task(str(job.id)) == GenerationJob.Status.FAILED
     job.refresh_from_db()

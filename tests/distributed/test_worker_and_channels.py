@@ -55,7 +55,7 @@ def test_progress_reaches_the_browser_socket_through_redis(worker_process, web_s
         states = []
         async with websockets.connect(url, additional_headers=headers) as socket:
             states.append(json.loads(await socket.recv()))  # the state on connect
-            from generation.tasks import generate_routine_task
+            from coach.tasks import generate_routine_task
 
             await asyncio.to_thread(generate_routine_task.delay, str(job.id))
             while states[-1]["status"] not in ("succeeded", "failed"):
