@@ -28,7 +28,7 @@ from generation import music  # noqa: E402
 from generation.audio import SAMPLE_RATE, DecodedAudio, decode  # noqa: E402
 from generation.choreograph import load_choreographer  # noqa: E402
 from generation.features import music_from_analysis  # noqa: E402
-from generation.models import ARCHITECTURES  # noqa: E402
+from generation.models import FAMILIES  # noqa: E402
 
 
 def synthetic_song(seconds: float, bpm: float = 120.0) -> DecodedAudio:
@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=180.0)
     parser.add_argument("--style", default="waltz")
     parser.add_argument("--level", default="advanced", help="advanced repeats no phrase")
-    parser.add_argument("--arch", choices=list(ARCHITECTURES), help="default: the shipped model")
+    parser.add_argument("--arch", choices=list(FAMILIES), help="default: the shipped model")
     parser.add_argument(
         "--song", help="an audio file to decode and use instead of the synthetic song"
     )

@@ -20,6 +20,7 @@ through `TRANSITION_FRAMES` frames of model continuation blended into it, so the
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -38,6 +39,9 @@ from generation.models import checkpoint_path as architecture_checkpoint
 from generation.models import load_checkpoint, model_from_checkpoint
 from generation.styles import LEVELS, STYLES
 from scoring.skeleton import JOINTS
+
+if TYPE_CHECKING:
+    from generation.phrases.family import PhraseChoreographer
 
 PHRASE_PLANS = {"beginner": "AABB", "intermediate": "ABAC", "advanced": "ABCD"}
 # Sampling noise per level, as a multiple of the model's `sampling_noise`: a calmer rollout for
@@ -216,11 +220,12 @@ _cache_lock = threading.Lock()
 
 def load_choreographer(
     checkpoint_path: str | Path | None = None, architecture: str | None = None
-) -> Choreographer:
+) -> "Choreographer | PhraseChoreographer":
     """The model at ``checkpoint_path``, else ``architecture``'s checkpoint
     (`generation.models.checkpoint_path`; empty or None: the default one), loaded once per
-    process and reloaded when the file changes. Raises ValueError for an unknown architecture
-    and FileNotFoundError when its checkpoint is missing."""
+    process and reloaded when the file changes; a ``phrases`` checkpoint gives a
+    `generation.phrases.family.PhraseChoreographer` (same interface). Raises ValueError for an
+    unknown architecture and FileNotFoundError when its checkpoint is missing."""
     if checkpoint_path is not None:
         path = Path(checkpoint_path)
     else:
@@ -230,7 +235,13 @@ def load_choreographer(
         if key not in _cache:
             for stale in [k for k in _cache if k[0] == key[0]]:
                 del _cache[stale]
-            _cache[key] = Choreographer(load_checkpoint(path))
+            checkpoint = load_checkpoint(path)
+            if checkpoint["architecture"] == "phrases":
+                from generation.phrases.family import PhraseChoreographer
+
+                _cache[key] = PhraseChoreographer(checkpoint)
+            else:
+                _cache[key] = Choreographer(checkpoint)
         return _cache[key]
 
 

@@ -39,6 +39,8 @@ METRICS = (
     "mae_m",
     "smoothness_index",
     "foot_skating_m_s",
+    "seams_within_bound",
+    "seam_jump_p95_m_s",
 )
 BASELINES = ("real", "wrong_music_same_style", "wrong_music_any_style")
 # Column names of `generation.evaluation.kinetic_features`, in its order.
@@ -157,6 +159,9 @@ def compare_choreographers(
         "styles": styles,
         "clips": [c.name for c in held_out.clips],
         "clips_with_music": sum(b is not None for b in held_out.beats),
+        # A seam's velocity jump counts as within bound up to this (m/s): the 95th percentile of
+        # the training dances' frame-to-frame velocity changes.
+        "seam_bound_m_s": round(held_out.seam_bound, 3),
         "rows": rows,
     }
 
@@ -180,6 +185,8 @@ COLUMNS = (
     ("MAE m", "mae_m", 3),
     ("SI %", "smoothness_index", 1),
     ("skating m/s", "foot_skating_m_s", 2),
+    ("seams ≤ bound", "seams_within_bound", 2),
+    ("seam jump p95 m/s", "seam_jump_p95_m_s", 2),
 )
 ROW_TITLES = {
     "real": "real test dances",

@@ -36,6 +36,7 @@ COVARIANCE_SHRINKAGE = 0.1
 BEAT_ALIGN_SIGMA_S = 0.1
 BEAT_HIT_TOLERANCE_S = 0.1
 FOOT_CONTACT_HEIGHT_M = 0.05
+SEAM_PERCENTILE = 95.0
 _J = JOINT_INDEX
 
 
@@ -226,6 +227,33 @@ def foot_skating(frames: np.ndarray, fps: float) -> float:
     return float(speeds.mean()) if len(speeds) else 0.0
 
 
+def velocity_changes(frames: np.ndarray, fps: float) -> np.ndarray:
+    """``(T-2,)``: mean over joints of the change of joint velocity from one frame to the next,
+    m/s; entry ``i`` compares the steps ``i -> i+1`` and ``i+1 -> i+2``."""
+    velocity = joint_velocities(np.asarray(frames, dtype=np.float64), fps)
+    return np.linalg.norm(np.diff(velocity, axis=0), axis=-1).mean(axis=1)
+
+
+def real_velocity_change_bound(sequences: list[np.ndarray], fps: float) -> float:
+    """The 95th percentile of `velocity_changes` over every frame of real dances, m/s: the
+    largest jump a seam may make (`SEAM_PERCENTILE`)."""
+    changes = np.concatenate([velocity_changes(s, fps) for s in sequences if len(s) > 2])
+    return float(np.percentile(changes, SEAM_PERCENTILE))
+
+
+def seam_jumps(frames: np.ndarray, fps: float, seam_frames) -> np.ndarray:
+    """The velocity change across each seam ``(S,)``, m/s: the larger of the two
+    `velocity_changes` that involve the step from the seam's last old frame to its first new
+    one (``seam_frames`` are the first frames of the new segments)."""
+    changes = velocity_changes(frames, fps)
+    out = [
+        max(changes[s - 2], changes[s - 1])
+        for s in (int(round(f)) for f in seam_frames)
+        if 2 <= s <= len(changes)
+    ]
+    return np.array(out, dtype=np.float64)
+
+
 def sequence_metrics(frames: np.ndarray, fps: float, beat_times: np.ndarray | None) -> dict:
     """The per-dance metrics of one sequence; beat metrics are None when its music is unknown."""
     metrics = {
@@ -298,6 +326,7 @@ class HeldOutSet:
     training: list
     real_features: tuple[np.ndarray, np.ndarray]
     fps: float
+    seam_bound: float  # `real_velocity_change_bound` of the training dances, m/s
 
 
 def held_out_set(split: str = "test", styles=None) -> HeldOutSet:
@@ -321,7 +350,8 @@ def held_out_set(split: str = "test", styles=None) -> HeldOutSet:
     beats = [m.beat_times if len(m.beat_times) else None for m in music_]
     fps = clips[0].fps if clips else 30.0
     real_features = window_features([c.frames for c in clips], fps)
-    return HeldOutSet(split, clips, music_, beats, training, real_features, fps)
+    seam_bound = real_velocity_change_bound([c.frames for c in training], fps)
+    return HeldOutSet(split, clips, music_, beats, training, real_features, fps, seam_bound)
 
 
 def baseline_rows(held_out: HeldOutSet, seed: int = 0) -> dict:
@@ -337,8 +367,15 @@ def baseline_rows(held_out: HeldOutSet, seed: int = 0) -> dict:
         any_style.append(held_out.training[rng.integers(len(held_out.training))].frames[:n])
     real = [c.frames for c in held_out.clips]
     fps, beats, features = held_out.fps, held_out.beats, held_out.real_features
+    # Every frame of a real dance taken as if it were a seam: how often real motion itself
+    # stays within the seam bound.
+    every_frame = np.concatenate([seam_jumps(r, fps, range(2, len(r) - 1)) for r in real])
     return {
-        "real": _row(real, beats, fps, features, None),
+        "real": {
+            **_row(real, beats, fps, features, None),
+            "seams_within_bound": round(float(np.mean(every_frame <= held_out.seam_bound)), 3),
+            "seam_bound_m_s": round(held_out.seam_bound, 3),
+        },
         "wrong_music_same_style": _row(same, beats, fps, features, real),
         "wrong_music_any_style": _row(any_style, beats, fps, features, real),
     }
@@ -356,6 +393,7 @@ def model_evaluation(
     reference = choreographer.difficulty_reference
     fps = held_out.fps
     routines = []
+    seams = []
     by_level: dict[str, dict[str, list[float]]] = {}
     real_difficulty: dict[str, list[float]] = {}
     repeats: dict[str, list[float]] = {name: [] for name in LEVELS}
@@ -370,6 +408,8 @@ def model_evaluation(
             frames, segments = choreographer.generate(music_, n, clip.style, name, seed + index)
             if name == level:
                 routines.append(frames)
+                starts = [segment["start_s"] * fps for segment in segments[1:]]
+                seams.append(seam_jumps(frames, fps, starts))
             if clip_beats is None:
                 continue
             median = reference[clip.style]["median"]
@@ -384,6 +424,11 @@ def model_evaluation(
 
     real = [c.frames for c in held_out.clips]
     row = _row(routines, held_out.beats, fps, held_out.real_features, real)
+    jumps = np.concatenate(seams) if seams else np.zeros(0)
+    if len(jumps):
+        row["seams_within_bound"] = round(float(np.mean(jumps <= held_out.seam_bound)), 3)
+        row["seam_jump_p95_m_s"] = round(float(np.percentile(jumps, 95)), 3)
+    row["seam_bound_m_s"] = round(held_out.seam_bound, 3)
     per_style = {
         style: {
             **{name: round(float(np.mean(v)), 3) for name, v in levels.items()},

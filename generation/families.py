@@ -12,8 +12,14 @@ from pathlib import Path
 
 # The architectures of `generation.models.ARCHITECTURES`, in the same order (a test checks).
 ARCHITECTURE_NAMES = ("lstm", "gru", "cnn", "transformer", "adversarial", "diffusion")
-# The measured winner of `python manage.py compare_choreographers` (see the model card).
-DEFAULT_ARCHITECTURE = "adversarial"
+# Every family with a checkpoint: the trained generators above, and the phrase memory with its
+# music-motion matcher (`generation/phrases/`, built by `python -m generation.phrases.build`).
+FAMILIES = (*ARCHITECTURE_NAMES, "phrases")
+# The measured winner of `python manage.py compare_choreographers` (see the model cards): the
+# family the site and the CLI use unless told otherwise.
+DEFAULT_ARCHITECTURE = "phrases"
+# The best of the trained generators: what `train_choreographer` trains unless told otherwise.
+DEFAULT_TRAINED_ARCHITECTURE = "adversarial"
 CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
 
 
@@ -27,14 +33,14 @@ def checkpoint_path(architecture: str | None = None) -> Path:
     """Where ``architecture``'s checkpoint lives; empty or None: `default_checkpoint_path`."""
     if not architecture:
         return default_checkpoint_path()
-    if architecture not in ARCHITECTURE_NAMES:
+    if architecture not in FAMILIES:
         raise ValueError(
-            f"Unknown model family {architecture!r}. Choose one of: {', '.join(ARCHITECTURE_NAMES)}."
+            f"Unknown model family {architecture!r}. Choose one of: {', '.join(FAMILIES)}."
         )
     return CHECKPOINT_DIR / f"{architecture}.pt"
 
 
 def available_architectures() -> list[str]:
-    """The architectures with a checkpoint present, in `ARCHITECTURE_NAMES` order (for the
-    site's model choice)."""
-    return [name for name in ARCHITECTURE_NAMES if checkpoint_path(name).is_file()]
+    """The families with a checkpoint present, in `FAMILIES` order (for the site's model
+    choice)."""
+    return [name for name in FAMILIES if checkpoint_path(name).is_file()]

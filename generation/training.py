@@ -36,7 +36,12 @@ from generation.features import (
     mirror_pose_vectors,
     turn_pose_vectors,
 )
-from generation.models import DEFAULT_ARCHITECTURE, build_model, checkpoint_path, load_checkpoint
+from generation.models import (
+    DEFAULT_TRAINED_ARCHITECTURE,
+    build_model,
+    checkpoint_path,
+    load_checkpoint,
+)
 from generation.styles import LEVELS, STYLES
 
 # Fraction of training spent warming the learning rate up.
@@ -47,7 +52,7 @@ SEED_BANK_SIZE = 16
 
 @dataclass
 class TrainingConfig:
-    architecture: str = DEFAULT_ARCHITECTURE
+    architecture: str = DEFAULT_TRAINED_ARCHITECTURE
     steps: int = 3000
     batch_size: int = 64
     learning_rate: float = 2e-3

@@ -13,6 +13,8 @@ from generation.families import (  # noqa: F401  (re-exported)
     ARCHITECTURE_NAMES,
     CHECKPOINT_DIR,
     DEFAULT_ARCHITECTURE,
+    DEFAULT_TRAINED_ARCHITECTURE,
+    FAMILIES,
     available_architectures,
     checkpoint_path,
     default_checkpoint_path,
@@ -42,7 +44,6 @@ def build_model(architecture: str, config: dict) -> nn.Module:
     # Tuples (dilations) come back from a checkpoint as lists.
     config = {k: tuple(v) if isinstance(v, list) else v for k, v in config.items()}
     return model_class(config_class(**config))
-
 
 
 def load_checkpoint(path: str | Path | None = None) -> dict:

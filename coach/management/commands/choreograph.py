@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from generation.audio import AudioError, load_song
 from generation.choreograph import generate_routine, routine_to_json
-from generation.models import ARCHITECTURES
+from generation.models import FAMILIES
 from generation.styles import LEVELS, STYLES
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="where to write the routine JSON")
         parser.add_argument(
             "--arch",
-            choices=list(ARCHITECTURES),
+            choices=list(FAMILIES),
             help="model family: generation/checkpoints/<arch>.pt (default: the shipped model)",
         )
         parser.add_argument("--checkpoint", help="checkpoint path (overrides --arch)")

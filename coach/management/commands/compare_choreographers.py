@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from generation.comparison import compare_choreographers, markdown_table
-from generation.models import ARCHITECTURES, available_architectures, checkpoint_path
+from generation.models import FAMILIES, available_architectures, checkpoint_path
 from generation.styles import LEVELS, STYLES
 
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--arch",
             action="append",
-            choices=list(ARCHITECTURES),
+            choices=list(FAMILIES),
             help="a family to compare (repeatable; default: every family with a checkpoint)",
         )
         parser.add_argument("--seeds", type=int, default=3, help="seeds 0 .. N-1 per model")

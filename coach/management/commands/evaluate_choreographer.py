@@ -6,7 +6,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from generation.evaluation import evaluate_split
-from generation.models import ARCHITECTURES, checkpoint_path
+from generation.models import FAMILIES, checkpoint_path
 from generation.styles import LEVELS
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--split", default="test", choices=("test", "val"))
         parser.add_argument(
             "--arch",
-            choices=list(ARCHITECTURES),
+            choices=list(FAMILIES),
             help="model family: generation/checkpoints/<arch>.pt (default: the shipped model)",
         )
         parser.add_argument("--checkpoint", help="checkpoint path (overrides --arch)")

@@ -5,7 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from generation.models import ARCHITECTURES, DEFAULT_ARCHITECTURE
+from generation.models import ARCHITECTURES, DEFAULT_TRAINED_ARCHITECTURE
 from generation.training import TrainingConfig, train_choreographer
 
 
@@ -16,9 +16,9 @@ class Command(BaseCommand):
         defaults = TrainingConfig()
         parser.add_argument(
             "--arch",
-            default=DEFAULT_ARCHITECTURE,
+            default=DEFAULT_TRAINED_ARCHITECTURE,
             choices=list(ARCHITECTURES),
-            help=f"model family (default: {DEFAULT_ARCHITECTURE}, the shipped one)",
+            help=f"model family (default: {DEFAULT_TRAINED_ARCHITECTURE}, the best trained one)",
         )
         parser.add_argument(
             "--out", help="checkpoint path (default: generation/checkpoints/<arch>.pt)"

@@ -1,0 +1,1 @@
+"""The phrase family: a choreographic memory of real training phrases (see memory.py)."""
