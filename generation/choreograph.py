@@ -41,7 +41,7 @@ from generation.styles import LEVELS, STYLES
 from scoring.skeleton import JOINTS
 
 if TYPE_CHECKING:
-    from generation.phrases.family import PhraseChoreographer
+    from generation.phrases.family import PhraseChoreographer, Preferences
 
 PHRASE_PLANS = {"beginner": "AABB", "intermediate": "ABAC", "advanced": "ABCD"}
 # Sampling noise per level, as a multiple of the model's `sampling_noise`: a calmer rollout for
@@ -253,13 +253,17 @@ def generate_routine(
     checkpoint_path: str | Path | None = None,
     progress: Progress | None = None,
     architecture: str | None = None,
+    preferences: "Preferences | None" = None,
 ) -> dict:
     """Generate a whole routine for a decoded song (format in the module docstring) with the
     model at ``checkpoint_path``, else ``architecture``'s (empty or None: the default model).
 
-    Raises ValueError for an unknown style, level or architecture, FileNotFoundError for a
-    missing checkpoint and `audio.AudioError` for a song that cannot be analysed. Same song,
-    style, level, seed and model give the same routine.
+    ``preferences`` (`generation.phrases.personalise.preferences_from_history`) personalise a
+    routine of the phrase family; the routine then also has ``"phrases": {"known", "new",
+    "text"}`` (`phrase_summary`). Raises ValueError for an unknown style, level or architecture
+    (or preferences for a family without phrases), FileNotFoundError for a missing checkpoint
+    and `audio.AudioError` for a song that cannot be analysed. Same song, style, level, seed,
+    preferences and model give the same routine.
     """
     validate_request(style, level)
     if checkpoint_path is None:
@@ -269,6 +273,11 @@ def generate_routine(
     analysis = music.analyse(audio)
     report(0.1, "loading the model")
     choreographer = load_choreographer(checkpoint_path, architecture)
+    personal = {}
+    if preferences is not None:
+        if not hasattr(choreographer, "memory"):
+            raise ValueError(f"{choreographer.name} has no phrases to personalise a routine with.")
+        personal["preferences"] = preferences
     frames, segments = choreographer.generate(
         music_from_analysis(analysis),
         analysis.n_frames,
@@ -277,8 +286,14 @@ def generate_routine(
         seed,
         phrase_times=analysis.phrase_times,
         progress=report,
+        **personal,
     )
     report(1.0, "done")
+    extra = {}
+    if preferences is not None:
+        from generation.phrases.personalise import phrase_summary
+
+        extra["phrases"] = phrase_summary(segments)
     return {
         "fps": choreographer.fps,
         "joints": list(JOINTS),
@@ -292,6 +307,7 @@ def generate_routine(
         "model": choreographer.name,
         "tempo_bpm": round(float(analysis.tempo_bpm), 2),
         "duration_s": round(float(analysis.duration_s), 3),
+        **extra,
     }
 
 

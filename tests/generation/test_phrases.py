@@ -182,3 +182,26 @@ def test_levels_ordered_on_every_annotated_song_for_every_seed(choreographer):
                     scores.append(difficulty_score(components, median))
                 means.append(np.mean(scores))
             assert means[0] < means[1] < means[2], (path.name, seed, means)
+
+
+def test_generate_routine_with_a_history_says_which_phrases_are_known():
+    from generation.audio import decode
+    from generation.choreograph import generate_routine
+    from generation.data.paths import shared_dir
+
+    song = decode(shared_dir() / "music" / "annotated" / "gmd_disco_120.ogg")
+    first = generate_routine(song, "rumba", "beginner", seed=0, architecture="phrases")
+    assert "phrases" not in first
+    known = {s["phrase_id"] for s in first["segments"]}
+    beats = [
+        {"time_s": t, "overall": 90.0, "parts": {part: 90.0 for part in PART_NAMES}}
+        for t in first["beats"]
+    ]
+    preferences = preferences_from_history([{"segments": first["segments"], "beats": beats}])
+    again = generate_routine(
+        song, "rumba", "beginner", 4, architecture="phrases", preferences=preferences
+    )
+    assert set(again["phrases"]["known"]) <= known and again["phrases"]["known"]
+    assert again["phrases"]["text"].endswith(f"{len(again['phrases']['new'])} new")
+    with pytest.raises(ValueError, match="no phrases"):
+        generate_routine(song, "rumba", "beginner", 0, architecture="gru", preferences=preferences)
