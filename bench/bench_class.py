@@ -1,6 +1,6 @@
 """Load benchmark of a live class: N simulated learners and the instructor's board, one server.
 
-The server is one process (coach.serve) pinned to one core (`taskset -c 0`). The instructor's board
+The server is one process (coach.config.serve) pinned to one core (`taskset -c 0`). The instructor's board
 socket is connected first; the class is started over HTTP as the board page does; then every
 learner replays the same real recorded landmark stream (AIST++ camera c03, COCO-17 2D at 30 fps)
 over its class socket, batched as the browser does (see bench_live.py) and stamped on the song
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 def prepare(tmp: Path, n_learners: int):
     """A fresh database in `tmp` with a studio, its instructor, N students seated in one class."""
     os.environ.update(DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}", MEDIA_ROOT=str(tmp / "media"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.config.settings")
     import django
 
     django.setup()

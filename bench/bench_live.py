@@ -1,4 +1,4 @@
-"""Load benchmark of live coaching: N simulated learners against one server process (coach.serve).
+"""Load benchmark of live coaching: N simulated learners against one server process (coach.config.serve).
 
 Each learner replays a real recorded landmark stream (AIST++ camera c03, COCO-17 2D, at 30 fps)
 in real time over its own practice socket, batched as the browser does (a batch leaves when a
@@ -58,7 +58,7 @@ def prepare(tmp: Path, n_learners: int):
     os.close(handle)
     db_path, media = Path(db_name), tmp / "media"
     os.environ.update(DATABASE_URL=f"sqlite:///{db_path}", MEDIA_ROOT=str(media))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.config.settings")
     import django
     from django.apps import apps
 
@@ -224,14 +224,14 @@ def main(argv=None):
 
 @contextlib.contextmanager
 def one_core_server(redis_url: str):
-    """The product's server (coach.serve) pinned to core 0 (`REDIS_URL` = `redis_url`, empty for
+    """The product's server (coach.config.serve) pinned to core 0 (`REDIS_URL` = `redis_url`, empty for
     the in-memory layer); yields its port and process id once it listens, and stops it afterwards."""
     port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coach.settings", "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coach.config.settings", "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
     # The server's log goes to a file: a pipe nobody reads would block it once full.
     log = tempfile.NamedTemporaryFile("w+", prefix="bench-server-", suffix=".log", delete=False)
     server = subprocess.Popen(
-        ["taskset", "-c", "0", sys.executable, "-m", "coach.serve", "--port", str(port), "--no-access-log"],
+        ["taskset", "-c", "0", sys.executable, "-m", "coach.config.serve", "--port", str(port), "--no-access-log"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         _wait_port(port)

@@ -1,5 +1,6 @@
-"""The Django project (settings, urls, ASGI, Celery app) and the coaching app."""
+"""The coaching site: the project's configuration in `coach.config`, the coaching app around it.
+The Celery app is imported here so that `celery -A coach` finds it."""
 
-from coach.celery import app as celery_app
+from coach.config.celery import app as celery_app
 
 __all__ = ("celery_app",)

@@ -1,5 +1,5 @@
 """Celery tasks of the coaching app: the routine generation runs on the `gpu` queue, the video
-exports on the `cpu` queue (`CELERY_TASK_ROUTES`, coach/settings.py)."""
+exports on the `cpu` queue (`CELERY_TASK_ROUTES`, coach/config/settings.py)."""
 
 import logging
 

@@ -87,13 +87,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def asgi_live_server():
-    """The product's server (coach.serve) serving coach.asgi (HTTP, static files and WebSockets)
+    """The product's server (coach.config.serve) serving coach.config.asgi (HTTP, static files and WebSockets)
     in a thread of this process, so that it shares the in-memory test database. As in
     production, uploaded files are reachable only through the product's permission-checked views."""
     import uvicorn
 
-    from coach.asgi import application
-    from coach.serve import config
+    from coach.config.asgi import application
+    from coach.config.serve import config
 
     port = free_port()
     server = uvicorn.Server(

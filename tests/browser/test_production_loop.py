@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from django.conf import settings
 
+from coach.config.worker import start_embedded_worker
 from coach.models import Attempt, Routine
-from coach.worker import start_embedded_worker
 from tests.browser.test_routine_page import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]

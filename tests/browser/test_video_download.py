@@ -4,8 +4,8 @@ its progress and offers the MP4, which downloads as an attachment on a phone-siz
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from coach.config.worker import start_embedded_worker
 from coach.services.songs import create_song
-from coach.worker import start_embedded_worker
 from generation.video import probe_video
 from tests.browser.test_routine_page import log_in
 from tests.coach.factories import make_routine

@@ -5,7 +5,7 @@ import json
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from coach.asgi import application
+from coach.config.asgi import application
 
 
 def session_cookie(user) -> bytes:

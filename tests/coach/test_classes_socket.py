@@ -12,7 +12,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from coach.asgi import application
+from coach.config.asgi import application
 from coach.models import Attempt, ClassSession
 from coach.services import classes
 from coach.services.routines import store_routine

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from coach.asgi import application
+from coach.config.asgi import application
 from coach.models import Membership, Song
 from coach.services import classes, lessons
 from coach.services.practice import start_attempt

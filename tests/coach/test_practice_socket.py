@@ -13,7 +13,7 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
-from coach.asgi import application
+from coach.config.asgi import application
 from coach.models import Attempt, PoseBatch
 from coach.services.practice import beats_so_far, start_attempt
 from coach.services.routines import store_routine
@@ -344,12 +344,12 @@ def test_a_batch_that_reaches_a_flush_time_gets_its_beat_back_at_once(attempt, r
 
 
 def test_the_real_server_refuses_big_messages_and_closes_on_huge_ones(attempt, asgi_live_server):
-    """Through the product's web server (coach.serve): a message over the socket's 64 KiB gets
+    """Through the product's web server (coach.config.serve): a message over the socket's 64 KiB gets
     `too_big` and the socket stays open; one over the server's own limit is not read, and the
     socket closes with 1009. Nothing from either is stored."""
     import websockets
 
-    from coach.serve import MAX_MESSAGE_BYTES
+    from coach.config.serve import MAX_MESSAGE_BYTES
 
     host = asgi_live_server.url.removeprefix("http://")
     headers = {"Cookie": session_cookie(attempt.learner).decode(), "Origin": asgi_live_server.url}

@@ -1,4 +1,4 @@
-"""`python -m coach.serve`, the product's server, as `.ci/start` runs it: a process of its own on
+"""`python -m coach.config.serve`, the product's server, as `.ci/start` runs it: a process of its own on
 a migrated SQLite file, with the Celery worker inside it (no REDIS_URL)."""
 
 import json
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_server_starts_its_embedded_worker_and_reports_healthy(tmp_path):
     env = {
         **os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "MEDIA_ROOT": str(tmp_path / "media"),
-        "REDIS_URL": "", "DJANGO_SETTINGS_MODULE": "coach.settings",
+        "REDIS_URL": "", "DJANGO_SETTINGS_MODULE": "coach.config.settings",
     }
     env.pop("CELERY_BROKER_URL", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
@@ -30,7 +30,7 @@ def test_the_server_starts_its_embedded_worker_and_reports_healthy(tmp_path):
     port = free_port()
     log_path = tmp_path / "server.log"
     with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "coach.serve", "--port", str(port)], cwd=ROOT, env=env,
+        server = subprocess.Popen([sys.executable, "-m", "coach.config.serve", "--port", str(port)], cwd=ROOT, env=env,
                                   stdout=log, stderr=subprocess.STDOUT)
         try:
             assert wait_for_port(port, failed=lambda: server.poll() is not None, timeout_s=60), log_path.read_text()

@@ -17,7 +17,7 @@ SHOW = (
 
 def settings_with(**env) -> dict:
     clean = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    clean.update(DJANGO_SETTINGS_MODULE="coach.settings", **env)
+    clean.update(DJANGO_SETTINGS_MODULE="coach.config.settings", **env)
     out = subprocess.run([sys.executable, "-c", SHOW], cwd=ROOT, env=clean, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 

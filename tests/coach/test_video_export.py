@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from coach.asgi import application
+from coach.config.asgi import application
 from coach.models import VideoExport
 from coach.services.routines import store_routine
 from coach.services.songs import create_song

@@ -8,7 +8,7 @@ import sys
 def test_the_site_and_its_model_choice_import_no_torch():
     code = (
         "import sys, django; django.setup(); "
-        "import coach.asgi, coach.urls, coach.tasks; from coach.forms import GenerateForm; "
+        "import coach.config.asgi, coach.config.urls, coach.tasks; from coach.forms import GenerateForm; "
         "assert GenerateForm().fields['architecture'].choices; "
         "assert 'torch' not in sys.modules, 'torch imported'"
     )

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from coach.celery import app
+from coach.config.celery import app
 from tests.ports import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +29,7 @@ def require_distributed_settings():
 def _process_env(media_root) -> dict:
     env = dict(os.environ)
     env.update(
-        DJANGO_SETTINGS_MODULE="coach.settings",
+        DJANGO_SETTINGS_MODULE="coach.config.settings",
         REDIS_URL=settings.REDIS_URL,
         DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
         MEDIA_ROOT=str(media_root),
@@ -68,7 +68,7 @@ def _serve_web(media_root, log_path):
     port = free_port()
     log = open(log_path, "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "coach.serve", "--port", str(port)],
+        [sys.executable, "-m", "coach.config.serve", "--port", str(port)],
         cwd=ROOT, env=_process_env(media_root), stdout=log, stderr=subprocess.STDOUT,
     )
     if not wait_for_port(port, failed=lambda: process.poll() is not None):
@@ -80,7 +80,7 @@ def _serve_web(media_root, log_path):
 
 @pytest.fixture
 def web_server(transactional_db, isolated_media, tmp_path):
-    """The product's server process (coach.serve) serving the ASGI app on the Redis channel layer; yields its base URL."""
+    """The product's server process (coach.config.serve) serving the ASGI app on the Redis channel layer; yields its base URL."""
     yield from _serve_web(isolated_media, tmp_path / "web.log")
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from coach.celery import app
+from coach.config.celery import app
 from coach.models import VideoExport
 from coach.services.routines import store_routine
 from coach.services.songs import create_song

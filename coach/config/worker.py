@@ -10,7 +10,7 @@ import threading
 
 from django.conf import settings
 
-from coach.celery import app
+from coach.config.celery import app
 from coach.services.routines import requeue_unfinished_jobs
 from coach.services.video_exports import requeue_unfinished_exports
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -51,9 +51,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "coach.urls"
-WSGI_APPLICATION = "coach.wsgi.application"
-ASGI_APPLICATION = "coach.asgi.application"
+ROOT_URLCONF = "coach.config.urls"
+WSGI_APPLICATION = "coach.config.wsgi.application"
+ASGI_APPLICATION = "coach.config.asgi.application"
 
 TEMPLATES = [
     {
@@ -163,7 +163,7 @@ PRACTICE_STORE_EVERY_S = env.float("PRACTICE_STORE_EVERY_S", default=1.0)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
-# With the in-memory broker the web process runs the worker itself (see coach/worker.py).
+# With the in-memory broker the web process runs the worker itself (see coach/config/worker.py).
 CELERY_EMBEDDED_WORKER = CELERY_BROKER_URL.startswith("memory://")
 CELERY_TASK_ROUTES = {
     "generation.tasks.*": {"queue": "gpu"},

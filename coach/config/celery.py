@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.config.settings")
 
 app = Celery("coach")
 app.config_from_object("django.conf:settings", namespace="CELERY")

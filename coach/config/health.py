@@ -11,7 +11,7 @@ from django.db import connection
 from django.http import JsonResponse
 from rest_framework.exceptions import AuthenticationFailed
 
-from coach.celery import app
+from coach.config.celery import app
 from coach.tokens import ExpiringTokenAuthentication
 
 

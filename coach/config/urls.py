@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from coach import api, class_views, lesson_api, lesson_views, media_views, video_views, views
 from coach.auth_views import obtain_token
-from coach.health import healthz
+from coach.config.health import healthz
 
 router = DefaultRouter()
 router.register("songs", api.SongViewSet, basename="api-song")

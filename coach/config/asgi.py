@@ -6,15 +6,15 @@ import os
 from django.core.asgi import get_asgi_application
 from django.urls import get_resolver
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.config.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from coach.routing import websocket_urlpatterns  # noqa: E402
-from coach.worker import maybe_start_embedded_worker  # noqa: E402
+from coach.config.routing import websocket_urlpatterns  # noqa: E402
+from coach.config.worker import maybe_start_embedded_worker  # noqa: E402
 from scoring.warm_up import warm_up  # noqa: E402
 
 maybe_start_embedded_worker()

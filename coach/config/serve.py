@@ -1,6 +1,6 @@
-"""The product's ASGI server: uvicorn (uvloop, httptools, sans-I/O websockets) serving coach.asgi.
+"""The product's ASGI server: uvicorn (uvloop, httptools, sans-I/O websockets) serving coach.config.asgi.
 
-    python -m coach.serve [--host 127.0.0.1] [--port 8000] [--no-access-log]
+    python -m coach.config.serve [--host 127.0.0.1] [--port 8000] [--no-access-log]
 
 The one definition of the server's options, used by `.ci/start`, the browser and distributed
 tests and the live-load benchmark. Uvicorn replaced Daphne after `bench/bench_live.py` (README,
@@ -28,7 +28,7 @@ def config(app, host: str = "127.0.0.1", port: int = 8000, **options) -> uvicorn
         # Landmark batches are small and compressing every message costs the server's CPU.
         ws_per_message_deflate=False,
         lifespan="off",  # Channels' router speaks HTTP and WebSocket only
-        log_level=os.environ.get("LOG_LEVEL", "info").lower(),  # as Django's (coach/settings.py)
+        log_level=os.environ.get("LOG_LEVEL", "info").lower(),  # as Django's (coach/config/settings.py)
     )
     return uvicorn.Config(app, host=host, port=port, **{**defaults, **options})
 
@@ -41,7 +41,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     # Imported here, not by uvicorn inside its event loop: start-up work (the embedded worker,
     # requeueing unfinished jobs) uses the database, which Django forbids in an async context.
-    from coach.asgi import application
+    from coach.config.asgi import application
 
     uvicorn.Server(config(application, host=args.host, port=args.port, access_log=not args.no_access_log)).run()
 
