@@ -69,15 +69,19 @@ export function fitBox(canvas, box, { flipY = false, padding = 0.06 } = {}) {
   return ([x, y]) => [ox + (x - box.x0) * scale, flipY ? oy + (box.y1 - y) * scale : oy + (y - box.y0) * scale];
 }
 
-// The x/y bounding box of frames [T][J][>=2] (any units).
-export function boundsOf(frames) {
+// The x/y bounding box of frames [T][J][>=2] (any units); points with a visibility (third
+// value) below what drawSkeleton draws are left out: a tracker's guess for an unseen joint can
+// lie far away and would shrink the drawing.
+export function boundsOf(frames, minVisibility = 0.3) {
   const box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
   for (const frame of frames) {
-    for (const [x, y] of frame) {
+    for (const [x, y, v] of frame) {
+      if (v !== undefined && v < minVisibility) continue;
       box.x0 = Math.min(box.x0, x); box.x1 = Math.max(box.x1, x);
       box.y0 = Math.min(box.y0, y); box.y1 = Math.max(box.y1, y);
     }
   }
+  if (!Number.isFinite(box.x0) && Number.isFinite(minVisibility)) return boundsOf(frames, -Infinity);
   return box;
 }
 
