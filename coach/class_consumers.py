@@ -11,10 +11,9 @@ from channels import DEFAULT_CHANNEL_LAYER
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from coach.consumers import CLOSE_FORBIDDEN, PracticeConsumer
+from coach.consumers import PracticeConsumer
+from coach.protocol import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from coach.services import classes
-
-CLOSE_NOT_FOUND = 4404
 
 
 class ClassLearnerConsumer(PracticeConsumer):

@@ -1,9 +1,6 @@
 """WebSocket consumers. They stay thin: check who is asking, parse, call a service, relay.
 
-Close codes (RFC 6455 private range, mirroring HTTP statuses):
-4400 too many refused messages, 4403 not logged in or not yours, 4404 no such attempt or job,
-4409 attempt already finished or taken over by a newer socket, 4413 oversize messages,
-4429 flooding; 1011 the server could not store batches (the client reconnects and resends them).
+Close codes: `coach.protocol`.
 """
 
 import asyncio
@@ -15,17 +12,19 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 
 from coach.permissions import jobs_for
+from coach.protocol import (
+    CLOSE_BAD_MESSAGES,
+    CLOSE_FLOODING,
+    CLOSE_FORBIDDEN,
+    CLOSE_NOT_FOUND,
+    CLOSE_SERVER_ERROR,
+    CLOSE_TOO_BIG,
+)
 from coach.services import practice
 from coach.services.practice_writer import batch_writer
 from coach.services.routines import job_group, job_state
 
 log = logging.getLogger(__name__)
-CLOSE_BAD_MESSAGES = 4400
-CLOSE_FORBIDDEN = 4403
-CLOSE_NOT_FOUND = 4404
-CLOSE_TOO_BIG = 4413
-CLOSE_FLOODING = 4429
-CLOSE_SERVER_ERROR = 1011
 # Pings sent after `ready` to measure the client's clock offset and round trip.
 CLOCK_PINGS = 5
 CLOCK_PING_INTERVAL_S = 0.2
@@ -44,17 +43,18 @@ class NoSuchSocketConsumer(AsyncWebsocketConsumer):
 class TaskProgressConsumer(AsyncJsonWebsocketConsumer):
     """Pushes a background task's state (a job, an export) each time the task reports progress.
 
-    A subclass names the URL keyword of the object's id, its channel group, and how to read the
-    state of an object the user may see (None otherwise); updates arrive as `task.update` events.
+    A subclass names the URL keyword of the object's id and three functions: the object's channel
+    group (`group_for(id)`), the objects a user may see (`visible_to(user)`, a queryset) and an
+    object's state (`state_of(object)`); updates arrive as `task.update` events.
     """
 
     url_kwarg = ""
-
-    def group_for(self, object_id) -> str:
-        raise NotImplementedError
+    group_for = visible_to = state_of = None
 
     def state_for(self, user, object_id) -> dict | None:
-        raise NotImplementedError
+        """The state of the object if `user` may see it, else None."""
+        record = self.visible_to(user).filter(pk=object_id).first()
+        return self.state_of(record) if record else None
 
     async def connect(self):
         object_id = self.scope["url_route"]["kwargs"][self.url_kwarg]
@@ -81,13 +81,9 @@ class JobProgressConsumer(TaskProgressConsumer):
     """A generation job's progress."""
 
     url_kwarg = "job_id"
-
-    def group_for(self, object_id) -> str:
-        return job_group(object_id)
-
-    def state_for(self, user, object_id):
-        job = jobs_for(user).filter(pk=object_id).first()
-        return job_state(job) if job else None
+    group_for = staticmethod(job_group)
+    visible_to = staticmethod(jobs_for)
+    state_of = staticmethod(job_state)
 
 
 class PracticeConsumer(AsyncWebsocketConsumer):

@@ -2,11 +2,13 @@
 exports on the `cpu` queue (`CELERY_TASK_ROUTES`, coach/config/settings.py)."""
 
 import logging
+from functools import partial
 
 from celery import shared_task
 from django.utils import timezone
 
 from coach.models import GenerationJob, VideoExport
+from coach.services.background_tasks import fail, throttled
 from coach.services.routines import mark_started, store_routine, update_job
 from coach.services.songs import local_audio_path
 from coach.services.video_exports import render_export
@@ -25,13 +27,10 @@ def generate_routine_task(job_id: str) -> str:
     if job.finished:
         return job.status
     mark_started(job)
-    last_sent = [0.0]
-
-    def progress(fraction: float, message: str) -> None:
-        # Throttle: a database write and a socket message per 5 % is plenty for a progress bar.
-        if fraction - last_sent[0] >= 0.05 or fraction >= 1.0:
-            last_sent[0] = fraction
-            update_job(job, progress=min(max(fraction, 0.0), 1.0), message=message[:200])
+    update = partial(update_job, job)
+    progress = throttled(
+        lambda fraction, message: update(progress=min(max(fraction, 0.0), 1.0), message=message[:200])
+    )
 
     try:
         with local_audio_path(job.song) as path:
@@ -46,28 +45,16 @@ def generate_routine_task(job_id: str) -> str:
         )
         record = store_routine(job.song, job.requested_by, routine)
     except (AudioError, ValueError) as error:
-        update_job(
-            job, status=GenerationJob.Status.FAILED, error=str(error), finished_at=timezone.now()
-        )
+        fail(update, str(error))
         return job.status
     except FileNotFoundError:
         # No checkpoint for the chosen family here: say so without the server's file paths.
         log.warning("generation job %s: no checkpoint for %r", job_id, job.architecture)
-        update_job(
-            job,
-            status=GenerationJob.Status.FAILED,
-            error=f"The {job.architecture or 'default'} model is not installed on this server.",
-            finished_at=timezone.now(),
-        )
+        fail(update, f"The {job.architecture or 'default'} model is not installed on this server.")
         return job.status
     except Exception:
         log.exception("generation job %s failed", job_id)
-        update_job(
-            job,
-            status=GenerationJob.Status.FAILED,
-            error="Something went wrong while generating the routine. Please try again.",
-            finished_at=timezone.now(),
-        )
+        fail(update, "Something went wrong while generating the routine. Please try again.")
         return job.status
     update_job(
         job,

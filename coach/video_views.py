@@ -70,10 +70,6 @@ class VideoExportConsumer(TaskProgressConsumer):
     """A video export's progress."""
 
     url_kwarg = "export_id"
-
-    def group_for(self, object_id) -> str:
-        return export_group(object_id)
-
-    def state_for(self, user, object_id):
-        export = exports_for(user).filter(pk=object_id).first()
-        return export_state(export) if export else None
+    group_for = staticmethod(export_group)
+    visible_to = staticmethod(exports_for)
+    state_of = staticmethod(export_state)

@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coach.context_processors.memberships",
+                "coach.context_processors.socket_protocol",
             ],
         },
     },

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coach.models import Attempt, PoseBatch
+from coach.protocol import CLOSE_FINISHED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from coach.services import lessons
 from coach.services.attempt_status import finished_status
 from coach.services.pose_tracking import PoseTrackingError, ServerPoseTracker
@@ -63,14 +64,11 @@ class PracticeDenied(Exception):
         self.close_code = close_code
 
 
-CLOSE_TAKEN_OVER = 4409
-
-
 class PracticeTakenOver(PracticeDenied):
     """Another socket has opened the attempt since this one: it holds the attempt now."""
 
     def __init__(self):
-        super().__init__(CLOSE_TAKEN_OVER, "this attempt continues on another connection")
+        super().__init__(CLOSE_FINISHED, "this attempt continues on another connection")
 
 
 @dataclass
@@ -153,7 +151,7 @@ def open_session(user, attempt_id) -> PracticeSession:
     """Check that `user` may practise this attempt now, take it over from any socket that held it,
     and rebuild its scorer from what is stored."""
     if not user.is_authenticated:
-        raise PracticeDenied(4403, "log in to practise")
+        raise PracticeDenied(CLOSE_FORBIDDEN, "log in to practise")
     connection = uuid.uuid4()
     with transaction.atomic():
         # Locked, so a store round of the socket being replaced is either in before the stored
@@ -162,11 +160,11 @@ def open_session(user, attempt_id) -> PracticeSession:
             Attempt.objects.select_for_update(of=("self",)).select_related("routine").filter(pk=attempt_id).first()
         )
         if attempt is None:
-            raise PracticeDenied(4404, "no such attempt")
+            raise PracticeDenied(CLOSE_NOT_FOUND, "no such attempt")
         if attempt.learner_id != user.pk:
-            raise PracticeDenied(4403, "this attempt belongs to someone else")
+            raise PracticeDenied(CLOSE_FORBIDDEN, "this attempt belongs to someone else")
         if attempt.status == Attempt.Status.COMPLETE:
-            raise PracticeDenied(4409, "this attempt is finished; start a new one")
+            raise PracticeDenied(CLOSE_FINISHED, "this attempt is finished; start a new one")
         attempt.connection = connection
         attempt.save(update_fields=["connection"])
         stored = list(attempt.batches.values_list("seq", "timestamps", "frames", "image_size", "beats"))

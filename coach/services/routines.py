@@ -3,8 +3,6 @@
 import io
 
 import numpy as np
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from coach.models import GenerationJob, Routine
+from coach.services.background_tasks import queue_on_commit, requeue, save_and_broadcast
 from generation.bvh_export import routine_bvh as bvh_text
 from generation.counts import beat_counts
 from generation.families import available_architectures
@@ -43,7 +42,7 @@ def request_generation(
         job = GenerationJob.objects.create(
             song=song, requested_by=user, style=style, level=level, seed=seed, architecture=architecture
         )
-        transaction.on_commit(lambda: generate_routine_task.delay(str(job.id)))
+        queue_on_commit(generate_routine_task, job)
     return job
 
 
@@ -51,14 +50,8 @@ def requeue_unfinished_jobs() -> int:
     """Send every queued or interrupted job to the queue again; returns how many."""
     from coach.tasks import generate_routine_task
 
-    unfinished = GenerationJob.objects.filter(
-        status__in=(GenerationJob.Status.QUEUED, GenerationJob.Status.RUNNING)
-    )
-    job_ids = [str(pk) for pk in unfinished.values_list("pk", flat=True)]
-    unfinished.update(status=GenerationJob.Status.QUEUED, message="Waiting for the generator")
-    for job_id in job_ids:
-        generate_routine_task.delay(job_id)
-    return len(job_ids)
+    return requeue(GenerationJob, generate_routine_task, status=GenerationJob.Status.QUEUED,
+                   message="Waiting for the generator")
 
 
 def job_group(job_id) -> str:
@@ -79,12 +72,7 @@ def job_state(job: GenerationJob) -> dict:
 
 def update_job(job: GenerationJob, **fields) -> None:
     """Save the given fields and tell anyone watching the job's progress socket."""
-    for name, value in fields.items():
-        setattr(job, name, value)
-    job.save(update_fields=list(fields))
-    async_to_sync(get_channel_layer().group_send)(
-        job_group(job.id), {"type": "task.update", "state": job_state(job)}
-    )
+    save_and_broadcast(job, job_group(job.id), job_state, **fields)
 
 
 def store_routine(song, owner, routine: dict) -> Routine:

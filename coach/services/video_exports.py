@@ -9,22 +9,28 @@ thin layer that calls `render_export`.
 import logging
 import tempfile
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from coach.models import Routine, VideoExport
+from coach.services.background_tasks import (
+    IN_FLIGHT,
+    fail,
+    queue_on_commit,
+    requeue,
+    save_and_broadcast,
+    throttled,
+)
 from coach.services.routines import download_stem, routine_frames
 from coach.services.songs import local_audio_path
 from generation.video import VideoError, write_video
 
 log = logging.getLogger(__name__)
-IN_FLIGHT = (VideoExport.Status.QUEUED, VideoExport.Status.RUNNING)
 # An export still unfinished this long after it was asked for was lost (a worker restarted with
 # the in-memory broker): rendering takes seconds per minute of song, so it is asked for again.
 ABANDONED_AFTER = timedelta(minutes=30)
@@ -47,12 +53,11 @@ def request_export(user, routine: Routine) -> VideoExport:
         if current is not None and current.status in IN_FLIGHT:
             if timezone.now() - current.created_at < ABANDONED_AFTER:
                 return current
-            update_export(current, status=VideoExport.Status.FAILED, error=INTERRUPTED,
-                          finished_at=timezone.now())
+            fail(partial(update_export, current), INTERRUPTED)
         elif current is not None and current.video and current.video.storage.exists(current.video.name):
             return current
         export = VideoExport.objects.create(routine=routine, requested_by=user)
-        transaction.on_commit(lambda: export_routine_video.delay(str(export.id)))
+        queue_on_commit(export_routine_video, export)
     return export
 
 
@@ -60,12 +65,7 @@ def requeue_unfinished_exports() -> int:
     """Send every queued or interrupted export to the queue again; returns how many."""
     from coach.tasks import export_routine_video
 
-    unfinished = VideoExport.objects.filter(status__in=IN_FLIGHT)
-    export_ids = [str(pk) for pk in unfinished.values_list("pk", flat=True)]
-    unfinished.update(status=VideoExport.Status.QUEUED, progress=0.0)
-    for export_id in export_ids:
-        export_routine_video.delay(export_id)
-    return len(export_ids)
+    return requeue(VideoExport, export_routine_video, status=VideoExport.Status.QUEUED, progress=0.0)
 
 
 def latest_export(routine: Routine) -> VideoExport | None:
@@ -91,12 +91,7 @@ def export_state(export: VideoExport) -> dict:
 
 def update_export(export: VideoExport, **fields) -> None:
     """Save the given fields and tell anyone watching the export's progress socket."""
-    for name, value in fields.items():
-        setattr(export, name, value)
-    export.save(update_fields=list(fields))
-    async_to_sync(get_channel_layer().group_send)(
-        export_group(export.id), {"type": "task.update", "state": export_state(export)}
-    )
+    save_and_broadcast(export, export_group(export.id), export_state, **fields)
 
 
 def download_filename(export: VideoExport) -> str:
@@ -127,13 +122,9 @@ def render_export(export: VideoExport) -> str:
     if export.status not in IN_FLIGHT:
         return export.status
     update_export(export, status=VideoExport.Status.RUNNING, progress=0.0, error="")
-    last_sent = [0.0]
-
-    def progress(fraction: float, message: str) -> None:
-        # A database write and a socket message per 5 % is plenty for a progress bar.
-        if fraction - last_sent[0] >= 0.05:
-            last_sent[0] = fraction
-            update_export(export, progress=min(fraction, 0.99))
+    # The end is reported with the video (SUCCEEDED, progress 1.0), not by the renderer.
+    progress = throttled(lambda fraction, _: update_export(export, progress=min(fraction, 0.99)),
+                         report_end=False)
 
     routine = export.routine
     try:
@@ -143,12 +134,11 @@ def render_export(export: VideoExport) -> str:
             with open(path, "rb") as handle:
                 export.video.save(download_filename(export), File(handle), save=False)
     except VideoError as error:
-        update_export(export, status=VideoExport.Status.FAILED, error=str(error), finished_at=timezone.now())
+        fail(partial(update_export, export), str(error))
         return export.status
     except Exception:
         log.exception("video export %s failed", export.id)
-        update_export(export, status=VideoExport.Status.FAILED, error=SOMETHING_WENT_WRONG,
-                      finished_at=timezone.now())
+        fail(partial(update_export, export), SOMETHING_WENT_WRONG)
         return export.status
     update_export(export, status=VideoExport.Status.SUCCEEDED, progress=1.0, video=export.video.name,
                   finished_at=timezone.now())

@@ -2,10 +2,11 @@
 // and who is struggling on which body part, pushed over the board socket (README "Live
 // classes"). Start sets the common start time on the server, which every learner's page counts
 // down to with its own measured clock offset.
+import { CLOSE } from "./protocol.js";
 import { PART_NAMES } from "./skeleton2d.js";
 
 const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
-const FATAL = { 4403: "not allowed", 4404: "no such class" };
+const FATAL = { [CLOSE.forbidden]: "not allowed", [CLOSE.not_found]: "no such class" };
 
 const $ = (id) => document.getElementById(id);
 const root = $("board");

@@ -9,6 +9,8 @@
 // ignores duplicates by sequence number), so nothing is lost. Messages are paced
 // below the server's rate limit so that a resend after a long outage is not refused.
 
+import { CLOSE } from "./protocol.js";
+
 const BATCH_MS = 500;
 const MAX_FRAMES_PER_BATCH = 30; // ~1.3 KB per frame: well below the 64 KiB message limit
 const SEND_PER_S = 20; // the server allows 30 messages/s sustained, burst 60
@@ -16,8 +18,10 @@ const SEND_BURST = 30;
 const RESEND_AFTER_MS = 5000; // a batch sent but not acknowledged by then is sent again
 const RECONNECT_MS = [250, 500, 1000, 2000, 4000, 8000];
 // Close codes after which reconnecting cannot help.
-const FATAL = { 4400: "too many refused messages", 4403: "not allowed", 4404: "no such attempt", 4413: "messages too big" };
-const CLOSE_FINISHED = 4409;
+const FATAL = {
+  [CLOSE.bad_messages]: "too many refused messages", [CLOSE.forbidden]: "not allowed",
+  [CLOSE.not_found]: "no such attempt", [CLOSE.too_big]: "messages too big",
+};
 
 const round = (v, digits) => Math.round(v * 10 ** digits) / 10 ** digits;
 
@@ -161,7 +165,7 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
       ready = false;
       if (closed) return;
       if (FATAL[event.code]) return fail(FATAL[event.code]);
-      if (event.code === CLOSE_FINISHED) {
+      if (event.code === CLOSE.finished) {
         // Finished on an earlier connection whose summary we missed: the report has it.
         if (endSent) { closed = true; setState("done"); resolveEnd({ summary: null, report_url: null }); }
         else fail(deniedReason || "the attempt is already finished"); // or taken over by another tab
