@@ -60,7 +60,7 @@ def prepare(tmp: Path, n_learners: int):
     routine = aist_routine(DANCE)
     routine.update(style="street-jazz", level="advanced", seed=0, model="recorded")
     song = Song.objects.create(owner=instructor, title="bench", audio="songs/none.wav", duration_s=32.0)
-    class_session = classes.open_class(instructor, studio, store_routine(song, instructor, routine), "Bench class")
+    class_session = classes.open_class(instructor, studio, store_routine(song, instructor, routine), title="Bench class")
     learners = []
     for i in range(n_learners):
         user = User.objects.create_user(f"learner{i}")  # force_login needs no password

@@ -19,7 +19,8 @@ from coach.serializers import (
     RoutineSerializer,
     SongSerializer,
 )
-from coach.services.practice import attempt_poses, start_attempt
+from coach.services.practice import start_attempt
+from coach.services.practice_storage import attempt_poses
 from coach.services.routines import GenerationRequestError, request_generation, routine_document
 from coach.services.songs import AudioError, create_song
 
@@ -123,7 +124,9 @@ class AttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = start_attempt(self.request.user, data["routine"], data["pose_format"], data["mirror"])
+        serializer.instance = start_attempt(
+            self.request.user, data["routine"], pose_format=data["pose_format"], mirror=data["mirror"]
+        )
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])

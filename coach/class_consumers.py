@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from coach.consumers import PracticeConsumer
-from coach.protocol import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
+from coach.protocol import BEAT, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, LEARNER, SUMMARY
 from coach.services import classes
 
 
@@ -54,10 +54,10 @@ class ClassLearnerConsumer(PracticeConsumer):
 
     async def _send(self, message: dict):
         await super()._send(message)
-        if message["type"] == "beat":
+        if message["type"] == BEAT:
             self.beats[message["index"]] = {k: v for k, v in message.items() if k != "type"}
             await self._tell_board()
-        elif message["type"] == "summary":
+        elif message["type"] == SUMMARY:
             self.beats = {beat["index"]: beat for beat in self.session.attempt.beat_results}
             await self._tell_board(finished=True)
 
@@ -70,11 +70,11 @@ class ClassLearnerConsumer(PracticeConsumer):
     async def _tell_board(self, connected: bool = True, finished: bool = False):
         finished = finished or self.finished
         entry = classes.board_entry(
-            self.learner_id, self.learner_name, self.session.attempt.id, list(self.beats.values()),
+            self.learner_id, self.learner_name, self.session.attempt.id, beats=list(self.beats.values()),
             connected=connected and not finished, finished=finished,
         )
         await self.channel_layer.group_send(
-            classes.board_group(self.class_id), {"type": "class.message", "message": {"type": "learner", **entry}}
+            classes.board_group(self.class_id), {"type": "class.message", "message": {"type": LEARNER, **entry}}
         )
 
 

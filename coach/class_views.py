@@ -40,7 +40,7 @@ def class_new(request):
     form = ClassForm(request.user, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        class_session = classes.open_class(request.user, data["studio"], data["routine"], data["title"])
+        class_session = classes.open_class(request.user, data["studio"], data["routine"], title=data["title"])
         return redirect("class_board", class_id=class_session.id)
     return render(request, "classes/new.html", {"form": form})
 

@@ -1,6 +1,6 @@
 """WebSocket consumers. They stay thin: check who is asking, parse, call a service, relay.
 
-Close codes: `coach.protocol`.
+Close codes and message types: `coach.protocol`.
 """
 
 import asyncio
@@ -13,14 +13,27 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocke
 
 from coach.permissions import jobs_for
 from coach.protocol import (
+    CALIBRATION,
     CLOSE_BAD_MESSAGES,
     CLOSE_FLOODING,
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_SERVER_ERROR,
     CLOSE_TOO_BIG,
+    END,
+    ERROR,
+    FRAMES,
+    IMAGE,
+    PING,
+    PONG,
 )
 from coach.services import practice
+from coach.services.practice_messages import (
+    MAX_ERRORS,
+    MAX_MESSAGE_BYTES,
+    PracticeError,
+    TokenBucket,
+)
 from coach.services.practice_writer import batch_writer
 from coach.services.routines import job_group, job_state
 
@@ -90,7 +103,7 @@ class PracticeConsumer(AsyncWebsocketConsumer):
     """One learner's attempt: pose batches in; acks, clock pings and beat results out.
 
     The message shapes are in README.md ("Practice socket"); the rules in
-    `coach.services.practice`.
+    `coach.services.practice` (the message checks: `coach.services.practice_messages`).
     """
 
     session = None
@@ -101,7 +114,7 @@ class PracticeConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         await self.accept()
-        self.bucket = practice.TokenBucket()
+        self.bucket = TokenBucket()
         self.errors = 0
         self.finished = False
         self.storing = None  # the writer round holding this connection's newest batches
@@ -158,7 +171,7 @@ class PracticeConsumer(AsyncWebsocketConsumer):
         await database_sync_to_async(practice.interrupt)(self.session)
 
     async def _deny(self, denied: practice.PracticeDenied):
-        await self._send({"type": "error", "code": "denied", "message": str(denied)})
+        await self._send({"type": ERROR, "code": "denied", "message": str(denied)})
         await self._close(denied.close_code)
 
     async def receive(self, text_data=None, bytes_data=None):
@@ -168,8 +181,8 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             await self._close(CLOSE_FLOODING)
             return
         raw = text_data if text_data is not None else bytes_data
-        if len(raw) > practice.MAX_MESSAGE_BYTES:
-            await self._refuse("too_big", f"messages are limited to {practice.MAX_MESSAGE_BYTES} bytes", CLOSE_TOO_BIG)
+        if len(raw) > MAX_MESSAGE_BYTES:
+            await self._refuse("too_big", f"messages are limited to {MAX_MESSAGE_BYTES} bytes", CLOSE_TOO_BIG)
             return
         try:
             message = orjson.loads(raw)
@@ -183,7 +196,7 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             await self._dispatch(message)
         except practice.PracticeDenied as denied:  # another socket has taken the attempt over
             await self._deny(denied)
-        except practice.PracticeError as error:
+        except PracticeError as error:
             await self._refuse(error.code, str(error))
         except Exception:  # one learner's bad luck must not take the socket server down
             log.exception("practice message failed for attempt %s", self.session.attempt.id)
@@ -191,20 +204,21 @@ class PracticeConsumer(AsyncWebsocketConsumer):
 
     async def _dispatch(self, message: dict):
         kind = message.get("type")
-        if kind == "frames":
+        if kind == FRAMES:
             # Scoring takes well under a millisecond: it runs right here, not on a thread.
             await self._accepted(practice.accept_frames(self.session, message), message)
-        elif kind == "image":
+        elif kind == IMAGE:
             scored = await sync_to_async(practice.accept_image, thread_sensitive=False)(self.session, message)
             await self._accepted(scored, message)
-        elif kind == "pong":
+        elif kind == PONG:
             received = practice.server_time_ms()
             await self._send(practice.record_clock(
-                self.session, message.get("server_time_ms"), message.get("client_time_ms"), received
+                self.session, sent_server_ms=message.get("server_time_ms"), client_ms=message.get("client_time_ms"),
+                received_server_ms=received,
             ))
-        elif kind == "calibration":
+        elif kind == CALIBRATION:
             await database_sync_to_async(practice.calibrate)(self.session, message.get("audio_latency_ms"))
-        elif kind == "end":
+        elif kind == END:
             if not await self._stored(now=True):
                 return
             summary = await database_sync_to_async(practice.finish)(self.session)
@@ -213,7 +227,7 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             await self._send(summary)
             await self._close(1000)
         else:
-            raise practice.PracticeError("bad_message", f"unknown message type {kind!r}")
+            raise PracticeError("bad_message", f"unknown message type {kind!r}")
 
     async def _accepted(self, scored, message: dict):
         """Send a new batch's beats now; acknowledge it once the writer has stored it."""
@@ -254,13 +268,13 @@ class PracticeConsumer(AsyncWebsocketConsumer):
 
     async def _refuse(self, code: str, text: str, close_code: int = CLOSE_BAD_MESSAGES):
         self.errors += 1
-        await self._send({"type": "error", "code": code, "message": text})
-        if self.errors >= practice.MAX_ERRORS:
+        await self._send({"type": ERROR, "code": code, "message": text})
+        if self.errors >= MAX_ERRORS:
             await self._close(close_code)
 
     async def _ping_clock(self):
         for _ in range(CLOCK_PINGS):
-            await self._send({"type": "ping", "server_time_ms": practice.server_time_ms()})
+            await self._send({"type": PING, "server_time_ms": practice.server_time_ms()})
             await asyncio.sleep(CLOCK_PING_INTERVAL_S)
 
     async def _send(self, message: dict):

@@ -170,7 +170,7 @@ def attempt_review(request, attempt_id):
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            review.add_comment(attempt, request.user, form.cleaned_data["text"], form.beat_index())
+            review.add_comment(attempt, request.user, form.cleaned_data["text"], beat=form.beat_index())
         except review.ReviewError as error:
             form.add_error("beat" if "Beat" in str(error) else "text", str(error))
         else:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coach.models import ClassParticipant, ClassSession, Membership
+from coach.protocol import BOARD, CLASS_STATE, LEARNER
 from coach.services.practice import beats_so_far, server_time_ms, start_attempt
 from scoring.params import LABELS
 
@@ -39,7 +40,7 @@ def learners_group(class_id) -> str:
     return f"class.{class_id}.learners"
 
 
-def open_class(instructor, studio, routine, title: str) -> ClassSession:
+def open_class(instructor, studio, routine, *, title: str) -> ClassSession:
     """A new class, open for joining. The caller has checked that `instructor` teaches `studio`
     and may use `routine` (the form's choices come from the permission querysets)."""
     return ClassSession.objects.create(studio=studio, routine=routine, instructor=instructor, title=title)
@@ -104,7 +105,7 @@ def class_state(class_session: ClassSession) -> dict:
     """`{"type": "class_state", "status", "starts_at_ms", "server_time_ms"}`: a client converts
     `starts_at_ms` (server clock, ms since the epoch) with its measured clock offset."""
     return {
-        "type": "class_state",
+        "type": CLASS_STATE,
         "status": class_session.status,
         "starts_at_ms": class_session.starts_at_ms,
         "server_time_ms": server_time_ms(),
@@ -125,7 +126,7 @@ def broadcast_state(class_session: ClassSession) -> dict:
 
 def notify_board(class_id, entry: dict) -> None:
     async_to_sync(get_channel_layer().group_send)(
-        board_group(class_id), {"type": "class.message", "message": {"type": "learner", **entry}}
+        board_group(class_id), {"type": "class.message", "message": {"type": LEARNER, **entry}}
     )
 
 
@@ -155,7 +156,7 @@ def struggling_part(beats: list[dict]) -> str | None:
     return min(parts, key=lambda part: sum(beat["parts"][part] for beat in seen))
 
 
-def board_entry(learner_id, name: str, attempt_id, beats: list[dict], connected: bool, finished: bool) -> dict:
+def board_entry(learner_id, name: str, attempt_id, *, beats: list[dict], connected: bool, finished: bool) -> dict:
     """One learner's row on the board: the latest beat, running score and struggling body part."""
     last = max(beats, key=lambda beat: beat["index"]) if beats else None
     return {
@@ -177,7 +178,7 @@ def board_entry(learner_id, name: str, attempt_id, beats: list[dict], connected:
 def learner_entry(seat: ClassParticipant, connected: bool) -> dict:
     attempt = seat.attempt
     return board_entry(
-        seat.learner_id, seat.learner.username, attempt.pk, beats_so_far(attempt), connected,
+        seat.learner_id, seat.learner.username, attempt.pk, beats=beats_so_far(attempt), connected=connected,
         finished=attempt.status == attempt.Status.COMPLETE,
     )
 
@@ -186,7 +187,7 @@ def board_state(class_session: ClassSession) -> dict:
     """What the board shows on connect: the class state and every seat as stored."""
     seats = class_session.participants.select_related("learner", "attempt").order_by("joined_at")
     return {
-        "type": "board",
+        "type": BOARD,
         "class": class_state(class_session),
         "learners": [learner_entry(seat, connected=False) for seat in seats if seat.attempt is not None],
     }

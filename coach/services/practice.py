@@ -9,10 +9,10 @@ client resends whatever was not acknowledged (batches are de-duplicated by seque
 One socket holds an attempt at a time: a new one takes it over (`Attempt.connection`), and the
 batches, end and interruption of the one it replaced are refused from then on, so a batch is
 never acknowledged to a socket whose frames lost to another's.
-The message shapes are documented in README.md ("Practice socket").
+The message shapes are documented in README.md ("Practice socket"); the message checks are in
+`coach.services.practice_messages`, the storage in `coach.services.practice_storage`.
 """
 
-import io
 import math
 import time
 import uuid
@@ -20,40 +20,41 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from coach.models import Attempt, PoseBatch
-from coach.protocol import CLOSE_FINISHED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
+from coach.models import Attempt
+from coach.protocol import (
+    ACK,
+    BEAT,
+    CLOCK,
+    CLOSE_FINISHED,
+    CLOSE_FORBIDDEN,
+    CLOSE_NOT_FOUND,
+    READY,
+    SUMMARY,
+)
 from coach.services import lessons
 from coach.services.attempt_status import finished_status
+from coach.services.npy_bytes import load_npy
 from coach.services.pose_tracking import PoseTrackingError, ServerPoseTracker
+from coach.services.practice_messages import (
+    PracticeError,
+    audio_latency_ms,
+    batch_seq,
+    finite_number,
+    frame_arrays,
+    image_size,
+)
+from coach.services.practice_storage import store_batches
 from coach.services.routines import routine_frames
 from scoring import PoseInputError, Reference, StreamingScorer
 from scoring.params import GRID_FPS
 
 POSE_FORMATS = ("mediapipe33", "coco17", "canonical")
-MAX_MESSAGE_BYTES = 64 * 1024
-MAX_FRAMES_PER_BATCH = 64
-# Token bucket per connection: sustained messages per second and burst size.
-RATE_PER_S = 30.0
-BURST = 60
-MAX_ERRORS = 20
 # Measured by `record_clock` and stored with the attempt's end.
 CLOCK_FIELDS = ("rtt_ms", "clock_offset_ms")
-# A calibration outside this range is a broken measurement, not a real device.
-MAX_AUDIO_LATENCY_MS = 1000.0
-# `image_size` of 2D landmarks: [width, height] in pixels, each at most this (16K video).
-MAX_IMAGE_SIDE_PX = 16384
-
-
-class PracticeError(Exception):
-    """A refused message: `code` names the reason for the client, the message explains it."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 class PracticeDenied(Exception):
@@ -69,23 +70,6 @@ class PracticeTakenOver(PracticeDenied):
 
     def __init__(self):
         super().__init__(CLOSE_FINISHED, "this attempt continues on another connection")
-
-
-@dataclass
-class TokenBucket:
-    rate: float = RATE_PER_S
-    capacity: float = BURST
-    tokens: float = BURST
-    updated: float = field(default_factory=time.monotonic)
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens < 1.0:
-            return False
-        self.tokens -= 1.0
-        return True
 
 
 @dataclass
@@ -117,7 +101,7 @@ class ScoredBatch:
     beats: list[dict]
 
 
-def start_attempt(learner, routine, pose_format: str = "mediapipe33", mirror: str = "auto", studio=None) -> Attempt:
+def start_attempt(learner, routine, *, pose_format: str = "mediapipe33", mirror: str = "auto", studio=None) -> Attempt:
     """A new attempt. It belongs to `studio` (a live class's), else to the studio of the newest
     lesson that assigns `routine` to `learner` while they are its student, else to nobody (the
     learner's own practice, which no studio's staff see)."""
@@ -172,10 +156,10 @@ def open_session(user, attempt_id) -> PracticeSession:
     if attempt.status == Attempt.Status.IN_PROGRESS:
         attempt.beat_results = _with_batch_beats(attempt.beat_results, [row[4] for row in stored])
     next_seq = 0
-    for seq, timestamps, frames, image_size, _ in stored:
-        timestamps, frames = _load(timestamps), _load(frames)
+    for seq, timestamps, frames, size, _ in stored:
+        timestamps, frames = load_npy(timestamps), load_npy(frames)
         if len(timestamps):
-            scorer.push(timestamps - attempt.audio_latency_ms, frames, attempt.pose_format, image_size=image_size)
+            scorer.push(timestamps - attempt.audio_latency_ms, frames, attempt.pose_format, image_size=size)
         next_seq = seq + 1
     if attempt.status != Attempt.Status.IN_PROGRESS:
         attempt.status = Attempt.Status.IN_PROGRESS
@@ -204,7 +188,7 @@ def _with_batch_beats(beats: list[dict], batch_beats) -> list[dict]:
 
 def ready_message(session: PracticeSession) -> dict:
     return {
-        "type": "ready",
+        "type": READY,
         "attempt": str(session.attempt.id),
         "acked_seq": session.acked_seq,
         "beats": session.attempt.beat_results,
@@ -223,10 +207,10 @@ def server_time_ms() -> float:
     return time.time() * 1000.0
 
 
-def record_clock(session: PracticeSession, sent_server_ms, client_ms, received_server_ms: float) -> dict:
+def record_clock(session: PracticeSession, *, sent_server_ms, client_ms, received_server_ms: float) -> dict:
     """Estimate the client's clock offset from one ping/pong; keep the lowest-RTT estimate. It is
     stored with the attempt's end (`finish`, `interrupt`): no database write per pong."""
-    sent, client = _number(sent_server_ms, "server_time_ms"), _number(client_ms, "client_time_ms")
+    sent, client = finite_number(sent_server_ms, "server_time_ms"), finite_number(client_ms, "client_time_ms")
     rtt = received_server_ms - sent
     if not 0 <= rtt < 60_000:
         raise PracticeError("bad_message", "pong does not answer a recent ping")
@@ -234,14 +218,12 @@ def record_clock(session: PracticeSession, sent_server_ms, client_ms, received_s
     attempt = session.attempt
     if attempt.rtt_ms is None or rtt <= attempt.rtt_ms:
         attempt.rtt_ms, attempt.clock_offset_ms = rtt, offset
-    return {"type": "clock", "offset_ms": round(attempt.clock_offset_ms, 1), "rtt_ms": round(attempt.rtt_ms, 1)}
+    return {"type": CLOCK, "offset_ms": round(attempt.clock_offset_ms, 1), "rtt_ms": round(attempt.rtt_ms, 1)}
 
 
-def calibrate(session: PracticeSession, audio_latency_ms) -> None:
+def calibrate(session: PracticeSession, latency_ms) -> None:
     """Learners move to the sound they hear, which leaves the speaker this much after the clock."""
-    latency = _number(audio_latency_ms, "audio_latency_ms")
-    if not 0 <= latency <= MAX_AUDIO_LATENCY_MS:
-        raise PracticeError("bad_message", f"audio_latency_ms must be between 0 and {MAX_AUDIO_LATENCY_MS:.0f}")
+    latency = audio_latency_ms(latency_ms)
     attempt = session.attempt
     if session.next_seq > 0:
         raise PracticeError("bad_message", "calibrate before sending frames")
@@ -269,8 +251,8 @@ def accept_frames(session: PracticeSession, message: dict) -> ScoredBatch | None
     fmt = message.get("format", session.attempt.pose_format)
     if fmt != session.attempt.pose_format:
         raise PracticeError("bad_frames", f"this attempt receives {session.attempt.pose_format} frames, not {fmt}")
-    timestamps, frames = _arrays(message)
-    return _score(session, seq, timestamps, frames, _image_size(message.get("image_size")))
+    timestamps, frames = frame_arrays(message)
+    return _score(session, seq, timestamps, frames, image_size(message.get("image_size")))
 
 
 def accept_image(session: PracticeSession, message: dict) -> ScoredBatch | None:
@@ -281,23 +263,21 @@ def accept_image(session: PracticeSession, message: dict) -> ScoredBatch | None:
         return None
     if session.attempt.pose_format != "mediapipe33":
         raise PracticeError("bad_message", "camera images need an attempt in the mediapipe33 format")
-    timestamp = _number(message.get("timestamp_ms"), "timestamp_ms")
+    timestamp = finite_number(message.get("timestamp_ms"), "timestamp_ms")
     if session.tracker is None:
         session.tracker = ServerPoseTracker()
     try:
-        landmarks, image_size = session.tracker.track(message.get("jpeg"))
+        landmarks, size = session.tracker.track(message.get("jpeg"))
     except PoseTrackingError as error:
         raise PracticeError("bad_frames", str(error)) from error
     if landmarks is None:  # nobody in view: keep the sequence going with an empty batch
-        return _score(session, seq, np.zeros(0), np.zeros((0, 33, 4), np.float32), image_size)
-    return _score(session, seq, np.array([timestamp]), landmarks[None], image_size)
+        return _score(session, seq, np.zeros(0), np.zeros((0, 33, 4), np.float32), size)
+    return _score(session, seq, np.array([timestamp]), landmarks[None], size)
 
 
 def _new_seq(session: PracticeSession, message: dict) -> int | None:
     """The message's sequence number if it is the next one; None for one already received."""
-    seq = message.get("seq")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-        raise PracticeError("bad_message", "seq must be a non-negative integer")
+    seq = batch_seq(message)
     if seq < session.next_seq:
         return None
     if seq != session.next_seq:
@@ -305,13 +285,13 @@ def _new_seq(session: PracticeSession, message: dict) -> int | None:
     return seq
 
 
-def _score(session, seq, timestamps, frames, image_size) -> ScoredBatch:
+def _score(session, seq, timestamps, frames, size) -> ScoredBatch:
     attempt = session.attempt
     beats = []
     if len(timestamps):
         try:
             beats = session.scorer.push(
-                timestamps - attempt.audio_latency_ms, frames, attempt.pose_format, image_size=image_size
+                timestamps - attempt.audio_latency_ms, frames, attempt.pose_format, image_size=size
             )
         except PoseInputError as error:
             raise PracticeError("bad_frames", str(error)) from error
@@ -320,59 +300,16 @@ def _score(session, seq, timestamps, frames, image_size) -> ScoredBatch:
     session.scored_beats.update(beat["index"] for beat in new_beats)
     if new_beats:
         attempt.beat_results = [*attempt.beat_results, *new_beats]
-    return ScoredBatch(session, seq, timestamps, frames, image_size, new_beats)
-
-
-_STORED_COLUMNS = ("attempt", "seq", "timestamps", "frames", "image_size", "beats", "received_at")
-
-
-def store_batches(batches: list[ScoredBatch]) -> None:
-    """Store scored batches, of any number of attempts, together: each with its frames and
-    the beat results it completed. A batch stored already (by a connection that dropped while its
-    batches waited) is skipped, not an error. The batches of a socket that no longer holds its
-    attempt are not stored: its session is marked `taken_over` (it must not acknowledge them).
-
-    One multi-row insert with the fields' own conversions, not `bulk_create`: a round holds the
-    batches of every learner of the process, and the ORM's per-object work (~0.2 ms a batch)
-    would hold the interpreter long enough to delay other learners' beats."""
-    fields = [PoseBatch._meta.get_field(name) for name in _STORED_COLUMNS]
-    connection = connections[router.db_for_write(PoseBatch)]
-    received_at = fields[-1].get_db_prep_save(timezone.now(), connection)
-    rows = [
-        [
-            field.get_db_prep_save(value, connection)
-            for field, value in zip(fields[:-1], (batch.session.attempt.pk, batch.seq, _dump(batch.timestamps),
-                                                  _dump(batch.frames), batch.image_size, batch.beats), strict=True)
-        ] + [received_at]
-        for batch in batches
-    ]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(PoseBatch._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
-    )
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        holders = dict(
-            Attempt.objects.using(connection.alias).select_for_update()
-            .filter(pk__in={batch.session.attempt.pk for batch in batches}).values_list("pk", "connection")
-        )
-        held = [holders.get(batch.session.attempt.pk) == batch.session.connection for batch in batches]
-        if any(held):
-            cursor.executemany(sql, [row for row, holds in zip(rows, held, strict=True) if holds])
-    for batch, holds in zip(batches, held, strict=True):
-        if holds:
-            batch.session.stored_seq = max(batch.session.stored_seq, batch.seq)
-        else:
-            batch.session.taken_over = True
+    return ScoredBatch(session, seq, timestamps, frames, size, new_beats)
 
 
 def beat_messages(batch: ScoredBatch) -> list[dict]:
-    return [{"type": "beat", **beat} for beat in batch.beats]
+    return [{"type": BEAT, **beat} for beat in batch.beats]
 
 
 def ack_message(session: PracticeSession) -> dict:
     """Acknowledges every batch up to `seq`: they are stored, the client may forget them."""
-    return {"type": "ack", "seq": session.acked_seq}
+    return {"type": ACK, "seq": session.acked_seq}
 
 
 def _holding(session: PracticeSession):
@@ -397,7 +334,7 @@ def finish(session: PracticeSession) -> dict:
     release_tracker(session)
     lessons.attempt_finished(attempt)
     report_url = reverse("attempt_report", args=[attempt.id])
-    return {"type": "summary", "summary": attempt.summary, "report_url": report_url}
+    return {"type": SUMMARY, "summary": attempt.summary, "report_url": report_url}
 
 
 def interrupt(session: PracticeSession) -> bool:
@@ -425,71 +362,3 @@ def release_tracker(session: PracticeSession) -> None:
     if session.tracker is not None:
         session.tracker.close()
         session.tracker = None
-
-
-def attempt_poses(attempt: Attempt) -> dict:
-    """Every received frame, in order: {"format", "image_size", "timestamps_ms" (n,),
-    "frames" (n, J, C)}; `image_size` is the last one the client reported."""
-    batches = list(attempt.batches.all())
-    if not batches:
-        return {"format": attempt.pose_format, "image_size": None, "timestamps_ms": np.zeros(0),
-                "frames": np.zeros((0, 0, 0))}
-    return {
-        "format": attempt.pose_format,
-        "image_size": next((b.image_size for b in reversed(batches) if b.image_size), None),
-        "timestamps_ms": np.concatenate([_load(b.timestamps) for b in batches]),
-        "frames": np.concatenate([_load(b.frames) for b in batches]),
-    }
-
-
-def _arrays(message: dict) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        timestamps = np.asarray(message["timestamps_ms"], dtype=np.float64)
-        frames = np.asarray(message["frames"], dtype=np.float32)
-    except KeyError as missing:
-        raise PracticeError("bad_frames", f"a frames message needs {missing}") from None
-    except (TypeError, ValueError):
-        raise PracticeError("bad_frames", "timestamps_ms and frames must be arrays of numbers") from None
-    if timestamps.ndim != 1 or frames.ndim != 3 or len(timestamps) != len(frames):
-        raise PracticeError("bad_frames", "expected timestamps_ms (n,) and frames (n, joints, channels)")
-    if len(frames) > MAX_FRAMES_PER_BATCH:
-        raise PracticeError("bad_frames", f"at most {MAX_FRAMES_PER_BATCH} frames per batch")
-    return timestamps, frames
-
-
-def _image_size(value) -> list[float] | None:
-    """A frames message's `image_size`: absent, or [width, height] in pixels."""
-    if value is None:
-        return None
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not all(isinstance(side, int | float) and not isinstance(side, bool) for side in value)
-        or not all(0 < side <= MAX_IMAGE_SIDE_PX for side in value)
-    ):
-        raise PracticeError("bad_frames", f"image_size must be [width, height] in pixels, at most {MAX_IMAGE_SIDE_PX}")
-    return value
-
-
-def _number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise PracticeError("bad_message", f"{name} must be a finite number")
-    return float(value)
-
-
-def _dump(array: np.ndarray) -> bytes:
-    """``array`` as `.npy` bytes, as `np.save` writes them; the header is made once per dtype and
-    shape (a batch's arrays come in few shapes), which makes this ~10x faster than `np.save`."""
-    array = np.ascontiguousarray(array)
-    return _npy_header(array.dtype.str, array.shape) + array.tobytes()
-
-
-@lru_cache(maxsize=256)
-def _npy_header(dtype: str, shape: tuple) -> bytes:
-    buffer = io.BytesIO()
-    np.lib.format.write_array_header_1_0(buffer, {"descr": dtype, "fortran_order": False, "shape": shape})
-    return buffer.getvalue()
-
-
-def _load(blob) -> np.ndarray:
-    return np.load(io.BytesIO(bytes(blob)), allow_pickle=False)

@@ -16,7 +16,8 @@ import weakref
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from coach.services.practice import ScoredBatch, store_batches
+from coach.services.practice import ScoredBatch
+from coach.services.practice_storage import store_batches
 
 
 class BatchWriter:

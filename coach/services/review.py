@@ -162,7 +162,7 @@ def progress(learners, studio, routine=None) -> list[dict]:
     return [{"learner": name, "points": points} for name, points in sorted(series.items())]
 
 
-def add_comment(attempt, author, text: str, beat: int | None = None) -> AttemptComment:
+def add_comment(attempt, author, text: str, *, beat: int | None = None) -> AttemptComment:
     """Pin a teacher's remark to one beat of the attempt (or to the whole attempt when None)."""
     text = (text or "").strip()
     if not text:

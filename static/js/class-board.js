@@ -2,7 +2,7 @@
 // and who is struggling on which body part, pushed over the board socket (README "Live
 // classes"). Start sets the common start time on the server, which every learner's page counts
 // down to with its own measured clock offset.
-import { CLOSE } from "./protocol.js";
+import { CLOSE, MESSAGE } from "./protocol.js";
 import { PART_NAMES } from "./skeleton2d.js";
 
 const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
@@ -89,11 +89,11 @@ function connect() {
   ws.addEventListener("open", () => { retries = 0; root.dataset.socket = "open"; });
   ws.addEventListener("message", (event) => {
     const message = JSON.parse(event.data);
-    if (message.type === "board") {
+    if (message.type === MESSAGE.board) {
       showState(message.class);
       message.learners.forEach(showLearner);
-    } else if (message.type === "learner") showLearner(message);
-    else if (message.type === "class_state") showState(message);
+    } else if (message.type === MESSAGE.learner) showLearner(message);
+    else if (message.type === MESSAGE.class_state) showState(message);
   });
   ws.addEventListener("close", (event) => {
     root.dataset.socket = "closed";

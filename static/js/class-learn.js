@@ -11,6 +11,7 @@ import { countAt, createDancer } from "./dancer.js";
 import { askForServerTracking, canRunPose, createImageSampler, createPoseTracker, loadPoseScript } from "./pose.js";
 import { CameraWatch, HIGHLIGHT_MS, classOverText, showBeatFeedback, summaryText } from "./beat-feedback.js";
 import { openPracticeSession } from "./practice-socket.js";
+import { MESSAGE } from "./protocol.js";
 import { drawLearnerOverlay, landmarksToJoints, partJoints } from "./skeleton2d.js";
 
 const SYNC_MS = 50; // how often the song position is checked against the class clock
@@ -249,7 +250,7 @@ async function getReady() {
     url: `${scheme}://${location.host}${root.dataset.socketPath}`,
     onBeat: showBeat,
     onClock: ({ offsetMs }) => { clockOffsetMs = offsetMs; root.dataset.clockOffsetMs = String(offsetMs); },
-    onOther: (message) => { if (message.type === "class_state") onClassState(message); },
+    onOther: (message) => { if (message.type === MESSAGE.class_state) onClassState(message); },
     onState: (socketState, detail) => {
       root.dataset.socket = socketState;
       if (socketState === "reconnecting") say("Connection lost: reconnecting… (nothing is lost)");

@@ -9,7 +9,7 @@
 // ignores duplicates by sequence number), so nothing is lost. Messages are paced
 // below the server's rate limit so that a resend after a long outage is not refused.
 
-import { CLOSE } from "./protocol.js";
+import { CLOSE, MESSAGE } from "./protocol.js";
 
 const BATCH_MS = 500;
 const MAX_FRAMES_PER_BATCH = 30; // ~1.3 KB per frame: well below the 64 KiB message limit
@@ -66,7 +66,7 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
   function flush() {
     if (!pending.length) return;
     const seq = nextSeq++;
-    const message = { type: "frames", seq, format, timestamps_ms: pending.map((p) => p[0]), frames: pending.map((p) => p[1]), image_size: imageSize };
+    const message = { type: MESSAGE.frames, seq, format, timestamps_ms: pending.map((p) => p[0]), frames: pending.map((p) => p[1]), image_size: imageSize };
     batches.set(seq, { text: JSON.stringify(message), sentAt: null });
     pending = [];
     pump();
@@ -99,7 +99,7 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
     }
     if (batches.size) schedulePump(RESEND_AFTER_MS);
     if (ending && !endSent && !pending.length && [...batches.values()].every((b) => b.sentAt !== null)) {
-      ws.send(JSON.stringify({ type: "end" }));
+      ws.send(JSON.stringify({ type: MESSAGE.end }));
       endSent = true;
     }
   }
@@ -107,7 +107,7 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
   function onMessage(event) {
     const message = JSON.parse(event.data);
     switch (message.type) {
-      case "ready":
+      case MESSAGE.ready:
         for (const seq of batches.keys()) if (seq <= message.acked_seq) batches.delete(seq);
         for (const batch of batches.values()) batch.sentAt = null; // resend on this connection
         nextSeq = Math.max(nextSeq, message.acked_seq + 1);
@@ -116,31 +116,31 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
         ready = true;
         attempts = 0;
         // The server takes the calibration only before the first batch is stored.
-        if (message.acked_seq < 0) ws.send(JSON.stringify({ type: "calibration", audio_latency_ms: round(audioLatencyMs, 1) }));
+        if (message.acked_seq < 0) ws.send(JSON.stringify({ type: MESSAGE.calibration, audio_latency_ms: round(audioLatencyMs, 1) }));
         (message.beats || []).forEach(beat);
         setState(ending ? "ending" : "open");
         pump();
         break;
-      case "ping":
-        ws.send(JSON.stringify({ type: "pong", server_time_ms: message.server_time_ms, client_time_ms: performance.timeOrigin + performance.now() }));
+      case MESSAGE.ping:
+        ws.send(JSON.stringify({ type: MESSAGE.pong, server_time_ms: message.server_time_ms, client_time_ms: performance.timeOrigin + performance.now() }));
         break;
-      case "clock":
+      case MESSAGE.clock:
         stats.clock = { offsetMs: message.offset_ms, rttMs: message.rtt_ms };
         onClock(stats.clock);
         break;
-      case "ack":
+      case MESSAGE.ack:
         for (const seq of batches.keys()) if (seq <= message.seq && batches.delete(seq)) stats.acked += 1;
         break;
-      case "beat":
+      case MESSAGE.beat:
         beat(message);
         break;
-      case "summary":
+      case MESSAGE.summary:
         closed = true;
         clearInterval(flushTimer);
         setState("done");
         resolveEnd(message);
         break;
-      case "error":
+      case MESSAGE.error:
         if (message.code === "denied") deniedReason = message.message;
         console.warn("practice socket refused a message:", message.code, message.message);
         break;
@@ -200,7 +200,7 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
       if (ending || closed || timeMs <= lastTimeMs) return;
       lastTimeMs = timeMs;
       const seq = nextSeq++;
-      batches.set(seq, { text: JSON.stringify({ type: "image", seq, timestamp_ms: round(timeMs, 1), jpeg }), sentAt: null });
+      batches.set(seq, { text: JSON.stringify({ type: MESSAGE.image, seq, timestamp_ms: round(timeMs, 1), jpeg }), sentAt: null });
       pump();
     },
     // Finish: flush, make sure every batch is out, send `end`; resolves with the summary message.

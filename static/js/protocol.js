@@ -1,3 +1,5 @@
-// The socket protocol's close codes, named (coach/protocol.py), from the page's json_script block
-// (templates/includes/socket_protocol.html): the numbers are written only on the server.
-export const CLOSE = JSON.parse(document.getElementById("socket-protocol").textContent).close;
+// The socket protocol's close codes and message types, named (coach/protocol.py), from the page's
+// json_script block (templates/includes/socket_protocol.html): they are written only on the server.
+const protocol = JSON.parse(document.getElementById("socket-protocol").textContent);
+export const CLOSE = protocol.close;
+export const MESSAGE = protocol.message;

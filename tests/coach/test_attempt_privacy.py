@@ -59,7 +59,7 @@ def test_own_practice_made_before_joining_stays_private(client, make_user, studi
 
 def test_a_class_attempt_is_seen_by_its_studio_only(client, two_studios):
     alice, otto = two_studios["alice"], two_studios["otto"]
-    class_session = classes.open_class(otto, two_studios["second"], make_routine(otto), "Friday")
+    class_session = classes.open_class(otto, two_studios["second"], make_routine(otto), title="Friday")
     attempt = classes.join_class(alice, class_session).attempt
     assert attempt.studio == two_studios["second"]
     add_comment(attempt, otto, "Bend your knees")
@@ -86,7 +86,7 @@ def test_a_lesson_attempt_belongs_to_the_lesson_studio(client, two_studios):
 def test_the_report_history_shows_a_teacher_only_their_studio_attempts(client, two_studios):
     alice, otto = two_studios["alice"], two_studios["otto"]
     routine = make_routine(otto)
-    class_session = classes.open_class(otto, two_studios["second"], routine, "Friday")
+    class_session = classes.open_class(otto, two_studios["second"], routine, title="Friday")
     in_class = classes.join_class(alice, class_session).attempt
     private = start_attempt(alice, routine, pose_format="coco17")
     client.force_login(otto)

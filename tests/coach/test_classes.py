@@ -20,7 +20,7 @@ def people(studio_people, make_user):
     stranger = make_user("bob2")
     Membership.objects.create(user=stranger, studio=other, role=Membership.Role.STUDENT)
     routine = make_routine(studio_people["instructor"])
-    class_session = classes.open_class(studio_people["instructor"], studio_people["studio"], routine, "Waltz basics")
+    class_session = classes.open_class(studio_people["instructor"], studio_people["studio"], routine, title="Waltz basics")
     return {**studio_people, "stranger": stranger, "class": class_session, "routine": routine}
 
 
@@ -93,9 +93,9 @@ def test_struggling_names_the_weakest_part_of_recent_weak_beats():
 
 def test_a_board_entry_has_the_latest_beat_and_the_running_score():
     beats = [beat(1, 70.0), beat(0, 50.0)]
-    entry = classes.board_entry("u", "alice", "a", beats, connected=True, finished=False)
+    entry = classes.board_entry("u", "alice", "a", beats=beats, connected=True, finished=False)
     assert entry["last"]["index"] == 1 and entry["score"] == 60.0 and entry["beats"] == 2
-    assert classes.board_entry("u", "alice", "a", [], True, False)["score"] is None
+    assert classes.board_entry("u", "alice", "a", beats=[], connected=True, finished=False)["score"] is None
 
 
 def test_the_summary_ranks_learners_by_score(people):

@@ -36,7 +36,7 @@ def live_class(studio_people):
     routine = aist_routine(DANCE)
     routine.update(style="break", level="beginner", seed=0, model="recorded")
     stored = store_routine(make_song(instructor), instructor, routine)
-    class_session = classes.open_class(instructor, studio_people["studio"], stored, "Tuesday break")
+    class_session = classes.open_class(instructor, studio_people["studio"], stored, title="Tuesday break")
     return {**studio_people, "class": class_session}
 
 

@@ -45,7 +45,7 @@ def test_sign_up_only_follows_next_within_the_site(client, target):
 def test_a_demoted_instructor_can_no_longer_run_their_class(client, studio_people):
     instructor = studio_people["instructor"]
     class_session = classes.open_class(
-        instructor, studio_people["studio"], make_routine(instructor), "Mon"
+        instructor, studio_people["studio"], make_routine(instructor), title="Mon"
     )
     set_teaching_role(
         studio_people["studio"].memberships.get(user=instructor), Membership.Role.STUDENT

@@ -13,9 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from coach.services.practice import (
-    MAX_FRAMES_PER_BATCH,
     POSE_FORMATS,
-    PracticeError,
     ScoredBatch,
     accept_frames,
     calibrate,
@@ -24,6 +22,7 @@ from coach.services.practice import (
     server_time_ms,
     start_attempt,
 )
+from coach.services.practice_messages import MAX_FRAMES_PER_BATCH, PracticeError
 from tests.coach.factories import make_routine
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +121,7 @@ def test_clock_and_calibration_messages_are_taken_or_refused_with_a_reason(
 ):
     session = session_for(attempts, "mediapipe33")
     try:
-        clock = record_clock(session, sent, client, server_time_ms())
+        clock = record_clock(session, sent_server_ms=sent, client_ms=client, received_server_ms=server_time_ms())
     except PracticeError as error:
         assert error.code == "bad_message"
     else:

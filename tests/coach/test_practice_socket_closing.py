@@ -19,7 +19,8 @@ import websockets
 from coach.models import Attempt, ClassSession, PoseBatch
 from coach.services import classes
 from coach.services.pose_tracking import ServerPoseTracker
-from coach.services.practice import MAX_ERRORS, start_attempt
+from coach.services.practice import start_attempt
+from coach.services.practice_messages import MAX_ERRORS
 from tests.coach.factories import make_routine
 from tests.coach.socket_helpers import close_code, communicator, receive_until, session_cookie
 from tests.coach.test_pose_fallback import video_jpegs
@@ -153,7 +154,7 @@ def test_the_board_hears_that_a_learner_the_server_closed_has_left(
 ):
     instructor, alice = studio_people["instructor"], studio_people["alice"]
     class_session = classes.open_class(
-        instructor, studio_people["studio"], make_routine(instructor), "Tuesday"
+        instructor, studio_people["studio"], make_routine(instructor), title="Tuesday"
     )
     seat = classes.join_class(alice, class_session, pose_format="coco17")
     instructor_cookie, alice_cookie = session_cookie(instructor), session_cookie(alice)
@@ -246,7 +247,7 @@ def test_a_second_socket_takes_the_attempt_over_and_the_first_is_closed(make_use
     assert second_acks == [0, 1, 2, 3]
     stored = list(PoseBatch.objects.filter(attempt=attempt).order_by("seq"))
     assert [batch.seq for batch in stored] == [0, 1, 2, 3]
-    from coach.services.practice import attempt_poses
+    from coach.services.practice_storage import attempt_poses
 
     assert np.all(attempt_poses(attempt)["frames"] == np.float32(0.75)), (
         "every stored frame is the second socket's"

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from coach.models import PoseBatch
-from coach.services import practice
+from coach.services import practice, practice_storage
 from coach.services.practice_writer import BatchWriter
 from coach.services.routines import store_routine
 from scoring.validate import aist_routine
@@ -52,12 +52,14 @@ def test_beats_so_far_of_an_attempt_in_progress_come_from_its_batches(make_user,
     routine = aist_routine(DANCE)
     routine.update(style="break", level="beginner", seed=0, model="recorded")
     learner = make_user("carol")
-    attempt = practice.start_attempt(learner, store_routine(make_song(learner), learner, routine), "coco17", "off")
+    attempt = practice.start_attempt(
+        learner, store_routine(make_song(learner), learner, routine), pose_format="coco17", mirror="off"
+    )
     session = practice.open_session(learner, attempt.id)
     sent = []
     for message in list(batches(recording))[:12]:
         scored = practice.accept_frames(session, message)
-        practice.store_batches([scored])
+        practice_storage.store_batches([scored])
         sent += scored.beats
     assert len(sent) >= 3
     attempt.refresh_from_db()

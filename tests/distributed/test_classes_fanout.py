@@ -46,7 +46,7 @@ def test_the_board_on_one_process_gets_the_beats_of_a_learner_on_another(
     routine = aist_routine(DANCE)
     routine.update(style="break", level="beginner", seed=0, model="recorded")
     stored = store_routine(make_song(instructor), instructor, routine)
-    class_session = classes.open_class(instructor, studio_people["studio"], stored, "Across processes")
+    class_session = classes.open_class(instructor, studio_people["studio"], stored, title="Across processes")
     classes.join_class(alice, class_session, pose_format="coco17")
     recording = aist_attempt(DANCE, 2)
     times, frames = recording["timestamps_ms"], recording["frames"]
