@@ -14,7 +14,9 @@ from datetime import timedelta
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -79,6 +81,19 @@ def owner(make_user):
     )  # fmt: skip
     LessonAssignment.objects.create(lesson=lesson, student=student)
     return owner
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_across_requests():
+    """schemathesis calls the WSGI application directly, so each request's start and end
+    signals would close the database connection (at once with DB_CONN_MAX_AGE=0, as CI's
+    PostgreSQL pass runs) in the middle of the test's transaction; Django's own test client
+    keeps it open the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
