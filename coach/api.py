@@ -105,7 +105,9 @@ class GenerationJobViewSet(
         data = serializer.validated_data
         try:
             job = request_generation(
-                data["song"], request.user, data["style"], data["level"], data["seed"], data["architecture"]
+                data["song"], request.user, data["style"], data["level"],
+                seed=data["seed"], architecture=data["architecture"],
+                personalise=data["personalise"], focus_part=data.get("focus_part", ""),
             )
         except GenerationRequestError as error:
             raise ValidationError(str(error)) from error

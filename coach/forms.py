@@ -31,6 +31,11 @@ class GenerateForm(forms.Form):
     architecture = forms.ChoiceField(
         label="Model (advanced)", required=False, help_text="Which model family choreographs; the default is our best."
     )
+    personalise = forms.BooleanField(
+        label="Build on my attempts", required=False, initial=True,
+        help_text="Phrases you already dance well come back, one new in four, leaning toward the "
+        "body part you miss most (the phrases model only).",
+    )
 
     def __init__(self, *args, **kwargs):
         from generation.families import DEFAULT_ARCHITECTURE, available_architectures

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from coach.models import GenerationJob, User
+from coach.models import BODY_PART_CHOICES, GenerationJob, User
 from coach.services.lessons import MAX_TARGET, MIN_TARGET, studio_students
 from coach.services.review import MAX_COMMENT_CHARS
 from generation.styles import LEVEL_CHOICES, STYLE_CHOICES
@@ -49,6 +49,10 @@ class LessonForm(forms.Form):
     target_score = forms.FloatField(min_value=MIN_TARGET, max_value=MAX_TARGET, initial=70,
                                     help_text="The overall score (0–100) one attempt must reach.")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    focus_part = forms.ChoiceField(
+        label="Focus", choices=BLANK + BODY_PART_CHOICES, required=False,
+        help_text="A body part to work on: a routine generated for the lesson leans toward it.",
+    )
 
     def __init__(self, studio, user, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -40,7 +40,8 @@ def lesson_new(request, studio_id):
         routine, job = data["routine"], data["job"]
         if job is None and routine is None:
             try:
-                job = request_generation(data["song"], request.user, data["style"], data["level"])
+                job = request_generation(data["song"], request.user, data["style"], data["level"],
+                                         focus_part=data["focus_part"])
             except GenerationRequestError as error:
                 form.add_error(None, str(error))
             else:
@@ -56,7 +57,7 @@ def lesson_new(request, studio_id):
             try:
                 lesson = lessons.assign_lesson(
                     studio, request.user, routine, data["students"], data["title"], data["due_at"],
-                    data["target_score"], data["notes"],
+                    data["target_score"], data["notes"], focus_part=data["focus_part"],
                 )
             except lessons.LessonError as error:
                 form.add_error(None, str(error))
@@ -99,6 +100,20 @@ def lesson(request, lesson_id):
         context["attempts"] = request.user.attempts.filter(
             routine=lesson.routine, started_at__gte=lesson.created_at).order_by("-started_at")
     return render(request, "lessons/detail.html", context)
+
+
+@login_required
+@require_POST
+def lesson_routine(request, lesson_id):
+    """A student's next routine for the lesson, built on their attempts and its focus part."""
+    assigned = permissions.lessons_for(request.user).filter(assignments__student=request.user)
+    lesson = get_object_or_404(assigned.distinct(), pk=lesson_id)
+    try:
+        job = lessons.request_lesson_routine(lesson, request.user)
+    except GenerationRequestError as error:
+        messages.error(request, str(error))
+        return redirect("lesson", lesson_id=lesson_id)
+    return redirect("job", job_id=job.id)
 
 
 @login_required

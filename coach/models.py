@@ -12,6 +12,10 @@ from django.db import models
 from django.utils import timezone
 
 from generation.styles import LEVEL_CHOICES, STYLE_CHOICES
+from scoring.skeleton import BODY_PARTS
+
+# The body parts feedback names, as a choice: a lesson's focus, a personalised routine's lean.
+BODY_PART_CHOICES = [(part, part.replace("_", " ")) for part in BODY_PARTS]
 
 
 class User(AbstractUser):
@@ -106,7 +110,16 @@ class Routine(models.Model):
     frames = models.FileField(upload_to=routine_frames_path)
     beats = models.JSONField(help_text="Beat times in seconds on the song clock.")
     downbeats = models.JSONField(default=list)
-    segments = models.JSONField(default=list, help_text='Phrases: [{"start_s", "end_s", "label"}].')
+    segments = models.JSONField(
+        default=list,
+        help_text='Phrases: [{"start_s", "end_s", "label"}], plus "phrase_id" (and "known" when '
+        "personalised) for the phrase family.",
+    )
+    phrases = models.JSONField(
+        default=dict, blank=True,
+        help_text='A personalised routine\'s phrases: {"known": [ids], "new": [ids], "text"}; '
+        "empty otherwise.",
+    )
     tempo_bpm = models.FloatField(null=True)
     model_version = models.CharField(max_length=80)
     created_at = models.DateTimeField(default=timezone.now)
@@ -142,6 +155,13 @@ class GenerationJob(models.Model):
     seed = models.IntegerField(default=0)
     architecture = models.CharField(
         max_length=20, blank=True, help_text="Model family to generate with; empty means the shipped default."
+    )
+    personalise = models.BooleanField(
+        default=False, help_text="Build on the requester's attempts in the style (phrase family)."
+    )
+    focus_part = models.CharField(
+        max_length=12, blank=True, choices=BODY_PART_CHOICES,
+        help_text="The body part to lean toward (a lesson's focus); empty: the learner's weakest.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(default=0.0, help_text="0 to 1.")
@@ -254,6 +274,10 @@ class Lesson(models.Model):
     notes = models.TextField(blank=True)
     due_at = models.DateTimeField()
     target_score = models.FloatField(help_text="Overall score (0-100) an attempt must reach.")
+    focus_part = models.CharField(
+        max_length=12, blank=True, choices=BODY_PART_CHOICES,
+        help_text="A body part the lesson works on; a routine generated for it leans toward it.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -30,7 +30,7 @@ class RoutineSerializer(serializers.ModelSerializer):
         model = Routine
         fields = (
             "id", "song", "style", "level", "seed", "fps", "joints", "n_frames", "duration_s",
-            "beats", "downbeats", "segments", "tempo_bpm", "model_version", "created_at",
+            "beats", "downbeats", "segments", "phrases", "tempo_bpm", "model_version", "created_at",
         )
         read_only_fields = fields
 
@@ -51,6 +51,11 @@ class GenerationJobSerializer(serializers.ModelSerializer):
         max_length=20, required=False, allow_blank=True, default="",
         help_text="A model family with an installed checkpoint; empty for the default.",
     )
+    personalise = serializers.BooleanField(
+        default=False,
+        help_text="Build on your attempts in the style: phrases you dance well, one new in four, "
+        "leaning toward the part you miss most (the phrases model only).",
+    )
 
     status_label = serializers.CharField(source="get_status_display", read_only=True,
                                          help_text="The status in words for people, e.g. Queued.")
@@ -58,7 +63,8 @@ class GenerationJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = GenerationJob
         fields = (
-            "id", "song", "style", "level", "seed", "architecture", "status", "status_label", "progress",
+            "id", "song", "style", "level", "seed", "architecture", "personalise", "focus_part", "status",
+            "status_label", "progress",
             "message", "error",
             "routine", "created_at", "started_at", "finished_at",
         )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from coach.models import GenerationJob, VideoExport
 from coach.services.background_tasks import fail, throttled
+from coach.services.learner_history import phrase_history
 from coach.services.routines import mark_started, store_routine, update_job
 from coach.services.songs import local_audio_path
 from coach.services.video_exports import render_export
@@ -35,6 +36,7 @@ def generate_routine_task(job_id: str) -> str:
     try:
         with local_audio_path(job.song) as path:
             audio = decode(path)
+        preferences, history = _preferences(job)
         routine = generate_routine(
             audio,
             job.style,
@@ -42,7 +44,13 @@ def generate_routine_task(job_id: str) -> str:
             seed=job.seed,
             progress=progress,
             architecture=job.architecture or None,
+            preferences=preferences,
         )
+        if preferences is not None:
+            # Which phrases the learner knows only means something with a history; the lean
+            # part is worth saying either way.
+            summary = routine["phrases"] if history else {}
+            routine["phrases"] = {**summary, "lean_part": preferences.lean_part}
         record = store_routine(job.song, job.requested_by, routine)
     except (AudioError, ValueError) as error:
         fail(update, str(error))
@@ -65,6 +73,20 @@ def generate_routine_task(job_id: str) -> str:
         finished_at=timezone.now(),
     )
     return job.status
+
+
+def _preferences(job: GenerationJob):
+    """``(Preferences or None, history)`` for a personalised job, from the requester's attempts
+    as they are now (`coach.services.learner_history`); None for a plain job, or one with no
+    history and no focus part (a first routine is an ordinary one)."""
+    if not (job.personalise or job.focus_part):
+        return None, []
+    from generation.phrases.personalise import preferences_from_history
+
+    history = phrase_history(job.requested_by, job.style) if job.personalise else []
+    if not history and not job.focus_part:
+        return None, []
+    return preferences_from_history(history, focus_part=job.focus_part or None), history
 
 
 @shared_task(name="coach.tasks.export_routine_video")

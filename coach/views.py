@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from coach import permissions
 from coach.forms import GenerateForm, SignUpForm, SongUploadForm, StudioForm
 from coach.models import Invitation, Membership
-from coach.services.routines import GenerationRequestError, request_generation
+from coach.services.routines import GenerationRequestError, personal_phrases, request_generation
 from coach.services.songs import AudioError, create_song
 from coach.services.studios import (
     InvitationError,
@@ -105,7 +105,8 @@ def job(request, job_id):
 @login_required
 def routine(request, routine_id):
     routine = get_object_or_404(permissions.routines_for(request.user), pk=routine_id)
-    return render(request, "routines/detail.html", {"routine": routine})
+    context = {"routine": routine, "personal": personal_phrases(routine)}
+    return render(request, "routines/detail.html", context)
 
 
 @login_required

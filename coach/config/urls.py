@@ -42,6 +42,7 @@ urlpatterns = [
     path("studios/<uuid:studio_id>/review/<uuid:user_id>/", lesson_views.student_review, name="student_review"),
     path("studios/<uuid:studio_id>/members/<int:membership_id>/role/", lesson_views.member_role, name="member_role"),
     path("lessons/<uuid:lesson_id>/", lesson_views.lesson, name="lesson"),
+    path("lessons/<uuid:lesson_id>/routine/", lesson_views.lesson_routine, name="lesson_routine"),
     path("lessons/<uuid:lesson_id>/results.csv", lesson_views.lesson_results_csv, name="lesson_results_csv"),
     path("lessons/<uuid:lesson_id>/assignments/<uuid:assignment_id>/mark/", lesson_views.assignment_mark,
          name="assignment_mark"),

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coach.models import Attempt, Lesson, LessonAssignment, Membership
+from coach.services.routines import request_generation
+from scoring.skeleton import BODY_PARTS
 
 MIN_TARGET, MAX_TARGET = 0.0, 100.0
 
@@ -36,11 +38,13 @@ def studio_students(studio):
 
 
 def assign_lesson(
-    studio, instructor, routine, students, title: str, due_at, target_score: float, notes: str = ""
+    studio, instructor, routine, students, title: str, due_at, target_score: float, notes: str = "",
+    *, focus_part: str = "",
 ) -> Lesson:
     """Create the lesson and one assignment per student; mail each student once it is committed.
 
-    `students` must all be students of `studio`; `due_at` an aware datetime in the future.
+    `students` must all be students of `studio`; `due_at` an aware datetime in the future;
+    ``focus_part`` a body part the lesson works on (`scoring.skeleton.BODY_PARTS`) or empty.
     """
     students = list(students)
     if not students:
@@ -52,16 +56,29 @@ def assign_lesson(
         raise LessonError(f"The target score must be between {MIN_TARGET:.0f} and {MAX_TARGET:.0f}.")
     if due_at <= timezone.now():
         raise LessonError("The due date must be in the future.")
+    if focus_part and focus_part not in BODY_PARTS:
+        raise LessonError(f"Unknown body part '{focus_part}'. Choose one of: {', '.join(BODY_PARTS)}.")
     with transaction.atomic():
         lesson = Lesson.objects.create(
             studio=studio, routine=routine, instructor=instructor, title=title, notes=notes,
-            due_at=due_at, target_score=target_score,
+            due_at=due_at, target_score=target_score, focus_part=focus_part,
         )
         LessonAssignment.objects.bulk_create(
             [LessonAssignment(lesson=lesson, student=student) for student in students]
         )
         transaction.on_commit(lambda: notify_students(lesson))
     return lesson
+
+
+def request_lesson_routine(lesson, student, seed: int = 0):
+    """Queue ``student``'s next routine for ``lesson``: the lesson routine's song, style and level,
+    built on the student's attempts in the style and leaning toward the lesson's focus part
+    (`coach.services.routines.request_generation`); returns the job."""
+    routine = lesson.routine
+    return request_generation(
+        routine.song, student, routine.style, routine.level, seed=seed,
+        personalise=True, focus_part=lesson.focus_part,
+    )
 
 
 def lesson_url(lesson) -> str:

@@ -13,10 +13,13 @@ from coach.models import GenerationJob, Routine
 from coach.services.background_tasks import queue_on_commit, requeue, save_and_broadcast
 from generation.bvh_export import routine_bvh as bvh_text
 from generation.counts import beat_counts
-from generation.families import available_architectures
+from generation.families import DEFAULT_ARCHITECTURE, available_architectures
 from generation.styles import LEVELS, STYLES
 from generation.video import camera_path
-from scoring.skeleton import BONES
+from scoring.skeleton import BODY_PARTS, BONES
+
+# The family whose routines are made of memory phrases, so a learner's history can shape them.
+PHRASE_FAMILY = "phrases"
 
 
 class GenerationRequestError(ValueError):
@@ -24,10 +27,17 @@ class GenerationRequestError(ValueError):
 
 
 def request_generation(
-    song, user, style: str, level: str, seed: int = 0, architecture: str = ""
+    song, user, style: str, level: str, *, seed: int = 0, architecture: str = "",
+    personalise: bool = False, focus_part: str = "",
 ) -> GenerationJob:
     """Queue a routine for `song`; the job is sent to the `gpu` queue once it is committed.
-    `architecture` picks a model family with an installed checkpoint; empty means the default."""
+    `architecture` picks a model family with an installed checkpoint; empty means the default.
+
+    ``personalise`` builds on `user`'s attempts in `style` (`coach.services.learner_history`,
+    read when the job runs, so the latest attempts count): phrases they dance well come back,
+    one new in four, leaning toward the part they miss most, or toward ``focus_part`` (a
+    `scoring.skeleton.BODY_PARTS` name, e.g. a lesson's focus) when given. Both need the
+    phrase family."""
     from coach.tasks import generate_routine_task
 
     if style not in STYLES:
@@ -38,9 +48,18 @@ def request_generation(
         raise GenerationRequestError(
             f"No '{architecture}' model is installed. Choose one of: {', '.join(available_architectures())}."
         )
+    if focus_part and focus_part not in BODY_PARTS:
+        raise GenerationRequestError(
+            f"Unknown body part '{focus_part}'. Choose one of: {', '.join(BODY_PARTS)}."
+        )
+    if (personalise or focus_part) and (architecture or DEFAULT_ARCHITECTURE) != PHRASE_FAMILY:
+        raise GenerationRequestError(
+            f"Only the {PHRASE_FAMILY} model builds a routine on your attempts or a focus part."
+        )
     with transaction.atomic():
         job = GenerationJob.objects.create(
-            song=song, requested_by=user, style=style, level=level, seed=seed, architecture=architecture
+            song=song, requested_by=user, style=style, level=level, seed=seed, architecture=architecture,
+            personalise=personalise, focus_part=focus_part,
         )
         queue_on_commit(generate_routine_task, job)
     return job
@@ -76,7 +95,8 @@ def update_job(job: GenerationJob, **fields) -> None:
 
 
 def store_routine(song, owner, routine: dict) -> Routine:
-    """Save a generated routine dict (`frames` an ndarray (T, J, 3) in metres) as a Routine."""
+    """Save a generated routine dict (`frames` an ndarray (T, J, 3) in metres) as a Routine;
+    a personalised one keeps its ``phrases`` summary (known / new / text)."""
     frames = np.asarray(routine["frames"], dtype=np.float32)
     buffer = io.BytesIO()
     np.save(buffer, frames)
@@ -93,12 +113,35 @@ def store_routine(song, owner, routine: dict) -> Routine:
             beats=[float(t) for t in routine["beats"]],
             downbeats=[float(t) for t in routine.get("downbeats", [])],
             segments=list(routine.get("segments", [])),
+            phrases=dict(routine.get("phrases", {})),
             tempo_bpm=routine.get("tempo_bpm"),
             model_version=str(routine.get("model", ""))[:80],
         )
         record.frames.save("frames.npy", ContentFile(buffer.getvalue()), save=False)
         record.save()
     return record
+
+
+def personal_phrases(routine: Routine) -> dict | None:
+    """What the routine page says of a personalised routine, None for any other:
+    ``{"text": "3 phrases you know, 1 new" (or None without a history), "known": [phrase],
+    "new": [phrase], "lean_part": "left arm" or None}``, each phrase ``{"id", "label",
+    "times": [(start_s, end_s), ...]}`` in the order it is first danced."""
+    if not routine.phrases:
+        return None
+    places: dict[str, dict] = {}
+    for segment in routine.segments:
+        phrase = segment.get("phrase_id")
+        if phrase:
+            entry = places.setdefault(phrase, {"id": phrase, "label": segment.get("label", ""), "times": []})
+            entry["times"].append((segment["start_s"], segment["end_s"]))
+    lean = routine.phrases.get("lean_part")
+    return {
+        "text": routine.phrases.get("text"),
+        "known": [places[p] for p in routine.phrases.get("known", []) if p in places],
+        "new": [places[p] for p in routine.phrases.get("new", []) if p in places],
+        "lean_part": lean.replace("_", " ") if lean else None,
+    }
 
 
 def routine_frames(routine: Routine) -> np.ndarray:

@@ -241,7 +241,9 @@ class PhraseChoreographer:
             similar,
             bonus=bonus,
             repeat_bonus=REPEAT_BONUS,
-            reuse_penalty=REUSE_PENALTY[level] if not known.any() else 0.0,
+            # Known phrases pay the level's reuse penalty too, or their bonus makes the whole
+            # routine one known phrase over and over.
+            reuse_penalty=REUSE_PENALTY[level],
             is_new=~known if known.any() else None,
             new_budget=budget,
             beam=BEAM,
