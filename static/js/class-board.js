@@ -2,10 +2,12 @@
 // and who is struggling on which body part, pushed over the board socket (README "Live
 // classes"). Start sets the common start time on the server, which every learner's page counts
 // down to with its own measured clock offset.
+import { classPosition, clock } from "./clock.js";
+import { csrfToken } from "./csrf.js";
 import { CLOSE, MESSAGE } from "./protocol.js";
+import { reconnectDelay } from "./reconnect.js";
 import { PART_NAMES } from "./skeleton2d.js";
 
-const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
 const FATAL = { [CLOSE.forbidden]: "not allowed", [CLOSE.not_found]: "no such class" };
 
 const $ = (id) => document.getElementById(id);
@@ -15,11 +17,6 @@ let serverOffsetMs = 0; // this browser's clock minus the server's, roughly (one
 let classState = null, retries = 0;
 
 const say = (text) => { $("board-status").textContent = text; };
-
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
-}
 
 function cell(row, name) { return row.querySelector(`[data-cell="${name}"]`); }
 
@@ -73,13 +70,13 @@ function showState(state) {
 // While running: the countdown, then the song position as the learners hear it.
 function showClock() {
   if (classState && classState.status === "running" && classState.starts_at_ms) {
-    const position = (Date.now() - serverOffsetMs - classState.starts_at_ms) / 1000;
+    const position = classPosition(Date.now(), serverOffsetMs, classState.starts_at_ms);
     const rows = [...document.querySelectorAll("#learners tr[data-learner]")];
     if (rows.length && rows.every((row) => row.dataset.presence === "finished")) {
       say("Everyone has finished: end the class to see the summary.");
       return;
     }
-    say(position < 0 ? `Starting in ${Math.ceil(-position)}…` : `Dancing · ${Math.floor(position / 60)}:${String(Math.floor(position % 60)).padStart(2, "0")}`);
+    say(position < 0 ? `Starting in ${Math.ceil(-position)}…` : `Dancing · ${clock(position)}`);
   }
 }
 
@@ -99,7 +96,7 @@ function connect() {
     root.dataset.socket = "closed";
     if (FATAL[event.code]) { say(`The board cannot open: ${FATAL[event.code]}.`); return; }
     say("Connection lost: reconnecting…");
-    setTimeout(connect, RECONNECT_MS[Math.min(retries++, RECONNECT_MS.length - 1)]);
+    setTimeout(connect, reconnectDelay(retries++));
   });
 }
 

@@ -7,12 +7,11 @@
 // `?replay=URL` (tests and demos): instead of the camera, feed a recorded landmark stream
 // {"format": "mediapipe33", "image_size": [w, h], "timestamps_ms": [...], "frames": [...]} whose
 // timestamps are on the song clock; each frame is sent when the song reaches it.
-import { countAt, createDancer } from "./dancer.js";
-import { askForServerTracking, canRunPose, createImageSampler, createPoseTracker, loadPoseScript } from "./pose.js";
-import { CameraWatch, HIGHLIGHT_MS, classOverText, showBeatFeedback, summaryText } from "./beat-feedback.js";
+import { classOverText } from "./beat-feedback.js";
+import { classPosition } from "./clock.js";
 import { openPracticeSession } from "./practice-socket.js";
+import { audioLatencyMs as measureAudioLatency, createPracticeStage, showSummary, socketStateSaid, startCamera, startTracking } from "./practice-stage.js";
 import { MESSAGE } from "./protocol.js";
-import { drawLearnerOverlay, landmarksToJoints, partJoints } from "./skeleton2d.js";
 
 const SYNC_MS = 50; // how often the song position is checked against the class clock
 const MAX_DRIFT_S = 0.25; // re-seek the music when it is this far from where the class is
@@ -20,43 +19,36 @@ const SEEK_SETTLE_MS = 1000; // a seek takes a moment to play from: do not chase
 
 const $ = (id) => document.getElementById(id);
 const root = $("class-learn");
-const music = $("music"), video = $("camera-video"), overlay = $("camera-overlay");
+const music = $("music");
 const statusEl = $("practice-status"), countdownEl = $("countdown"), readyButton = $("ready");
 const replayUrl = new URLSearchParams(location.search).get("replay");
 
-let routine, dancer, session = null, replay = null;
+let stage, session = null, replay = null;
 let state = "loading"; // loading | idle | waiting | countdown | playing | finished | ended
 let clockOffsetMs = null; // this device's clock minus the server's
 let classState = { status: "open", starts_at_ms: null };
-let audioLatencyMs = 0, learner = null, learnerSize = null, marked = { joints: [], until: 0 };
-let shownFrame = -1, framesSent = 0, beatsShown = 0, lastSeek = 0;
+let audioLatencyMs = 0, framesSent = 0, lastSeek = 0;
 
 const say = (text) => { statusEl.textContent = text; };
-const clock = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
 
 function setState(next) {
   state = next;
   root.dataset.state = next;
 }
 
-function duration() {
-  return Number.isFinite(music.duration) ? music.duration : routine.frames.length / routine.fps;
-}
-
 // Seconds into the song the class is now (negative before the start), or null when unknown.
-function classPosition() {
+function positionNow() {
   if (classState.starts_at_ms === null || clockOffsetMs === null) return null;
-  const serverNow = performance.timeOrigin + performance.now() - clockOffsetMs;
-  return (serverNow - classState.starts_at_ms) / 1000;
+  return classPosition(performance.timeOrigin + performance.now(), clockOffsetMs, classState.starts_at_ms);
 }
 
 // ---- keeping in step with the class ---------------------------------------------------------
 
 function sync() {
   if (!["waiting", "countdown", "playing"].includes(state)) return;
-  const position = classPosition();
+  const position = positionNow();
   if (position === null) return;
-  if (position >= duration()) {
+  if (position >= stage.duration()) {
     if (state === "playing") finish();
     else { setState("ended"); say("The class has finished the song."); }
     return;
@@ -98,70 +90,17 @@ function finish() {
   const finishing = session;
   say("Scoring the rest of your dance…");
   finishing.end().then((message) => {
-    const summary = message.summary;
-    const result = $("result");
-    result.textContent = summaryText(summary);
-    const link = document.createElement("a");
-    link.href = root.dataset.reportUrl;
-    link.textContent = "Open your report";
-    result.append(link);
+    showSummary($("result"), message.summary, root.dataset.reportUrl, "Open your report");
     root.dataset.finished = "1";
-    say(classOverText(summary));
+    say(classOverText(message.summary));
   }, (error) => say(`Your run could not be finished: ${error.message}`));
-}
-
-// ---- feedback -------------------------------------------------------------------------------
-
-const camera = new CameraWatch();
-
-function showBeat(beat) {
-  showBeatFeedback($("feedback"), $("latest-beat"), beat);
-  camera.beat(beat);
-  $("camera-note").textContent = camera.advice();
-  beatsShown += 1;
-  root.dataset.beats = String(beatsShown);
-  const joints = beat.fix ? partJoints(routine.joints, beat.fix) : [];
-  marked = { joints, until: performance.now() + HIGHLIGHT_MS };
-  dancer.highlight(joints);
-  shownFrame = -1;
-  drawLearner();
-}
-
-// ---- drawing --------------------------------------------------------------------------------
-
-function drawLearner() {
-  const highlight = performance.now() < marked.until ? marked.joints : [];
-  drawLearnerOverlay(overlay, video.videoWidth ? [video.videoWidth, video.videoHeight] : learnerSize, learner, routine.bones, highlight);
-}
-
-function tick() {
-  const t = music.currentTime;
-  const frame = Math.min(routine.frames.length - 1, Math.max(0, Math.round(t * routine.fps)));
-  if (marked.joints.length && performance.now() >= marked.until) {
-    marked = { joints: [], until: 0 };
-    dancer.highlight([]);
-    shownFrame = -1;
-    drawLearner();
-  }
-  if (frame !== shownFrame) {
-    dancer.setFrame(frame);
-    dancer.render();
-    shownFrame = frame;
-    $("count").textContent = countAt(routine, t);
-    $("song-progress").value = t / duration();
-    $("song-time").textContent = `${clock(t)} / ${clock(duration())}`;
-  }
-  requestAnimationFrame(tick);
 }
 
 // ---- landmarks in: the camera, or a recorded stream -----------------------------------------
 
 function sendFrame(timeMs, landmarks, imageSize) {
-  learner = landmarksToJoints(landmarks, routine.joints);
-  camera.frame();
-  $("camera-note").textContent = camera.advice();
-  learnerSize = imageSize;
-  drawLearner();
+  stage.seeLearner(landmarks, imageSize);
+  stage.note(stage.camera.advice());
   session.addFrame(timeMs, landmarks, imageSize);
   framesSent += 1;
   root.dataset.framesSent = String(framesSent);
@@ -178,39 +117,22 @@ function feedReplay() {
   }
 }
 
-async function startCamera() {
-  video.srcObject = await navigator.mediaDevices.getUserMedia({
-    audio: false, video: { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } },
-  });
-  await video.play();
+// The camera, and pose tracking in this browser or (with the learner's consent) on the server.
+async function startTrackedCamera() {
+  await startCamera(stage.video);
   const songTimeMs = () => (state === "playing" && !music.paused ? music.currentTime * 1000 : null);
-  try {
-    const assets = root.dataset.poseAssets;
-    await loadPoseScript(assets);
-    if (!canRunPose()) throw new Error("no WebGL2 or WebAssembly");
-    const tracker = createPoseTracker({
-      video, assetsUrl: assets,
-      stamp: songTimeMs,
-      onResult: ({ stamp, landmarks, imageSize }) => {
-        if (landmarks && stamp !== null) sendFrame(stamp, landmarks, imageSize);
-        else if (!landmarks) {
-          camera.frame(); // the tracker's rate counts every result, a person found or not
-          $("camera-note").textContent = camera.advice();
-          learner = null;
-          drawLearner();
-        }
-      },
-    });
-    say("Starting pose tracking (the first frame can take a while)…");
-    await tracker.start();
-    root.dataset.tracking = "browser";
-  } catch (error) {
-    // The fallback: with the learner's consent, the server tracks downscaled camera pictures.
-    say("Pose tracking cannot run in this browser.");
-    await askForServerTracking(error.message);
-    createImageSampler({ video, stamp: songTimeMs, onImage: ({ stamp, jpeg }) => session.addImage(stamp, jpeg) }).start();
-    root.dataset.tracking = "server";
-  }
+  await startTracking({
+    root, video: stage.video, stamp: songTimeMs, say,
+    startingText: "Starting pose tracking (the first frame can take a while)…",
+    onPose: ({ stamp, landmarks, imageSize }) => {
+      if (landmarks && stamp !== null) sendFrame(stamp, landmarks, imageSize);
+      else if (!landmarks) {
+        stage.seeLearner(null);
+        stage.note(stage.camera.advice());
+      }
+    },
+    onImage: ({ stamp, jpeg }) => session.addImage(stamp, jpeg),
+  });
 }
 
 async function loadReplay() {
@@ -221,24 +143,14 @@ async function loadReplay() {
   root.dataset.tracking = "replay";
 }
 
-function measureAudioLatency() {
-  try {
-    const context = new AudioContext();
-    audioLatencyMs = ((context.baseLatency || 0) + (context.outputLatency || 0)) * 1000;
-    context.close();
-  } catch {
-    audioLatencyMs = 0;
-  }
-}
-
 // ---- joining --------------------------------------------------------------------------------
 
 async function getReady() {
   readyButton.disabled = true;
-  measureAudioLatency();
+  audioLatencyMs = measureAudioLatency();
   try {
     if (replayUrl) await loadReplay();
-    else await startCamera();
+    else await startTrackedCamera();
   } catch (error) {
     say(`${error.message}. Allow camera access and reload the page.`);
     readyButton.disabled = false;
@@ -248,14 +160,10 @@ async function getReady() {
   session = openPracticeSession({
     attempt: root.dataset.attempt, audioLatencyMs,
     url: `${scheme}://${location.host}${root.dataset.socketPath}`,
-    onBeat: showBeat,
+    onBeat: stage.showBeat,
     onClock: ({ offsetMs }) => { clockOffsetMs = offsetMs; root.dataset.clockOffsetMs = String(offsetMs); },
     onOther: (message) => { if (message.type === MESSAGE.class_state) onClassState(message); },
-    onState: (socketState, detail) => {
-      root.dataset.socket = socketState;
-      if (socketState === "reconnecting") say("Connection lost: reconnecting… (nothing is lost)");
-      if (socketState === "failed") say(`Feedback stopped: ${detail}.`);
-    },
+    onState: socketStateSaid(root, say),
   });
   setState("waiting");
   readyButton.style.display = "none"; // the button styles override the hidden attribute
@@ -266,11 +174,10 @@ async function main() {
   music.preservesPitch = true;
   const response = await fetch(root.dataset.documentUrl, { credentials: "same-origin" });
   if (!response.ok) { say("The routine could not be loaded."); return; }
-  routine = await response.json();
-  dancer = createDancer($("reference-stage"), routine);
-  requestAnimationFrame(tick);
+  const routine = await response.json();
+  stage = createPracticeStage({ root, routine, music });
+  stage.run();
   setInterval(sync, SYNC_MS);
-  new ResizeObserver(drawLearner).observe(overlay);
   readyButton.addEventListener("click", getReady);
   setState("idle");
 }

@@ -10,13 +10,13 @@
 // below the server's rate limit so that a resend after a long outage is not refused.
 
 import { CLOSE, MESSAGE } from "./protocol.js";
+import { reconnectDelay } from "./reconnect.js";
 
 const BATCH_MS = 500;
 const MAX_FRAMES_PER_BATCH = 30; // ~1.3 KB per frame: well below the 64 KiB message limit
 const SEND_PER_S = 20; // the server allows 30 messages/s sustained, burst 60
 const SEND_BURST = 30;
 const RESEND_AFTER_MS = 5000; // a batch sent but not acknowledged by then is sent again
-const RECONNECT_MS = [250, 500, 1000, 2000, 4000, 8000];
 // Close codes after which reconnecting cannot help.
 const FATAL = {
   [CLOSE.bad_messages]: "too many refused messages", [CLOSE.forbidden]: "not allowed",
@@ -173,7 +173,7 @@ export function openPracticeSession({ attempt, audioLatencyMs = 0, format = "med
       }
       stats.reconnects += 1;
       setState("reconnecting");
-      setTimeout(connect, RECONNECT_MS[Math.min(attempts++, RECONNECT_MS.length - 1)]);
+      setTimeout(connect, reconnectDelay(attempts++));
     });
   }
 
