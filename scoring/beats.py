@@ -57,7 +57,7 @@ def score_beat(
     time_s: float,
     offset_frames: float,
     cells: int,
-    sums: tuple,
+    visible: float,
     part_weight: np.ndarray,
     part_distance: np.ndarray,
     spread: np.ndarray,
@@ -69,9 +69,7 @@ def score_beat(
 
     offset_frames: the median of learner minus reference grid frames along the path inside the
     beat; cells: how many aligned frame pairs the beat has.
-    sums: what `_beat_sums` sums of the beat's aligned frame pairs: per joint the summed
-    weight and the weighted mean distance ``(J,)`` float32, the mean weight of the scored joints
-    and their weighted mean distance.
+    visible: the mean weight of the learner's scored joints over those pairs (`_visibility`).
     part_weight, part_distance, spread, ranges: `scoring.parts.beat_parts` of the beat: each
     part's summed weight and mean distance over the aligned frame pairs, the reference's
     motion spread around the beat, and how far the learner and the reference moved it within
@@ -80,7 +78,6 @@ def score_beat(
     aligned frame pairs where both jerks are known ``(K,)``.
     mirrored: the learner was mirrored; parts are named in the learner's own left and right.
     """
-    visible = sums[2]
     offset_ms = offset_frames * 1000.0 / params.GRID_FPS
     names = _PART_NAMES[mirrored]
     # A part is seen when its joints' mean weight over the beat's aligned frames reaches
@@ -176,13 +173,11 @@ def _frame_jerks(track, weights, weighted, order, lo, hi):
 
 
 @njit(cache=True, error_model="numpy")
-def _measure_beat(
-    inside, learner, weights, learner_start, order, negate, reference, reference_start
-):
+def _measure_beat(inside, learner, weights, learner_start, order, reference, reference_start):
     """The numbers of a beat from its path cells ``inside`` ``(P, 2)`` (absolute learner and
     reference frames): the median offset in frames, the number of cells, the jerk log ratios
-    (`score_beat`) at the cells where both jerks are known, then `_beat_sums` of the cells.
-    The learner's joints are taken in ``order``, x negated if ``negate``."""
+    (`score_beat`) at the cells where both jerks are known, and the learner's `_visibility`
+    there. The learner's joints are taken in ``order``."""
     cells = len(inside)
     rows = inside[:, 0] - learner_start
     cols = inside[:, 1] - reference_start
@@ -208,42 +203,20 @@ def _measure_beat(
             (learner_jerks[a] + _JERK_FLOOR) / (reference_jerks[b] + _JERK_FLOOR)
         )
         known += 1
-    sums = _beat_sums(learner, weights, rows, order, negate, reference, cols)
-    return (offset, cells, ratios[:known]) + sums
+    return offset, cells, ratios[:known], _visibility(weights, rows, order)
 
 
-@njit(cache=True, error_model="numpy")
-def _beat_sums(learner, weights, rows, order, negate, reference, cols):
-    """Learner rows ``rows`` ``(P,)`` of ``learner`` ``(n, J, 2)`` float32 and ``weights``
-    ``(n, J)`` float32 (joints taken in ``order``, x negated if ``negate``) against reference
-    rows ``cols`` ``(P,)`` of ``reference`` ``(m, J, 2)`` float32: per joint the summed weight
-    ``(J,)`` and the weighted mean distance ``(J,)`` (torso units), the mean weight of the
-    scored joints and their weighted mean distance, all float32."""
-    joints = learner.shape[1]
+@njit(cache=True)
+def _visibility(weights, rows, order):
+    """The mean weight ``float32`` of the scored joints over learner rows ``rows`` ``(P,)`` of
+    ``weights`` ``(n, J)`` float32 (joints taken in ``order``), summed in numpy's pairwise
+    order."""
     scored = len(_SCORED_JOINTS)
-    zero = np.float32(0.0)
-    joint_weight = np.zeros(joints, dtype=np.float32)
-    weighted = np.zeros(joints, dtype=np.float32)
     seen = np.empty(len(rows) * scored, dtype=np.float32)
     for p in range(len(rows)):
-        r, c = rows[p], cols[p]
-        for j in range(joints):
-            u = -learner[r, order[j], 0] if negate else learner[r, order[j], 0]
-            du = u - reference[c, j, 0]
-            dv = learner[r, order[j], 1] - reference[c, j, 1]
-            w = weights[r, order[j]]
-            joint_weight[j] += w
-            weighted[j] += np.sqrt(du * du + dv * dv) * w
         for k in range(scored):
-            seen[p * scored + k] = weights[r, order[_SCORED_JOINTS[k]]]
-    joint_distance = weighted / np.maximum(joint_weight, np.float32(1e-9))
-    visible = np.float32(pairwise_sum(seen, 0, len(seen), zero) / len(seen))
-    scored_weight = joint_weight[_SCORED_JOINTS]
-    scored_distance = joint_distance[_SCORED_JOINTS] * scored_weight
-    overall = pairwise_sum(scored_distance, 0, scored, zero) / pairwise_sum(
-        scored_weight, 0, scored, zero
-    )
-    return joint_weight, joint_distance, visible, overall
+            seen[p * scored + k] = weights[rows[p], order[_SCORED_JOINTS[k]]]
+    return np.float32(pairwise_sum(seen, 0, len(seen), np.float32(0.0)) / len(seen))
 
 
 def _result(index, time_s, offset_ms, timing, accuracy, smoothness, parts, fix, seen) -> dict:
@@ -320,15 +293,15 @@ def score_span(
     index, first, end = span
     inside = path_inside(path, first, end)
     order = MIRROR if mirror_learner else _SAME_JOINTS
-    offset, cells, ratios, *sums = _measure_beat(
-        inside, learner, weights, learner_start, order, mirror_learner, reference,
-        reference_start,
-    )  # fmt: skip
+    offset, cells, ratios, visible = _measure_beat(
+        inside, learner, weights, learner_start, order, reference, reference_start
+    )
     lo, hi = reference_window(first, end, reference_start, reference_start + len(reference))
     part_weight, distance, spread, *ranges = beat_parts(
         learner, weights, inside[:, 0] - learner_start, order, mirror_learner, reference,
         inside[:, 1] - reference_start, lo - reference_start, hi - reference_start,
     )  # fmt: skip
     return score_beat(
-        index, time_s, offset, cells, sums, part_weight, distance, spread, ranges, ratios, mirrored
+        index, time_s, offset, cells, visible, part_weight, distance, spread, ranges, ratios,
+        mirrored,
     )

@@ -3,23 +3,33 @@
 Units: seconds, milliseconds where the name says ``_MS``, and *torso units* for poses (distances
 divided by the pelvis-to-neck length, so 1.0 is one torso). Scores are 0-100.
 
-Formulas (see `scoring.beats` for the code that applies them):
+Formulas (see `scoring.beats` and `scoring.parts` for the code that applies them):
 
 - timing: ``offset_ms`` is the median over the beat of (learner time - reference time) along the
   alignment path, positive = late. ``timing = curve(|offset_ms|, TIMING_CURVE)``.
-- accuracy: ``d`` is the visibility-weighted mean distance (torso units) between the learner's
-  and the reference's root-centred 2D joints over the beat's aligned frame pairs, after the
-  viewpoint and mirror are applied. ``accuracy = curve(d, ACCURACY_CURVE)``; each body part uses
-  the same curve on its own joints.
-- smoothness: ``ratio = (J_learner + JERK_FLOOR) / (J_reference + JERK_FLOOR)`` where ``J`` is
-  the median over the beat's frames of the mean per-joint jerk magnitude (torso units / s^3,
-  third differences of the filtered 2D track). ``smoothness = curve(log2(ratio), SMOOTHNESS_CURVE)``:
-  moving as smoothly as the reference (or smoother) scores 100.
-- overall: ``sum(OVERALL_WEIGHTS[k] * score[k])``; label: the first ``LABELS`` entry whose
-  threshold the overall reaches; fix: the body part with the lowest accuracy, unless the beat
-  is ``FIX_ABOVE`` or better.
+- body parts: each part is measured in its own frame (see `scoring.parts`). A part's
+  error is its weighted mean distance from the reference over the beat's aligned frame pairs
+  divided by ``sqrt(spread**2 + SPREAD_FLOOR[part]**2)`` (``spread``: how far the reference
+  moves the part around the beat), plus ``RANGE_WEIGHT`` times the share by which it moved less
+  than the reference within the beat. ``part score = curve(error, PART_CURVE)``; a part seen
+  less than ``PART_SEEN_WEIGHT`` has none.
+- accuracy: ``(1 - WORST_PART_SHARE) * curve(RMS of the seen parts' errors, ACCURACY_CURVE) +
+  WORST_PART_SHARE * the lowest seen part score``.
+- smoothness: the mean over the beat's aligned frame pairs of ``|log2((J_learner + JERK_FLOOR)
+  / (J_reference + JERK_FLOOR))|`` where ``J`` is a frame's mean per-joint jerk magnitude
+  (torso units / s^3, third differences of the filtered 2D track);
+  ``smoothness = curve(that, SMOOTHNESS_CURVE)``.
+- overall: ``accuracy * (w_accuracy + (w_timing * timing + w_smoothness * smoothness) / 100)``
+  with ``OVERALL_WEIGHTS``; label: the first ``LABELS`` entry whose threshold the overall
+  reaches (``NOT_SEEN_LABEL`` and no scores for a beat not seen); fix: the worst seen part when
+  its score is below ``FIX_ABOVE`` (the torso first below ``TORSO_FIRST_BELOW``).
 
 `curve(x, points)` interpolates linearly between ``(x, score)`` points and is flat outside them.
+
+Where they come from: the curves, floors, weights and thresholds of the beat scores were chosen
+on the ``tune`` split of `scoring.validate` (AIST++ gBR d04 ch08 and gJS sFM d02 ch09 from 9
+cameras; ballroom C_2, W_1, R_2 seen from 3 angles) against the targets of `scoring.targets`,
+and only measured on the ``held-out`` split (README, "Validation").
 """
 
 # Canonical grid everything is resampled onto (frames per second, song clock from 0 s).
@@ -78,6 +88,8 @@ OPEN_END_LAG_PENALTY = 1.0
 # the unmirrored one (a margin so symmetric dances stay unmirrored).
 MIRROR_RESIDUAL_RATIO = 0.9
 
+# Within 40 ms is on time; past it each 100 ms of lateness or earliness lowers a well danced
+# beat's overall by at least 8 (the validation's late and early ladders).
 TIMING_CURVE = ((0.0, 100.0), (40.0, 100.0), (100.0, 62.0), (200.0, 30.0), (300.0, 0.0))
 # Body parts: a part's error is its distance from the reference divided by how far the
 # reference moves it around the beat (`scoring.parts`, over the beat and SPREAD_PAD_S either side),
