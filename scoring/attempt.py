@@ -8,9 +8,10 @@ from scoring import params
 from scoring.align import align_offline
 from scoring.beats import score_span
 from scoring.formats import PoseInputError, parse_attempt
-from scoring.normalise import LearnerNormaliser, ViewEstimator, mirror_2d, project
+from scoring.normalise import LearnerNormaliser
 from scoring.reference import Reference
 from scoring.summary import summarise, tracking_rate
+from scoring.view import ViewEstimator, mirror_2d, project
 
 MIRROR_MODES = ("auto", "on", "off")
 BAND_FRAMES = round(params.ALIGN_BAND_S * params.GRID_FPS)

@@ -302,6 +302,15 @@ def score_span(
         inside[:, 1] - reference_start, lo - reference_start, hi - reference_start,
     )  # fmt: skip
     return score_beat(
-        index, time_s, offset, cells, visible, part_weight, distance, spread, ranges, ratios,
+        index,
+        time_s,
+        offset,
+        cells,
+        visible,
+        part_weight,
+        distance,
+        spread,
+        ranges,
+        ratios,
         mirrored,
     )

@@ -8,8 +8,10 @@ import numpy as np
 
 from scoring import params
 from scoring.formats import PoseInputError, parse_attempt
-from scoring.normalise import LearnerNormaliser, OneEuroFilter, view_features
+from scoring.normalise import LearnerNormaliser
+from scoring.one_euro import OneEuroFilter
 from scoring.skeleton import JOINT_INDEX, JOINTS, torso_length
+from scoring.view import view_features
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Reference:
 
     @cached_property
     def view_features(self) -> np.ndarray:
-        """`scoring.normalise.view_features` of `joints`, ``(T, 15, 8)`` float64: computed
+        """`scoring.view.view_features` of `joints`, ``(T, 15, 8)`` float64: computed
         once, shared by every learner scored against this reference (read-only)."""
         return _read_only(view_features(self.joints))
 

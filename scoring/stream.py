@@ -20,11 +20,12 @@ from scoring.align import StreamingAligner
 from scoring.attempt import BAND_FRAMES, check_mirror, view_summary
 from scoring.beats import reference_window, score_span
 from scoring.formats import CheckedFrames, check_pose_frames, map_to_canonical
-from scoring.normalise import LearnerNormaliser, ViewEstimator, project
+from scoring.normalise import LearnerNormaliser
 from scoring.reference import Reference
 from scoring.skeleton import MIRROR
 from scoring.summary import summarise, tracking_rate
 from scoring.sums import pairwise_sum_columns
+from scoring.view import ViewEstimator, project
 
 EMIT_DELAY_FRAMES = round(params.EMIT_DELAY_S * params.GRID_FPS)
 # The viewpoint (yaw, mirror) is re-estimated at most this often: its sums are cheap to add in
@@ -279,7 +280,9 @@ class StreamingScorer:
 
 
 @njit(cache=True)
-def _band_costs(x, y, z, lo, valid_lo, valid_hi, cos, sin, learner, weights, mirror, mirrored, band):
+def _band_costs(
+    x, y, z, lo, valid_lo, valid_hi, cos, sin, learner, weights, mirror, mirrored, band
+):
     """Costs ``(n, 2 * band + 1)`` float64 of learner rows ``(n, J, 2)`` against their bands:
     cell ``m`` of row ``k`` is the squared distance, summed over joints, between row ``k`` and
     the reference frame at row ``lo + k + m`` of the planes ``x, y, z`` ``(T, J)`` float32 seen

@@ -3,7 +3,8 @@ import numpy as np
 from scoring import parse_attempt
 from scoring.align import StreamingAligner, align_offline
 from scoring.attempt import features
-from scoring.normalise import LearnerNormaliser, project
+from scoring.normalise import LearnerNormaliser
+from scoring.view import project
 
 
 def test_streaming_aligner_follows_the_same_path_as_dtaidistance(reference, attempt):

@@ -9,13 +9,8 @@ from scoring import PoseStream, StreamingScorer, parse_pose_frames
 from scoring.align import StreamingAligner
 from scoring.beats import path_inside
 from scoring.formats import check_pose_frames, map_to_canonical
-from scoring.normalise import (
-    LearnerNormaliser,
-    OneEuroFilter,
-    ViewEstimator,
-    mirror_2d,
-    planar_length,
-)
+from scoring.normalise import LearnerNormaliser
+from scoring.one_euro import OneEuroFilter, planar_length
 from scoring.params import (
     GRID_FPS,
     ONE_EURO_BETA,
@@ -24,6 +19,7 @@ from scoring.params import (
 )
 from scoring.skeleton import to_canonical
 from scoring.stream import EMIT_DELAY_FRAMES, MAX_WAITING_FRAMES
+from scoring.view import ViewEstimator, mirror_2d
 
 
 def parse_attempt_stream(attempt) -> PoseStream:

@@ -14,15 +14,8 @@ from scoring.beats import (
     frame_jerks,
 )
 from scoring.formats import _SOURCES, _map_image
-from scoring.normalise import (
-    LearnerNormaliser,
-    OneEuroFilter,
-    _resample_rows,
-    _view_columns,
-    mirror_2d,
-    planar_length,
-    project,
-)
+from scoring.normalise import LearnerNormaliser
+from scoring.one_euro import planar_length
 from scoring.params import (
     GRID_FPS,
     MAX_GAP_S,
@@ -34,9 +27,11 @@ from scoring.params import (
     VISIBILITY_RAMP,
 )
 from scoring.parts import ANCHOR, JOINT_PART, LIMB_PAIRS, NECK, PART_SIZES, TURNS, beat_parts
+from scoring.resample import resample_rows
 from scoring.skeleton import JOINT_INDEX, MIRROR
 from scoring.stream import _band_costs
 from scoring.sums import pairwise_sum, pairwise_sum_columns
+from scoring.view import _view_columns, mirror_2d, project
 
 _SAME = np.arange(15)  # the joints in their own order
 
@@ -198,37 +193,12 @@ def test_resampling_is_the_numpy_resampling_to_the_bit(attempt):
     times, joints, weights = stream.times_s[keep], stream.joints[keep], stream.weights[keep]
     first = math.ceil(times[0] * GRID_FPS - 1e-6)
     last = math.floor(times[-1] * GRID_FPS + 1e-6)
-    got = _resample_rows(times, joints, weights, first, last, GRID_FPS, MAX_GAP_S)
+    got = resample_rows(times, joints, weights, first, last, GRID_FPS, MAX_GAP_S)
     expected = _resample_numpy(times, joints, weights, first, last)
     assert (expected[1] == 0).all(axis=1).sum() >= 15  # the drop-out's frames
     for a, b in zip(got, expected, strict=True):
         assert a.dtype == b.dtype
         assert np.array_equal(a, b)
-
-
-def test_one_euro_filter_kernel_is_the_numpy_filter_to_the_bit(attempt):
-    """Once every joint was seen the filter runs a kernel; numpy's chunked code (which the
-    filter still runs before that) must give the same positions and state, with joints
-    missing, in batches of one frame, of a few, and longer than a chunk."""
-    stream = parse_pose_frames(attempt["timestamps_ms"], attempt["frames"], attempt["format"])
-    positions = stream.joints[:400].astype(np.float64) / 100.0
-    present = stream.weights[:400] >= 0.3
-    assert not present.all()
-    kernel, plain = OneEuroFilter(), OneEuroFilter()
-    kernel(positions[:10], np.ones((10, 15), dtype=bool))
-    plain(positions[:10], np.ones((10, 15), dtype=bool))
-    assert kernel._all_seen and plain._all_seen
-    start = 10
-    for batch in (1, 3, 1, 70, 2, 33, 15, 1, 64, 200):
-        x, ok = positions[start : start + batch], present[start : start + batch]
-        got = kernel(x, ok)
-        expected = np.concatenate(
-            [plain._chunk(x[i : i + 32], ok[i : i + 32]) for i in range(0, len(x), 32)]
-        )
-        assert np.array_equal(got, expected), (start, batch)
-        for state in ("value", "raw", "speed"):
-            assert np.array_equal(getattr(kernel, state), getattr(plain, state)), state
-        start += batch
 
 
 def _scales_numpy(torsos, torso_weights):
@@ -264,7 +234,7 @@ def test_torso_scales_are_the_numpy_scales_to_the_bit(attempt):
     weights = stream.weights.copy()
     weights[:5, JOINT_INDEX["neck"]] = 0.0  # no torso at first: the scale stays 0
     normaliser = LearnerNormaliser()
-    joints, grid_weights = normaliser._resample(PoseStream(stream.times_s, stream.joints, weights))
+    joints, grid_weights = normaliser.resample(PoseStream(stream.times_s, stream.joints, weights))
     torso = planar_length(joints[:, JOINT_INDEX["neck"]] - joints[:, JOINT_INDEX["pelvis"]])
     torso_weight = np.minimum(
         grid_weights[:, JOINT_INDEX["neck"]], grid_weights[:, JOINT_INDEX["pelvis"]]
@@ -272,7 +242,7 @@ def test_torso_scales_are_the_numpy_scales_to_the_bit(attempt):
     expected = _scales_numpy(torso, torso_weight)
     got = np.concatenate(
         [
-            normaliser._scales(joints[i : i + 7], grid_weights[i : i + 7])
+            normaliser.body_scale.push(joints[i : i + 7], grid_weights[i : i + 7])
             for i in range(0, len(joints), 7)
         ]
     )

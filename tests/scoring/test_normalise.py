@@ -4,8 +4,10 @@ import numpy as np
 
 from scoring import parse_attempt, score_attempt
 from scoring.formats import PoseStream
-from scoring.normalise import LearnerNormaliser, OneEuroFilter, ViewEstimator, mirror_2d, project
+from scoring.normalise import LearnerNormaliser
+from scoring.one_euro import OneEuroFilter
 from scoring.skeleton import JOINT_INDEX
+from scoring.view import ViewEstimator, mirror_2d, project
 
 
 def _moved_and_scaled(attempt, factor, shift):
@@ -18,7 +20,9 @@ def test_scores_ignore_position_and_body_size(reference, attempt):
     base = score_attempt(attempt, reference, "off")
     other = score_attempt(_moved_and_scaled(attempt, 0.6, [-300.0, 120.0]), reference, "off")
     for a, b in zip(base["beats"], other["beats"], strict=True):
-        assert abs(a["accuracy"] - b["accuracy"]) <= 3.0  # the first beats: the running body-size estimate is still settling
+        assert (
+            abs(a["accuracy"] - b["accuracy"]) <= 3.0
+        )  # the first beats: the running body-size estimate is still settling
         assert a["timing_offset_ms"] == b["timing_offset_ms"]
 
 

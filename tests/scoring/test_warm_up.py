@@ -4,7 +4,19 @@ server's first learner never waits for numba."""
 import numpy as np
 from numba.core.registry import CPUDispatcher
 
-from scoring import StreamingScorer, align, beats, formats, normalise, score_attempt, stream, sums
+from scoring import (
+    StreamingScorer,
+    align,
+    beats,
+    body_scale,
+    formats,
+    one_euro,
+    resample,
+    score_attempt,
+    stream,
+    sums,
+    view,
+)
 from scoring.warm_up import warm_up
 
 
@@ -13,7 +25,7 @@ def _compiled() -> dict[str, set[str]]:
     kernels call are compiled into them)."""
     return {
         f"{module.__name__}.{name}": {str(signature) for signature in kernel.signatures}
-        for module in (align, beats, formats, normalise, stream, sums)
+        for module in (align, beats, body_scale, formats, one_euro, resample, stream, sums, view)
         for name, kernel in vars(module).items()
         if isinstance(kernel, CPUDispatcher) and kernel.signatures
     }

@@ -1,0 +1,97 @@
+"""The learner's body size: a running torso length, so poses compare whatever the distance to the
+camera. A weighted histogram of log torso lengths, its quantile updated at fixed frames, so the
+result does not depend on how frames are batched."""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from scoring import params
+from scoring.skeleton import JOINT_INDEX
+from scoring.sums import pairwise_sum
+
+_PELVIS = JOINT_INDEX["pelvis"]
+_NECK = JOINT_INDEX["neck"]
+
+
+class BodyScale:
+    """Torso length per grid frame, batch by batch."""
+
+    def __init__(self):
+        # The learner's torso lengths: a weighted histogram over SCALE_BINS log-spaced bins.
+        self._torso_counts = np.zeros(params.SCALE_BINS)
+        self.scale = 0.0  # the current estimate in input units (0 until a torso was seen)
+        self._rows = self._next_update = 0
+
+    def push(self, joints: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Body-size unit per frame ``(n,)`` of joints ``(n, J, 2)`` float64 and weights ``(n, J)``:
+        the torso quantile as of the last update, made after frames 1, 2, 4, 8... then every
+        SCALE_BLOCK_FRAMES frames of the attempt; 0 before any torso was seen."""
+        torso, torso_weight, usable = _torsos(joints, weights)
+        out = np.empty(len(joints))
+        # numpy's log, as the histogram has always used (the kernel would call the C library's).
+        self._next_update, self.scale = _torso_scales(
+            np.log(torso[usable]), usable, torso_weight, self._torso_counts, self._rows,
+            self._next_update, self.scale, out,
+        )  # fmt: skip
+        self._rows += len(joints)
+        return out
+
+
+@njit(cache=True)
+def _torsos(joints, weights):
+    """2D torso lengths ``(n,)`` of joints ``(n, J, 2)`` float64, their weights ``(n,)`` float32
+    (the lower of pelvis and neck) and whether both are positive (a torso to count)."""
+    n = len(joints)
+    torso = np.empty(n)
+    torso_weight = np.empty(n, dtype=np.float32)
+    for i in range(n):
+        x = joints[i, _NECK, 0] - joints[i, _PELVIS, 0]
+        y = joints[i, _NECK, 1] - joints[i, _PELVIS, 1]
+        torso[i] = np.sqrt(x * x + y * y)
+        torso_weight[i] = min(weights[i, _NECK], weights[i, _PELVIS])
+    return torso, torso_weight, (torso > 0) & (torso_weight > 0)
+
+
+@njit(cache=True)
+def _torso_scales(logs, usable, torso_weight, counts, rows, next_update, scale, out):
+    """Add a batch's torsos to the histogram ``counts`` frame by frame and write each frame's
+    scale to ``out`` ``(n,)``; at the frame numbered ``next_update`` (the batch's first is
+    ``rows``) the scale becomes the histogram's quantile. ``logs``: the logarithms of the
+    ``usable`` torsos. Returns the next update's frame and the last scale."""
+    used = 0
+    for i in range(len(out)):
+        if usable[i]:
+            b = int((logs[used] - _LOG_LOW) / _LOG_STEP)
+            counts[min(max(b, 0), len(counts) - 1)] += np.float64(torso_weight[i])
+            used += 1
+        row = rows + i
+        if row == next_update:
+            scale = _histogram_quantile(counts)
+            next_update = row + min(params.SCALE_BLOCK_FRAMES, max(1, row))
+        out[i] = scale
+    return next_update, scale
+
+
+@njit(cache=True)
+def _histogram_quantile(counts):
+    """The SCALE_QUANTILE of the torso histogram (0 while it is empty), interpolated within
+    its bin: the first bin whose cumulative count reaches the target."""
+    total = pairwise_sum(counts, 0, len(counts), 0.0)
+    if total <= 0:
+        return 0.0
+    target = params.SCALE_QUANTILE * total
+    cumulative = 0.0
+    b = 0
+    for b in range(len(counts)):
+        cumulative = counts[b] if b == 0 else cumulative + counts[b]
+        if cumulative >= target:
+            break
+    within = (target - (cumulative - counts[b])) / counts[b]
+    return math.exp(_LOG_LOW + (b + within) * _LOG_STEP)
+
+
+# The torso histogram: SCALE_BINS log-spaced bins over SCALE_RANGE.
+_LOG_LOW = math.log(params.SCALE_RANGE[0])
+_LOG_STEP = (math.log(params.SCALE_RANGE[1]) - _LOG_LOW) / params.SCALE_BINS

@@ -1,0 +1,123 @@
+"""The reference seen from the learner's camera: orthographic projection of its 3D joints, the
+mirror image, and `ViewEstimator` (which camera yaw, and whether the learner mirrors)."""
+
+import math
+
+import numpy as np
+from numba import njit
+
+from scoring import params
+from scoring.skeleton import MIRROR
+
+
+def mirror_2d(joints: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mirror ``(T, J, 2)`` joints and ``(T, J)`` weights: negate x, exchange left and right."""
+    out = joints[:, MIRROR].copy()
+    out[..., 0] = -out[..., 0]
+    return out, weights[:, MIRROR]
+
+
+def project(reference: np.ndarray, yaw: float) -> np.ndarray:
+    """Orthographic view ``(T, J, 2)`` of root-centred 3D joints ``(T, J, 3)`` (y up) from a
+    camera turned ``yaw`` radians about the vertical axis; a 2D reference is returned as is."""
+    if reference.shape[-1] == 2:
+        return reference
+    # numpy multiplied the float32 joints by the float32 nearest cos and sin.
+    return _project_3d(reference, np.float32(math.cos(yaw)), np.float32(math.sin(yaw)))
+
+
+@njit(cache=True)
+def _project_3d(reference, cos, sin):
+    """`project` of float32 joints ``(T, J, 3)``: ``u = x cos + z sin``, ``v = y`` in float32."""
+    out = np.empty((*reference.shape[:-1], 2), dtype=np.float32)
+    for t in range(reference.shape[0]):
+        for j in range(reference.shape[1]):
+            out[t, j, 0] = reference[t, j, 0] * cos + reference[t, j, 2] * sin
+            out[t, j, 1] = reference[t, j, 1]
+    return out
+
+
+def view_features(reference: np.ndarray) -> np.ndarray:
+    """What `ViewEstimator` needs of root-centred reference joints ``(T, J, 3 or 2)``:
+    ``(T, J, 8)`` float64 x, z, y, x*x, z*z, x*z, y*y and 1 (z = 0 for a 2D reference)."""
+    ref = reference.astype(np.float64)
+    x, y = ref[..., 0], ref[..., 1]
+    z = ref[..., 2] if ref.shape[-1] == 3 else np.zeros_like(x)
+    return np.stack([x, z, y, x * x, z * z, x * z, y * y, np.ones_like(x)], axis=-1)
+
+
+# Where each of ViewEstimator's sums lies in the (8, 10) matrix of `view_features` against
+# the learner's features (w u, w v, w, w u^2, w v^2, then the same of the mirrored learner).
+_SUM_ROWS = np.array([0, 1, 3, 4, 5, 7, 7, 6, 2])
+_SUM_COLUMNS = np.array([0, 0, 2, 2, 2, 3, 4, 2, 1]) + np.array([[0], [5]])
+
+
+@njit(cache=True)
+def _view_columns(learner, weights, mirror):
+    """The learner's side of `ViewEstimator`'s sums, ``(n * J, 10)`` float64 for joints
+    ``(n, J, 2)`` and weights ``(n, J)``: w u, w v, w, w u^2, w v^2 per frame and joint, then the
+    same of the mirrored learner (joints exchanged by ``mirror``, w u negated)."""
+    n, joints = weights.shape
+    out = np.empty((n * joints, 10))
+    for i in range(n):
+        for j in range(joints):
+            row = i * joints + j
+            u, v = np.float64(learner[i, j, 0]), np.float64(learner[i, j, 1])
+            w = np.float64(weights[i, j])
+            wu, wv = w * u, w * v
+            out[row, 0], out[row, 1], out[row, 2] = wu, wv, w
+            out[row, 3], out[row, 4] = wu * u, wv * v
+        for j in range(joints):
+            row, source = i * joints + j, i * joints + mirror[j]
+            out[row, 5] = -out[source, 0]
+            for c in range(1, 5):
+                out[row, 5 + c] = out[source, c]
+    return out
+
+
+class ViewEstimator:
+    """Least-squares camera yaw and mirror choice from time-matched frame pairs.
+
+    For each hypothesis (learner as is, learner mirrored) it accumulates weighted sums so that
+    the yaw minimising ``sum w * |learner - project(reference, yaw)|^2`` and its residual come
+    in closed form: ``u ~ a x + b z`` gives ``yaw = atan2(b, a)``. Work per frame is O(J), in
+    one matrix product per batch.
+    """
+
+    # Order of the accumulated sums: xu, zu, xx, zz, xz, uu, vv, yy, vy.
+    def __init__(self):
+        self.sums = np.zeros((2, 9))
+
+    def add(self, reference: np.ndarray, learner: np.ndarray, weights: np.ndarray) -> None:
+        """Accumulate pairs: reference ``(n, J, 3 or 2)`` root-centred, learner ``(n, J, 2)``
+        and weights ``(n, J)`` on the same grid frames."""
+        self.add_features(view_features(reference), learner, weights)
+
+    def add_features(self, features: np.ndarray, learner: np.ndarray, weights: np.ndarray):
+        """`add` with the reference's `view_features` ``(n, J, 8)`` (a live scorer takes them
+        from the `scoring.Reference`, computed once)."""
+        products = features.reshape(-1, 8).T @ _view_columns(learner, weights, MIRROR)
+        self.sums += products[_SUM_ROWS[None], _SUM_COLUMNS]
+
+    def _fit(self, h: int) -> tuple[float, float]:
+        xu, zu, xx, zz, xz, uu, vv, yy, vy = self.sums[h].tolist()  # Python floats: faster
+        det = xx * zz - xz * xz
+        if det > 1e-9:
+            a, b = (zz * xu - xz * zu) / det, (xx * zu - xz * xu) / det
+        else:
+            a, b = xu, 0.0
+        yaw = math.atan2(b, a) if (a or b) else 0.0
+        c, s = math.cos(yaw), math.sin(yaw)
+        residual = uu - 2 * (c * xu + s * zu) + c * c * xx + 2 * c * s * xz + s * s * zz
+        return yaw, residual + vv - 2 * vy + yy
+
+    def solve(self, mirror: str) -> tuple[float, bool]:
+        """Best ``(yaw radians, mirrored)`` for mirror mode ``"auto" | "on" | "off"``."""
+        plain, mirrored = self._fit(0), self._fit(1)
+        if mirror == "on":
+            use_mirror = True
+        elif mirror == "off":
+            use_mirror = False
+        else:
+            use_mirror = mirrored[1] < params.MIRROR_RESIDUAL_RATIO * plain[1]
+        return (mirrored if use_mirror else plain)[0], bool(use_mirror)
