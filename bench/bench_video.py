@@ -65,7 +65,9 @@ def main() -> None:
 
         out = Path(folder) / "routine.mp4"
         started = time.perf_counter()
-        info = write_video(routine, out, song, title="Demo song", size=(width, height), preset=args.preset)
+        info = write_video(
+            routine, out, song, title="Demo song", size=(width, height), preset=args.preset
+        )
         export_s = time.perf_counter() - started
         size_mb = out.stat().st_size / 1e6
 

@@ -71,7 +71,9 @@ def decode(path: str | Path, sample_rate: int = SAMPLE_RATE) -> DecodedAudio:
             f"This is not an audio file of a supported format ({allowed}), whatever its name says."
         )
     if result.returncode != 0 or not result.stdout:
-        raise AudioError("This file could not be read as audio. Is it a damaged or unsupported file?")
+        raise AudioError(
+            "This file could not be read as audio. Is it a damaged or unsupported file?"
+        )
     samples = np.frombuffer(result.stdout, dtype="<f4").astype(np.float32)
     return DecodedAudio(samples=samples, sample_rate=sample_rate)
 
@@ -81,7 +83,9 @@ def load_song(path: str | Path, size_bytes: int | None = None) -> DecodedAudio:
     path = Path(path)
     if path.suffix.lower() not in ALLOWED_EXTENSIONS:
         allowed = ", ".join(ext.lstrip(".") for ext in ALLOWED_EXTENSIONS)
-        raise AudioError(f"Unsupported file type '{path.suffix or 'none'}'. Please upload one of: {allowed}.")
+        raise AudioError(
+            f"Unsupported file type '{path.suffix or 'none'}'. Please upload one of: {allowed}."
+        )
     size_bytes = path.stat().st_size if size_bytes is None else size_bytes
     if size_bytes > MAX_UPLOAD_BYTES:
         raise AudioError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")

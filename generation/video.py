@@ -126,7 +126,9 @@ def downbeat_mask(beats, downbeats, tolerance_s: float = 0.02) -> np.ndarray:
 def _moving_average(values: np.ndarray, window: int) -> np.ndarray:
     """Centred moving average along axis 0 of (T, ...) values, edges held: (T, ...)."""
     window = max(window | 1, 1)
-    padded = np.pad(values, [(window // 2, window // 2)] + [(0, 0)] * (values.ndim - 1), mode="edge")
+    padded = np.pad(
+        values, [(window // 2, window // 2)] + [(0, 0)] * (values.ndim - 1), mode="edge"
+    )
     sums = np.cumsum(padded, axis=0)
     sums = np.concatenate([np.zeros_like(sums[:1]), sums])
     return (sums[window:] - sums[:-window]) / window
@@ -144,8 +146,9 @@ def camera_yaw(frames: np.ndarray, joints, fps: float) -> np.ndarray:
     left = left + frames[:, index["left_shoulder"]] - frames[:, index["right_shoulder"]]
     heading = np.arctan2(left[:, 2], left[:, 0])
     # Average unit vectors, not angles, so that -179 and 179 degrees average to 180.
-    mean = _moving_average(np.stack([np.cos(heading), np.sin(heading)], axis=1),
-                           int(round(FACING_WINDOW_S * fps)))
+    mean = _moving_average(
+        np.stack([np.cos(heading), np.sin(heading)], axis=1), int(round(FACING_WINDOW_S * fps))
+    )
     target = np.arctan2(mean[:, 1], mean[:, 0])
     max_step = np.radians(CAMERA_TURN_DEG_S) / fps
     yaw = np.empty(len(frames))
@@ -225,27 +228,53 @@ class FrameRenderer:
         gaps = np.diff(self.beats)
         self.beat_period = float(np.median(gaps)) if len(gaps) else 0.5
         self.u = height / 360.0  # layout unit: one pixel at 360 lines
-        self.background = self._background(title, routine.get("style", ""), routine.get("level", ""))
+        self.background = self._background(
+            title, routine.get("style", ""), routine.get("level", "")
+        )
 
     def _background(self, title: str, style: str, level: str) -> np.ndarray:
         u = self.u
         canvas = np.empty((self.height, self.width, 3), dtype=np.uint8)
         canvas[:] = BACKGROUND
         floor_y = int(round(self.projection.floor_y))
-        cv2.line(canvas, (0, floor_y), (self.width, floor_y), FLOOR, max(int(2 * u), 1), cv2.LINE_AA)
+        cv2.line(
+            canvas, (0, floor_y), (self.width, floor_y), FLOOR, max(int(2 * u), 1), cv2.LINE_AA
+        )
         font = cv2.FONT_HERSHEY_DUPLEX
         if title:
-            cv2.putText(canvas, ascii_text(title)[:40], (int(12 * u), int(26 * u)), font, 0.6 * u, TEXT,
-                        max(int(u), 1), cv2.LINE_AA)
+            cv2.putText(
+                canvas,
+                ascii_text(title)[:40],
+                (int(12 * u), int(26 * u)),
+                font,
+                0.6 * u,
+                TEXT,
+                max(int(u), 1),
+                cv2.LINE_AA,
+            )
         subtitle = " | ".join(
             part for part in (STYLES.get(style, (style,))[0], level.capitalize()) if part
         )
         if subtitle:
-            cv2.putText(canvas, ascii_text(subtitle), (int(12 * u), int(48 * u)), font, 0.5 * u, MUTED,
-                        max(int(u), 1), cv2.LINE_AA)
+            cv2.putText(
+                canvas,
+                ascii_text(subtitle),
+                (int(12 * u), int(48 * u)),
+                font,
+                0.5 * u,
+                MUTED,
+                max(int(u), 1),
+                cv2.LINE_AA,
+            )
         bar_y = self.height - int(10 * u)
-        cv2.line(canvas, (int(12 * u), bar_y), (self.width - int(12 * u), bar_y), TRACK,
-                 max(int(4 * u), 1), cv2.LINE_AA)
+        cv2.line(
+            canvas,
+            (int(12 * u), bar_y),
+            (self.width - int(12 * u), bar_y),
+            TRACK,
+            max(int(4 * u), 1),
+            cv2.LINE_AA,
+        )
         return canvas
 
     def frames(self) -> Iterator[np.ndarray]:
@@ -270,11 +299,26 @@ class FrameRenderer:
         floor_y = int(round(p.floor_y))
         for tick in np.arange(first, last + 1) * FLOOR_TICK_M:
             x = int(round(self.width / 2 + (tick - camera) * p.scale))
-            cv2.line(canvas, (x, floor_y), (x - int(6 * u), floor_y + int(8 * u)), FLOOR,
-                     max(int(u), 1), cv2.LINE_AA)
+            cv2.line(
+                canvas,
+                (x, floor_y),
+                (x - int(6 * u), floor_y + int(8 * u)),
+                FLOOR,
+                max(int(u), 1),
+                cv2.LINE_AA,
+            )
         pelvis_x = int(round(p.points[k, self.pelvis, 0]))
-        cv2.ellipse(canvas, (pelvis_x, floor_y), (int(0.28 * p.scale), int(5 * u)), 0, 0, 360, TRACK,
-                    -1, cv2.LINE_AA)
+        cv2.ellipse(
+            canvas,
+            (pelvis_x, floor_y),
+            (int(0.28 * p.scale), int(5 * u)),
+            0,
+            0,
+            360,
+            TRACK,
+            -1,
+            cv2.LINE_AA,
+        )
 
     def _draw_dancer(self, canvas: np.ndarray, k: int) -> None:
         p, u = self.projection, self.u
@@ -288,17 +332,38 @@ class FrameRenderer:
         for i in np.argsort(bone_depth):
             a, b = self.bones[i]
             colour = tuple(float(c) for c in self.bone_colours[i] * shade[i])
-            cv2.line(canvas, tuple(points[a]), tuple(points[b]), colour, thickness, cv2.LINE_AA,
-                     SUBPIXEL_BITS)
+            cv2.line(
+                canvas,
+                tuple(points[a]),
+                tuple(points[b]),
+                colour,
+                thickness,
+                cv2.LINE_AA,
+                SUBPIXEL_BITS,
+            )
         for j in np.argsort(depth):
             if j == self.head:
                 radius = int(round(HEAD_RADIUS_M * p.scale * one))
                 cv2.circle(canvas, tuple(points[j]), radius, ACCENT, -1, cv2.LINE_AA, SUBPIXEL_BITS)
-                cv2.circle(canvas, tuple(points[j]), radius, JOINT, max(int(u), 1), cv2.LINE_AA,
-                           SUBPIXEL_BITS)
+                cv2.circle(
+                    canvas,
+                    tuple(points[j]),
+                    radius,
+                    JOINT,
+                    max(int(u), 1),
+                    cv2.LINE_AA,
+                    SUBPIXEL_BITS,
+                )
             else:
-                cv2.circle(canvas, tuple(points[j]), int(3 * u * one), JOINT, -1, cv2.LINE_AA,
-                           SUBPIXEL_BITS)
+                cv2.circle(
+                    canvas,
+                    tuple(points[j]),
+                    int(3 * u * one),
+                    JOINT,
+                    -1,
+                    cv2.LINE_AA,
+                    SUBPIXEL_BITS,
+                )
 
     def _draw_count(self, canvas: np.ndarray, t: float) -> None:
         beat = int(np.searchsorted(self.beats, t + 1e-6, side="right")) - 1
@@ -314,29 +379,57 @@ class FrameRenderer:
         weight = max(int(round((4 if downbeat else 3) * u)), 1)
         (text_w, text_h), _ = cv2.getTextSize(text, font, size, weight)
         centre_x, base_y = self.width - int(48 * u), int(62 * u)
-        cv2.putText(canvas, text, (centre_x - text_w // 2, base_y + (text_h - int(34 * u)) // 2),
-                    font, size, colour, weight, cv2.LINE_AA)
+        cv2.putText(
+            canvas,
+            text,
+            (centre_x - text_w // 2, base_y + (text_h - int(34 * u)) // 2),
+            font,
+            size,
+            colour,
+            weight,
+            cv2.LINE_AA,
+        )
         # Eight dots under the number: where in the 8-count the dancer is.
         step = int(9 * u)
         left = centre_x - step * (COUNTS_PER_PHRASE - 1) // 2
         for i in range(COUNTS_PER_PHRASE):
             filled = i < count
             dot_colour = colour if i == count - 1 else (MUTED if filled else TRACK)
-            cv2.circle(canvas, (left + i * step, int(84 * u)), max(int(3 * u), 1), dot_colour, -1,
-                       cv2.LINE_AA)
+            cv2.circle(
+                canvas,
+                (left + i * step, int(84 * u)),
+                max(int(3 * u), 1),
+                dot_colour,
+                -1,
+                cv2.LINE_AA,
+            )
 
     def _draw_song_progress(self, canvas: np.ndarray, t: float) -> None:
         u = self.u
         bar_y = self.height - int(10 * u)
         x0, x1 = int(12 * u), self.width - int(12 * u)
         fraction = min(t / self.duration_s, 1.0) if self.duration_s else 0.0
-        cv2.line(canvas, (x0, bar_y), (x0 + int((x1 - x0) * fraction), bar_y), ACCENT,
-                 max(int(4 * u), 1), cv2.LINE_AA)
+        cv2.line(
+            canvas,
+            (x0, bar_y),
+            (x0 + int((x1 - x0) * fraction), bar_y),
+            ACCENT,
+            max(int(4 * u), 1),
+            cv2.LINE_AA,
+        )
         label = f"{_clock(t)} / {_clock(self.duration_s)}"
         font = cv2.FONT_HERSHEY_SIMPLEX
         (label_w, _), _ = cv2.getTextSize(label, font, 0.45 * u, 1)
-        cv2.putText(canvas, label, (x1 - label_w, bar_y - int(8 * u)), font, 0.45 * u, MUTED,
-                    max(int(u), 1), cv2.LINE_AA)
+        cv2.putText(
+            canvas,
+            label,
+            (x1 - label_w, bar_y - int(8 * u)),
+            font,
+            0.45 * u,
+            MUTED,
+            max(int(u), 1),
+            cv2.LINE_AA,
+        )
 
 
 def _rate(fps: float) -> str:
@@ -379,15 +472,29 @@ def write_video(
         "-framerate", _rate(renderer.fps), "-i", "pipe:0",
     ]  # fmt: skip
     if audio_path is not None:
-        cmd += ["-ss", f"{audio_start_s:.3f}", "-i", str(audio_path), "-map", "0:v:0", "-map", "1:a:0",
-                "-c:a", "aac", "-b:a", "128k"]
+        cmd += [
+            "-ss",
+            f"{audio_start_s:.3f}",
+            "-i",
+            str(audio_path),
+            "-map",
+            "0:v:0",
+            "-map",
+            "1:a:0",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+        ]
     cmd += [
         "-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p",
         "-movflags", "+faststart", "-t", f"{renderer.duration_s:.6f}", "-f", "mp4", str(partial),
     ]  # fmt: skip
     every = max(renderer.n_frames // 100, 1)
     with tempfile.TemporaryFile() as errors:
-        encoder = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
+        encoder = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors
+        )
         try:
             for k, image in enumerate(renderer.frames()):
                 encoder.stdin.write(image.tobytes())

@@ -16,5 +16,7 @@ def test_listing_the_installed_families_imports_no_torch():
         "import sys; from generation.families import available_architectures; "
         "print(','.join(available_architectures())); assert 'torch' not in sys.modules"
     )
-    listed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    listed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert listed.stdout.strip() == ",".join(available_architectures())

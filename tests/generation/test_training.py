@@ -23,7 +23,11 @@ def test_loss_falls_and_checkpoint_round_trips(break_clips, tmp_path):
     train_clips, reference = break_clips
     config = TrainingConfig(
         architecture="gru",
-        steps=60, batch_size=8, validate_every=20, learning_rate=3e-3, model={"hidden": 32}
+        steps=60,
+        batch_size=8,
+        validate_every=20,
+        learning_rate=3e-3,
+        model={"hidden": 32},
     )
     path = tmp_path / "tiny.pt"
     report = train(

@@ -101,8 +101,12 @@ def test_downbeat_counts_are_drawn_in_the_emphasis_colour(routine):
 def test_the_mp4_plays_anywhere_with_the_music(routine, tmp_path):
     fractions = []
     path = tmp_path / "waltz.mp4"
-    info = write_video(routine, path, SONG, title="Disco", progress=lambda f, m: fractions.append(f))
-    assert info.video_codec == "h264" and info.pixel_format == "yuv420p" and info.audio_codec == "aac"
+    info = write_video(
+        routine, path, SONG, title="Disco", progress=lambda f, m: fractions.append(f)
+    )
+    assert (
+        info.video_codec == "h264" and info.pixel_format == "yuv420p" and info.audio_codec == "aac"
+    )
     assert info.fps == routine["fps"] and (info.width, info.height) == (640, 360)
     assert info.duration_s == pytest.approx(SECONDS, abs=0.05)
     # Decoded independently, every routine frame is there.
