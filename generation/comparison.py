@@ -2,12 +2,10 @@
 same held-out clips with several seeds, with the real dances and the wrong-music baselines as
 rows, plus size and generation speed. ``python manage.py compare_choreographers`` runs it.
 
-All metrics come from `generation.evaluation` (definitions there). Each seed gives one value
-per metric and row; the result holds their mean and spread (sample standard deviation;
-0 with one seed). Generation speed: seconds per 1024 frames for one routine at level
+All metrics come from `generation.metrics` (definitions there), applied by
+`generation.evaluation`. Each seed gives one value per metric and row; the result holds their
+mean and spread (sample standard deviation; 0 with one seed). Generation speed: seconds per 1024 frames for one routine at level
 "advanced" (no repeated phrases) on the longest held-out clip with music, in this process.
-
-`fid_breakdown` splits a Fréchet distance into per-feature terms, to see what a model gets wrong.
 """
 
 import time
@@ -15,18 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from scipy import linalg
 
-from generation.evaluation import (
-    _scaled,
-    _shrunk_covariance,
-    baseline_rows,
-    held_out_set,
-    model_evaluation,
-)
+from generation.evaluation import baseline_rows, held_out_set, model_evaluation
 from generation.models import available_architectures, checkpoint_path
 from generation.models import parameter_count as count_parameters
-from scoring.skeleton import JOINTS
 
 METRICS = (
     "fid_k",
@@ -43,35 +33,6 @@ METRICS = (
     "seam_jump_p95_m_s",
 )
 BASELINES = ("real", "wrong_music_same_style", "wrong_music_any_style")
-# Column names of `generation.evaluation.kinetic_features`, in its order.
-KINETIC_FEATURE_NAMES = tuple(
-    f"{kind} {joint}"
-    for kind in ("horizontal energy", "vertical energy", "acceleration")
-    for joint in JOINTS
-)
-
-
-def fid_breakdown(real: np.ndarray, generated: np.ndarray) -> dict:
-    """Where `generation.evaluation.frechet_distance` of feature rows ``(N, D)`` and ``(M, D)``
-    comes from, in its units (both sets scaled by the real set's mean and std):
-
-    - ``mean`` ``(D,)``: per feature, the squared difference of the means (the mean term's parts);
-    - ``spread`` ``(D,)``: per feature, the squared difference of the standard deviations (the
-      covariance term if the features were uncorrelated);
-    - ``covariance``: the whole covariance term (spreads and correlations);
-    - ``fid`` = ``mean.sum() + covariance``.
-    """
-    real, generated = _scaled(real, generated)
-    s1, s2 = _shrunk_covariance(real), _shrunk_covariance(generated)
-    mean = (real.mean(axis=0) - generated.mean(axis=0)) ** 2
-    spread_ = (np.sqrt(np.diag(s1)) - np.sqrt(np.diag(s2))) ** 2
-    covariance = float(np.trace(s1 + s2 - 2 * np.real(linalg.sqrtm(s1 @ s2))))
-    return {
-        "mean": mean,
-        "spread": spread_,
-        "covariance": covariance,
-        "fid": float(mean.sum()) + covariance,
-    }
 
 
 def spread(values: list[float | None]) -> dict | None:

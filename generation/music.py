@@ -229,7 +229,7 @@ def analyse(song: audio_io.DecodedAudio, start_bonus: float = START_BONUS) -> Mu
     mid_env = spectrogram.onset_strength(mel_fine[:, low_end:mid_end], lag=2)
     onset_env = spectrogram.onset_strength(mel_fine, lag=2) + low_env
 
-    tempo = _dance_tempo(onset_env, sr / _BEAT_HOP, low_env, mid_env)
+    tempo = dance_tempo(onset_env, sr / _BEAT_HOP, low_env, mid_env)
     beat_frames = beat_tracking.track_beats(onset_env, sr / _BEAT_HOP, tempo, _TIGHTNESS)
     if len(beat_frames) < MIN_BEATS:
         raise audio_io.AudioError(
@@ -264,7 +264,7 @@ def _checked_samples(song: audio_io.DecodedAudio) -> np.ndarray:
     """Mono float32 samples at `audio.SAMPLE_RATE`, or `AudioError` for unusable audio."""
     y = np.asarray(song.samples, dtype=np.float32)
     if song.sample_rate != audio_io.SAMPLE_RATE:
-        y = _resample(y, song.sample_rate)
+        y = resample_to_analysis_rate(y, song.sample_rate)
     duration_s = len(y) / audio_io.SAMPLE_RATE
     if duration_s < audio_io.MIN_DURATION_S:
         raise audio_io.AudioError(
@@ -280,7 +280,7 @@ def _checked_samples(song: audio_io.DecodedAudio) -> np.ndarray:
     return y
 
 
-def _resample(y: np.ndarray, sample_rate: int) -> np.ndarray:
+def resample_to_analysis_rate(y: np.ndarray, sample_rate: int) -> np.ndarray:
     """`y` at `audio.SAMPLE_RATE`: soxr's high quality, cut or zero-padded to exactly
     ``ceil(len(y) * ratio)`` samples (librosa's ``resample``, which the checkpoints saw)."""
     n_samples = math.ceil(len(y) * audio_io.SAMPLE_RATE / sample_rate)
@@ -294,7 +294,7 @@ def _mel_filters() -> np.ndarray:
     return spectrogram.mel_filters(audio_io.SAMPLE_RATE, _N_FFT, _N_MELS)
 
 
-def _dance_tempo(
+def dance_tempo(
     onset_env: np.ndarray,
     env_fps: float,
     low_env: np.ndarray | None = None,

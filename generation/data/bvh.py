@@ -124,7 +124,7 @@ def read_bvh(path: Path, cache: Path | None = None) -> Bvh:
     return bvh
 
 
-def _axis_rotation(axis: int, degrees: np.ndarray) -> np.ndarray:
+def axis_rotation(axis: int, degrees: np.ndarray) -> np.ndarray:
     """``(T, 3, 3)`` rotations by ``degrees`` ``(T,)`` about one coordinate axis."""
     angle = np.radians(degrees)
     c, s = np.cos(angle), np.sin(angle)
@@ -166,7 +166,7 @@ def node_positions(bvh: Bvh, wanted: Iterable[int] | None = None) -> np.ndarray:
                 translation[:, axis] += bvh.motion[:, column]
             else:
                 # Channel order is multiplication order: "Z X Y" gives Rz @ Rx @ Ry.
-                local = local @ _axis_rotation(axis, bvh.motion[:, column])
+                local = local @ axis_rotation(axis, bvh.motion[:, column])
         if parent < 0:
             world[:, node] = local
             positions[:, node] = translation

@@ -24,8 +24,8 @@ import torch
 
 from generation.choreograph import PHRASE_PLANS, Progress, validate_request
 from generation.difficulty import motion_beats
-from generation.evaluation import beat_align_score
 from generation.features import ClipMusic
+from generation.metrics import beat_align_score
 from generation.phrases.compose import attach, plant_feet, slot_ranges, song_slots, warp
 from generation.phrases.matcher import MatcherConfig, MusicMotionMatcher, music_input
 from generation.phrases.memory import PART_NAMES, facing_normalised, memory_from_dict

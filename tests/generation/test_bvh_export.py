@@ -8,7 +8,7 @@ import pytest
 
 from generation import bvh_export, choreograph, demo_song
 from generation.data.ballroom import ballroom_index, load_ballroom
-from generation.data.bvh import _axis_rotation, node_positions, parse_bvh
+from generation.data.bvh import axis_rotation, node_positions, parse_bvh
 from scoring.skeleton import BONES, JOINT_INDEX, JOINTS
 
 # Bones whose direction a joint's rotation sets: the back, the head and the limbs (the hip and
@@ -125,10 +125,10 @@ def test_euler_angles_compose_back_to_the_rotation():
         ]
     ).transpose(2, 0, 1)
     # Include the gimbal lock: a quarter turn about X between two turns about Z and Y.
-    locked = _axis_rotation(2, np.full(1, 30.0)) @ _axis_rotation(0, np.full(1, 90.0))
-    rotations = np.concatenate([rotations, locked @ _axis_rotation(1, np.full(1, 40.0))])
+    locked = axis_rotation(2, np.full(1, 30.0)) @ axis_rotation(0, np.full(1, 90.0))
+    rotations = np.concatenate([rotations, locked @ axis_rotation(1, np.full(1, 40.0))])
     z_deg, x_deg, y_deg = bvh_export.euler_zxy_degrees(rotations).T
-    composed = _axis_rotation(2, z_deg) @ _axis_rotation(0, x_deg) @ _axis_rotation(1, y_deg)
+    composed = axis_rotation(2, z_deg) @ axis_rotation(0, x_deg) @ axis_rotation(1, y_deg)
     assert np.abs(composed - rotations).max() < 1e-6
 
 

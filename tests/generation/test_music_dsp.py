@@ -139,7 +139,7 @@ def test_beat_tracker_finds_nothing_in_silence_and_refuses_too_fast_a_tempo():
 def test_resampling_is_librosas(drums):
     song = audio.DecodedAudio(librosa.resample(drums, orig_sr=SR, target_sr=44100), 44100)
     np.testing.assert_array_equal(
-        music._resample(song.samples, 44100),
+        music.resample_to_analysis_rate(song.samples, 44100),
         librosa.resample(song.samples, orig_sr=44100, target_sr=SR),
     )
 
@@ -178,7 +178,7 @@ def test_analysis_gives_the_librosa_features_and_beats_the_checkpoints_were_trai
         onset_envelope=envelope,
         sr=SR,
         hop_length=256,
-        bpm=music._dance_tempo(envelope, SR / 256),
+        bpm=music.dance_tempo(envelope, SR / 256),
         tightness=400,
         trim=False,
     )

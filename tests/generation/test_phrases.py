@@ -12,8 +12,8 @@ from generation.choreograph import load_choreographer
 from generation.data import load_clips
 from generation.demo_song import synthesise
 from generation.difficulty import difficulty_components, difficulty_score
-from generation.evaluation import real_velocity_change_bound, seam_jumps
 from generation.features import music_from_analysis
+from generation.metrics import real_velocity_change_bound, seam_jumps
 from generation.models import checkpoint_path
 from generation.phrases.memory import PART_NAMES, build_memory
 from generation.phrases.personalise import phrase_summary, preferences_from_history

@@ -4,14 +4,15 @@ import numpy as np
 import pytest
 
 from generation import music
-from generation.comparison import KINETIC_FEATURE_NAMES, fid_breakdown
 from generation.data import load_clips
 from generation.difficulty import motion_beats
-from generation.evaluation import (
+from generation.metrics import (
+    KINETIC_FEATURE_NAMES,
     beat_align_score,
     beat_coverage,
     beat_hit_rate,
     diversity,
+    fid_breakdown,
     foot_skating,
     frechet_distance,
     geometric_features,
