@@ -8,7 +8,7 @@ from scoring import params
 from scoring.align import align_offline
 from scoring.beats import score_span
 from scoring.formats import PoseInputError, parse_attempt
-from scoring.normalise import LearnerNormaliser
+from scoring.normalise import LearnerNormaliser, hung_from_neck, seen_from_waist_up
 from scoring.reference import Reference
 from scoring.summary import summarise, tracking_rate
 from scoring.view import ViewEstimator, mirror_2d, project
@@ -42,6 +42,8 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
     normaliser = LearnerNormaliser()
     stream = parse_attempt(attempt)
     learner, weights = normaliser.push(stream)
+    if seen_from_waist_up(weights):  # no hips to measure from: the neck instead
+        learner, reference = hung_from_neck(learner), reference.from_neck
     first = normaliser.first_grid
     lo, hi = max(first, reference.start), min(first + len(learner), reference.end)
     if hi - lo < 2:

@@ -27,6 +27,7 @@ for _k, _joints in enumerate(_PART_JOINTS.values()):
     _PART_MATRIX[_joints, _k] = 1.0
 _PART_SIZES = _PART_MATRIX.sum(axis=0)
 _TORSO = list(_PART_JOINTS).index("torso")
+_HEAD = list(_PART_JOINTS).index("head")
 _FLOORS = np.array([params.SPREAD_FLOOR[part] for part in _PART_JOINTS])
 
 
@@ -81,9 +82,10 @@ def score_beat(
     offset_ms = offset_frames * 1000.0 / params.GRID_FPS
     names = _PART_NAMES[mirrored]
     # A part is seen when its joints' mean weight over the beat's aligned frames reaches
-    # PART_SEEN_WEIGHT; the beat needs the torso and one more part.
+    # PART_SEEN_WEIGHT; the beat needs the torso or the head (a learner seen from the waist up,
+    # whose torso is not measurable without the hips) and one more part.
     seen = part_weight / (_PART_SIZES * max(cells, 1)) >= params.PART_SEEN_WEIGHT
-    if visible < params.MIN_BEAT_VISIBILITY or not seen[_TORSO] or seen.sum() < 2:
+    if visible < params.MIN_BEAT_VISIBILITY or not (seen[_TORSO] or seen[_HEAD]) or seen.sum() < 2:
         return _result(index, time_s, offset_ms, None, None, None, dict.fromkeys(names), None, [])
     # Each part's error relative to how much the reference moves it around the beat: moving
     # a part half as far as the reference is half wrong however big the move.

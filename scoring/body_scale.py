@@ -13,26 +13,65 @@ from scoring.sums import pairwise_sum
 
 _PELVIS = JOINT_INDEX["pelvis"]
 _NECK = JOINT_INDEX["neck"]
+# The segments whose lengths measure a learner seen from the waist up.
+_UPPER_BODY = [
+    (JOINT_INDEX[a], JOINT_INDEX[b])
+    for a, b in (
+        ("left_shoulder", "right_shoulder"), ("left_shoulder", "left_elbow"),
+        ("right_shoulder", "right_elbow"), ("left_elbow", "left_wrist"),
+        ("right_elbow", "right_wrist"), ("neck", "head"),
+    )
+]  # fmt: skip
 
 
 class BodyScale:
-    """Torso length per grid frame, batch by batch."""
+    """Torso length per grid frame, batch by batch. A learner whose hips the camera has not
+    shown (a webcam that sees the upper body) is measured by the upper body instead:
+    ``UPPER_BODY_TO_TORSO`` times the sum of the same quantile of the shoulder width, the upper
+    arms, the forearms and the neck-to-head length."""
 
     def __init__(self):
-        # The learner's torso lengths: a weighted histogram over SCALE_BINS log-spaced bins.
-        self._torso_counts = np.zeros(params.SCALE_BINS)
-        self.scale = 0.0  # the current estimate in input units (0 until a torso was seen)
-        self._rows = self._next_update = 0
+        self._torso = LengthQuantile(_NECK, _PELVIS)
+        self._upper = [LengthQuantile(a, b) for a, b in _UPPER_BODY]
+
+    @property
+    def scale(self) -> float:
+        """The current estimate in input units (0 until a torso or an upper body was seen)."""
+        if self._torso.scale > 0:
+            return self._torso.scale
+        return params.UPPER_BODY_TO_TORSO * sum(length.scale for length in self._upper)
 
     def push(self, joints: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Body-size unit per frame ``(n,)`` of joints ``(n, J, 2)`` float64 and weights ``(n, J)``:
         the torso quantile as of the last update, made after frames 1, 2, 4, 8... then every
-        SCALE_BLOCK_FRAMES frames of the attempt; 0 before any torso was seen."""
-        torso, torso_weight, usable = _torsos(joints, weights)
+        SCALE_BLOCK_FRAMES frames of the attempt; the upper body's while no torso was seen; 0
+        before either was seen."""
+        from_upper = self._torso.scale <= 0
+        torso = self._torso.push(joints, weights)
+        if not from_upper:  # once a torso was seen it stays the measure
+            return torso
+        upper = params.UPPER_BODY_TO_TORSO * sum(
+            length.push(joints, weights) for length in self._upper
+        )
+        return np.where(torso > 0, torso, upper)
+
+
+class LengthQuantile:
+    """The running weighted quantile of the 2D distance between two joints: a histogram over
+    SCALE_BINS log-spaced bins."""
+
+    def __init__(self, a: int, b: int):
+        self.a, self.b = a, b
+        self._counts = np.zeros(params.SCALE_BINS)
+        self.scale = 0.0
+        self._rows = self._next_update = 0
+
+    def push(self, joints: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        length, length_weight, usable = _lengths(joints, weights, self.a, self.b)
         out = np.empty(len(joints))
         # numpy's log, as the histogram has always used (the kernel would call the C library's).
         self._next_update, self.scale = _torso_scales(
-            np.log(torso[usable]), usable, torso_weight, self._torso_counts, self._rows,
+            np.log(length[usable]), usable, length_weight, self._counts, self._rows,
             self._next_update, self.scale, out,
         )  # fmt: skip
         self._rows += len(joints)
@@ -40,18 +79,19 @@ class BodyScale:
 
 
 @njit(cache=True)
-def _torsos(joints, weights):
-    """2D torso lengths ``(n,)`` of joints ``(n, J, 2)`` float64, their weights ``(n,)`` float32
-    (the lower of pelvis and neck) and whether both are positive (a torso to count)."""
+def _lengths(joints, weights, a, b):
+    """2D distances ``(n,)`` between joints ``a`` and ``b`` of joints ``(n, J, 2)`` float64, their
+    weights ``(n,)`` float32 (the lower of the two) and whether both are positive (a length to
+    count)."""
     n = len(joints)
-    torso = np.empty(n)
-    torso_weight = np.empty(n, dtype=np.float32)
+    length = np.empty(n)
+    length_weight = np.empty(n, dtype=np.float32)
     for i in range(n):
-        x = joints[i, _NECK, 0] - joints[i, _PELVIS, 0]
-        y = joints[i, _NECK, 1] - joints[i, _PELVIS, 1]
-        torso[i] = np.sqrt(x * x + y * y)
-        torso_weight[i] = min(weights[i, _NECK], weights[i, _PELVIS])
-    return torso, torso_weight, (torso > 0) & (torso_weight > 0)
+        x = joints[i, a, 0] - joints[i, b, 0]
+        y = joints[i, a, 1] - joints[i, b, 1]
+        length[i] = np.sqrt(x * x + y * y)
+        length_weight[i] = min(weights[i, a], weights[i, b])
+    return length, length_weight, (length > 0) & (length_weight > 0)
 
 
 @njit(cache=True)

@@ -41,6 +41,12 @@ for _joint, _anchor, _turns in (
     ANCHOR[JOINT_INDEX[_joint]] = JOINT_INDEX[_anchor]
     TURNS[JOINT_INDEX[_joint]] = _turns
 
+# Whose weight bounds each joint's: its anchor's, and for the torso's joints (measured from the
+# pelvis) the pelvis's, so a torso whose hips are out of the picture is not seen.
+WEIGHT_ANCHOR = np.where((ANCHOR == np.arange(_J)) & (JOINT_PART >= 0), PELVIS, ANCHOR).astype(
+    np.int64
+)
+
 # Left/right limb pairs: (elbow, wrist) of each side, then (knee, ankle).
 LIMB_PAIRS = np.array([
     [[JOINT_INDEX["left_elbow"], JOINT_INDEX["left_wrist"]],
@@ -149,7 +155,7 @@ def beat_parts(learner, weights, rows, order, negate, reference, cols, window_lo
     ``order``, x negated if ``negate``) against reference rows ``cols`` ``(P,)`` of
     ``reference`` ``(m, J, 2)`` float32, pelvis-centred, torso units. Returns, per part
     ``(parts,)`` float64: the summed local weights (a joint's weight is the lower of its own and
-    its anchor's, after `_unmerge`), the weighted mean distance between the local poses, the
+    its `WEIGHT_ANCHOR`'s, after `_unmerge`), the weighted mean distance between the local poses, the
     reference's motion spread over its rows ``[window_lo, window_hi)``, and the learner's and
     the reference's motion spread over the pairs (how far each moved within the beat)."""
     pairs = len(rows)
@@ -168,7 +174,7 @@ def beat_parts(learner, weights, rows, order, negate, reference, cols, window_lo
     local_weights = np.empty((pairs, _J))
     for p in range(pairs):
         for j in range(_J):
-            local_weights[p, j] = min(ours_weights[p, j], ours_weights[p, ANCHOR[j]])
+            local_weights[p, j] = min(ours_weights[p, j], ours_weights[p, WEIGHT_ANCHOR[j]])
     _to_local(ours)
     _to_local(theirs)
     window = reference[window_lo:window_hi].astype(np.float64)

@@ -20,7 +20,7 @@ from scoring.align import StreamingAligner
 from scoring.attempt import BAND_FRAMES, check_mirror, view_summary
 from scoring.beats import reference_window, score_span
 from scoring.formats import CheckedFrames, check_pose_frames, map_to_canonical
-from scoring.normalise import LearnerNormaliser
+from scoring.normalise import LearnerNormaliser, hung_from_neck, seen_from_waist_up
 from scoring.reference import Reference
 from scoring.skeleton import MIRROR
 from scoring.summary import summarise, tracking_rate
@@ -76,6 +76,9 @@ class StreamingScorer:
         # Per joint, in how many of the first `_counted` learner rows the camera showed it.
         self._seen_counts = np.zeros(reference.joints.shape[1], dtype=np.int64)
         self._counted = 0
+        # Whether the learner is measured from the neck (seen from the waist up), decided on
+        # the frames received when alignment starts, as `score_attempt` decides on all of them.
+        self._from_neck = False
 
     @property
     def first_frame(self) -> int | None:
@@ -133,6 +136,10 @@ class StreamingScorer:
         emitted = []
         while row < end_row:
             if self._aligner is None:
+                if seen_from_waist_up(self._weights[: self._frames]):
+                    self._from_neck = True
+                    self.reference = self.reference.from_neck
+                    self._learner[: self._frames] = hung_from_neck(self._learner[: self._frames])
                 self._aligner = StreamingAligner(
                     BAND_FRAMES,
                     self.first_frame + row,
@@ -183,7 +190,7 @@ class StreamingScorer:
             size = max(needed, 2 * len(self._learner))
             self._learner = np.resize(self._learner, (size, *self._learner.shape[1:]))
             self._weights = np.resize(self._weights, (size, self._weights.shape[1]))
-        self._learner[self._frames : needed] = joints
+        self._learner[self._frames : needed] = hung_from_neck(joints) if self._from_neck else joints
         self._weights[self._frames : needed] = weights
         self._frames = needed
 

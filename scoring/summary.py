@@ -96,7 +96,8 @@ def _reliability(beats: int, seen: int, tracking_fps: float | None) -> tuple[boo
 def _scope(parts_seen: set[str]) -> str:
     if parts_seen >= set(BODY_PARTS):
         return "full body"
-    if not parts_seen & _LEGS and parts_seen >= set(BODY_PARTS) - _LEGS:
+    # Seen from the waist up: without the hips the torso may not be measurable either.
+    if not parts_seen & _LEGS and parts_seen >= set(BODY_PARTS) - _LEGS - {"torso"}:
         return "upper body"
     return "partial"
 

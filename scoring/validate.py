@@ -488,7 +488,7 @@ def _damage_cases(split, source, track, reference, fps, donor) -> list[Case]:
     hips = replace(track, confidence=track.confidence.copy())
     # The hips, and for canonical input the pelvis it gives as its own joint.
     hips.confidence[:, [*_ROOTS[track.fmt], *([0] if track.fmt == "canonical" else [])]] = 0.0
-    case = f"{source}: legs and hips out of frame (no pelvis to measure from)"
+    case = f"{source}: legs and hips out of frame (seen from the waist up)"
     out.append(
         Case(split, source, "no-pelvis", 1.0, case,
              out_of_frame(hips, ("left_leg", "right_leg")), reference)
@@ -581,7 +581,7 @@ def run(case: Case) -> dict:
         "case": case.case, "span": case.span, "part": case.part, **case.extra,
         **{k: s.get(k) for k in keys},
         "reliable": s.get("reliable", True), "unreliable_reason": s.get("unreliable_reason"),
-        "beats": result["beats"],
+        "scope": s.get("scope"), "beats": result["beats"],
     }  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from scoring.beats import (
     _visibility,
     frame_jerks,
 )
+from scoring.body_scale import LengthQuantile
 from scoring.formats import _SOURCES, _map_image
 from scoring.normalise import LearnerNormaliser
 from scoring.one_euro import planar_length
@@ -26,7 +27,16 @@ from scoring.params import (
     SCALE_RANGE,
     VISIBILITY_RAMP,
 )
-from scoring.parts import ANCHOR, JOINT_PART, LIMB_PAIRS, NECK, PART_SIZES, TURNS, beat_parts
+from scoring.parts import (
+    ANCHOR,
+    JOINT_PART,
+    LIMB_PAIRS,
+    NECK,
+    PART_SIZES,
+    TURNS,
+    WEIGHT_ANCHOR,
+    beat_parts,
+)
 from scoring.resample import resample_rows
 from scoring.skeleton import JOINT_INDEX, MIRROR
 from scoring.stream import _band_costs
@@ -240,9 +250,10 @@ def test_torso_scales_are_the_numpy_scales_to_the_bit(attempt):
         grid_weights[:, JOINT_INDEX["neck"]], grid_weights[:, JOINT_INDEX["pelvis"]]
     )
     expected = _scales_numpy(torso, torso_weight)
+    torso_scale = LengthQuantile(JOINT_INDEX["neck"], JOINT_INDEX["pelvis"])
     got = np.concatenate(
         [
-            normaliser.body_scale.push(joints[i : i + 7], grid_weights[i : i + 7])
+            torso_scale.push(joints[i : i + 7], grid_weights[i : i + 7])
             for i in range(0, len(joints), 7)
         ]
     )
@@ -384,7 +395,7 @@ def test_beat_parts_are_the_numpy_part_measures(learner_track, reference, mirror
             ours[..., 0] = -ours[..., 0]
         theirs = projected[cols].astype(np.float64)
         w = _unmerged_numpy(ours, weights[rows][:, order], theirs)
-        w = np.minimum(w, w[:, ANCHOR])
+        w = np.minimum(w, w[:, WEIGHT_ANCHOR])
         ours, theirs = _local_pose_numpy(ours), _local_pose_numpy(theirs)
         distance = np.sqrt(((ours - theirs) ** 2).sum(-1))
         part_weight = w.sum(axis=0) @ part

@@ -76,3 +76,20 @@ def test_mirror_2d_swaps_sides_and_is_its_own_inverse():
     back, back_w = mirror_2d(mirrored, mirrored_w)
     np.testing.assert_array_equal(back, joints)
     np.testing.assert_array_equal(back_w, weights)
+
+
+def test_without_hips_the_body_size_comes_from_the_upper_body(attempt):
+    """A learner whose hips are never seen still gets a body size (from the shoulders, arms
+    and head), within 20 % of the torso's on a real recording."""
+    stream = parse_attempt(attempt)
+    with_hips = LearnerNormaliser()
+    with_hips.push(stream)
+    weights = stream.weights.copy()
+    weights[:, [JOINT_INDEX[j] for j in ("pelvis", "left_hip", "right_hip")]] = 0.0
+    without = LearnerNormaliser()
+    joints, seen = without.push(PoseStream(stream.times_s, stream.joints, weights))
+    assert with_hips.scale > 0 and without.scale > 0
+    assert abs(without.scale / with_hips.scale - 1.0) < 0.2
+    assert (seen[:, JOINT_INDEX["pelvis"]] == 0).all() and (
+        seen[:, JOINT_INDEX["left_wrist"]] > 0
+    ).any()

@@ -74,3 +74,23 @@ def test_batch_size_does_not_change_the_result(reference, attempt):
     one, _ = _stream(reference, attempt, batch=1)
     many, _ = _stream(reference, attempt, batch=25)
     assert one == many
+
+
+def test_a_learner_seen_from_the_waist_up_streams_as_offline():
+    """A webcam that never shows the hips or legs: live and offline both measure the learner
+    from the neck, give an upper-body score, and agree as a full view does."""
+    name = SAME_BPM[1]
+    reference = Reference.from_routine(aist_routine(name))
+    attempt = aist_attempt(name, 2)
+    frames = np.array(attempt["frames"], dtype=np.float64)
+    frames[:, 11:, 2] = 0.0  # COCO-17 hips, knees and ankles: confidence 0
+    attempt = {**attempt, "frames": frames}
+    offline = score_attempt(attempt, reference)
+    streaming, _ = _stream(reference, attempt, batch=2)
+    for result in (offline, streaming):
+        assert result["summary"]["reliable"] and result["summary"]["scope"] == "upper body"
+        assert all(b["parts"]["torso"] is None and b["fix"] != "torso" for b in result["beats"])
+    overall, offset = _agreement(offline, streaming)
+    assert np.mean(overall <= 5.0) >= 0.8
+    assert np.mean(offset <= 34.0) >= 0.85
+    assert abs(offline["summary"]["overall"] - streaming["summary"]["overall"]) <= 2.0
