@@ -254,16 +254,19 @@ def generate_routine(
     progress: Progress | None = None,
     architecture: str | None = None,
     preferences: "Preferences | None" = None,
+    half_time: bool = False,
 ) -> dict:
     """Generate a whole routine for a decoded song (format in the module docstring) with the
     model at ``checkpoint_path``, else ``architecture``'s (empty or None: the default model).
 
     ``preferences`` (`generation.phrases.personalise.preferences_from_history`) personalise a
     routine of the phrase family; the routine then also has ``"phrases": {"known", "new",
-    "text"}`` (`phrase_summary`). Raises ValueError for an unknown style, level or architecture
-    (or preferences for a family without phrases), FileNotFoundError for a missing checkpoint
-    and `audio.AudioError` for a song that cannot be analysed. Same song, style, level, seed,
-    preferences and model give the same routine.
+    "text"}`` (`phrase_summary`). ``half_time`` (phrase family): each phrase danced over 16
+    beats instead of 8, at half the speed (`PhraseChoreographer.generate`); the routine then
+    has ``"half_time": True``. Raises ValueError for an unknown style, level or architecture
+    (or preferences or half time for a family without phrases), FileNotFoundError for a
+    missing checkpoint and `audio.AudioError` for a song that cannot be analysed. Same song, style, level, seed,
+    preferences, half time and model give the same routine.
     """
     validate_request(style, level)
     if checkpoint_path is None:
@@ -278,6 +281,10 @@ def generate_routine(
         if not hasattr(choreographer, "memory"):
             raise ValueError(f"{choreographer.name} has no phrases to personalise a routine with.")
         personal["preferences"] = preferences
+    if half_time:
+        if not hasattr(choreographer, "memory"):
+            raise ValueError(f"{choreographer.name} has no phrases to dance in half time.")
+        personal["half_time"] = True
     frames, segments = choreographer.generate(
         music_from_analysis(analysis),
         analysis.n_frames,
@@ -294,6 +301,8 @@ def generate_routine(
         from generation.phrases.personalise import phrase_summary
 
         extra["phrases"] = phrase_summary(segments)
+    if half_time:
+        extra["half_time"] = True
     return {
         "fps": choreographer.fps,
         "joints": list(JOINTS),

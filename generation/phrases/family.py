@@ -10,7 +10,8 @@ same seed gives the same routine. `search.beam_search` adds the seam cost (pose 
 the body's frame at the join), the level's repeats (`PHRASE_PLANS`: A A B B for beginners,
 A B A C intermediate, none for advanced), a cost for other reuse and, below advanced, a bonus
 for giving a repeated chorus its block's phrases again. The chosen phrases are warped onto the
-beat grid and joined by `compose`.
+beat grid and joined by `compose`. Half time (an option, meant for beginners) lays each phrase's
+8 counts on 16 beats of the song: the same moves at half the speed, still on the beat.
 
 `PhraseChoreographer` has the interface of `generation.choreograph.Choreographer`
 (``generate`` gives frames and segments); each segment names its phrase (``phrase_id``).
@@ -27,7 +28,7 @@ from generation.difficulty import motion_beats
 from generation.features import ClipMusic
 from generation.metrics import beat_align_score
 from generation.phrases.compose import attach, plant_feet, slot_ranges, song_slots, warp
-from generation.phrases.matcher import MatcherConfig, MusicMotionMatcher, music_input
+from generation.phrases.matcher import BEATS, MatcherConfig, MusicMotionMatcher, music_input
 from generation.phrases.memory import PART_NAMES, facing_normalised, memory_from_dict
 from generation.phrases.search import beam_search
 from generation.styles import LEVELS
@@ -52,6 +53,8 @@ MUSIC_REPEAT_CORRELATION = 0.9
 KNOWN_BONUS = 1.0
 LEAN_WEIGHT = 0.5
 BEAM = 16
+# Half time: a phrase's beat lands on every second beat of the song, its 8 counts on 16 beats.
+HALF_TIME_STRIDE = 2
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,9 @@ class PhraseChoreographer:
             }
         return self._by_style[style]
 
-    def _slots(self, clip_music: ClipMusic, n_frames: int, style: str) -> list[np.ndarray]:
+    def _slots(
+        self, clip_music: ClipMusic, n_frames: int, style: str, beats_per_slot: int
+    ) -> list[np.ndarray]:
         beats = np.asarray(clip_music.beat_times, dtype=np.float64) * self.fps
         downbeats = np.asarray(clip_music.downbeat_times, dtype=np.float64) * self.fps
         if len(beats) < 2:
@@ -139,7 +144,8 @@ class PhraseChoreographer:
             period = 60.0 * self.fps / bpm
             beats = np.arange(0.0, n_frames + period, period)
             downbeats = beats[:1]
-        return song_slots(beats, downbeats[0] if len(downbeats) else None, n_frames)
+        first_downbeat = downbeats[0] if len(downbeats) else None
+        return song_slots(beats, first_downbeat, n_frames, beats_per_slot)
 
     def generate(
         self,
@@ -151,22 +157,31 @@ class PhraseChoreographer:
         phrase_times: np.ndarray | None = None,
         progress: Progress | None = None,
         preferences: Preferences | None = None,
+        half_time: bool = False,
     ) -> tuple[np.ndarray, list[dict]]:
         """Frames ``(n_frames, 15, 3)`` float32 (metres, +Y up, starting at the origin) and one
         segment per slot ``{"start_s", "end_s", "label", "repeat_of", "phrase_id"}`` (plus
         ``"known"`` with preferences). ``phrase_times`` is accepted for the common interface;
-        the slots come from the beats."""
+        the slots come from the beats.
+
+        ``half_time``: each phrase is chosen as for an 8-count of the song (its first 8 beats
+        give the music and the tempo) but danced over 16 beats, its counts on every other beat,
+        so every move takes twice as long (`HALF_TIME_STRIDE`)."""
         validate_request(style, level)
         if style not in self.seed_bank:
             raise ValueError(f"The model has no training data for style {style!r}.")
         data = self.style_data(style)
         idx = data["idx"]
-        slots = self._slots(clip_music, n_frames, style)
-        slot_bpm = np.array([60.0 * self.fps / np.diff(s).mean() for s in slots])
+        stride = HALF_TIME_STRIDE if half_time else 1
+        # A slot's beats ``(8 * stride + 1,)``; the phrase's 9 beats land on every stride-th.
+        song_beats = self._slots(clip_music, n_frames, style, BEATS * stride)
+        slots = [s[::stride] for s in song_beats]
+        heard = [s[: BEATS + 1] for s in song_beats]
+        slot_bpm = np.array([60.0 * self.fps / np.diff(s).mean() for s in heard])
         music = np.stack(
             [
                 music_input(clip_music.features, clip_music.known, s, bpm)
-                for s, bpm in zip(slots, slot_bpm, strict=True)
+                for s, bpm in zip(heard, slot_bpm, strict=True)
             ]
         )
         with torch.no_grad():
