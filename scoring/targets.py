@@ -23,6 +23,7 @@ DIFFERENT_OVERALL_MAX = 35.0
 DIFFERENT_LOW_SHARE_MIN = 0.8  # beats labelled OK or Miss
 OFFSET_BIAS_MAX_MS = 1000.0 / params.GRID_FPS  # one grid frame
 UNSEEN_WITHIN = 5.0  # parts out of frame: each part still seen, against the full view
+DRIFT_ERROR_MAX_MS = 1000.0 / 30.0  # timing that drifts: one grid frame, on average
 UPPER_BODY_WITHIN = 5.0  # legs and hips out of frame: the median overall, against the full view
 RELIABLE_RATES_FPS = (30.0, 15.0, 10.0)
 UNRELIABLE_RATES_FPS = (5.0,)
@@ -60,6 +61,7 @@ def check_targets(rows: list[dict]) -> list[dict]:
         out += _parts(mine, split)
         out += _different(mine, split)
         out += _offsets(mine, split)
+        out += _drifts(mine, split)
         out += _arms_only(mine, split)
         out += _unseen(mine, split)
         out += _no_pelvis(mine, split)
@@ -175,6 +177,30 @@ def _offsets(rows, split):
     return [
         _line("lateness and earliness reported within one frame", split, round(worst, 1),
               round(OFFSET_BIAS_MAX_MS, 1), worst <= OFFSET_BIAS_MAX_MS, f"worst: {detail}")
+    ]  # fmt: skip
+
+
+def drift_ms(time_s, amplitude_ms: float, period_s: float):
+    """How late (ms) a `drift` learner is at song time ``time_s``."""
+    return amplitude_ms * np.sin(2.0 * np.pi * np.asarray(time_s) / period_s)
+
+
+def _drifts(rows, split):
+    """A learner whose timing drifts (late, then early, smoothly): each beat's reported offset
+    follows how late the learner was at that beat, within a frame on average."""
+    errors = []
+    for r in _by(rows, kind="drift"):
+        amplitude_ms, period_s = r["drift"]
+        for b in r["beats"]:
+            if b["timing_offset_ms"] is not None:
+                truth = drift_ms(b["time_s"], amplitude_ms, period_s)
+                errors.append((abs(b["timing_offset_ms"] - truth), r["case"]))
+    mean = float(np.mean([e for e, _ in errors]))
+    worst = max(errors)
+    return [
+        _line(f"timing that drifts: beat offsets within {DRIFT_ERROR_MAX_MS:.0f} ms on average", split,
+              round(mean, 1), round(DRIFT_ERROR_MAX_MS, 1), mean <= DRIFT_ERROR_MAX_MS,
+              f"{len(errors)} beats; worst {worst[0]:.0f} ms: {worst[1]}"),
     ]  # fmt: skip
 
 

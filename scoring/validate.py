@@ -40,6 +40,7 @@ from scoring.reference import Reference
 from scoring.shared import shared_dir
 from scoring.skeleton import BODY_PART_INDEX, COCO_MIRROR, JOINTS, MIRROR, to_canonical
 from scoring.stream import StreamingScorer
+from scoring.targets import drift_ms
 
 # AIST++ sequences with 2D detections from all 9 cameras.
 TUNE_AIST = ("gBR_sBM_cAll_d04_mBR2_ch08", "gJS_sFM_cAll_d02_mJS4_ch09")
@@ -243,6 +244,14 @@ def shift(track: Track, offset_ms: float) -> Track:
     return replace(track, times_ms=track.times_ms + offset_ms)
 
 
+def drift(track: Track, amplitude_ms: float, period_s: float) -> Track:
+    """The learner late and early in turn: ``amplitude_ms * sin(2 pi t / period_s)`` at song
+    time ``t`` (a learner who rushes, then drags)."""
+    return replace(
+        track, times_ms=track.times_ms + drift_ms(track.times_ms / 1000.0, amplitude_ms, period_s)
+    )
+
+
 def mirror_image(track: Track) -> Track:
     """The image flipped and left and right exchanged (a learner facing a mirror)."""
     if track.fmt == "coco17":
@@ -405,6 +414,8 @@ LADDERS = {
     "early": (0.0, -100.0, -200.0, -300.0),
 }
 RATES = (30.0, 15.0, 10.0, 5.0)
+# Timing that drifts: (amplitude ms, period s) of a learner late and early in turn.
+DRIFTS = ((150.0, 8.0), (250.0, 16.0))
 PARTS = ("left_arm", "right_arm", "left_leg", "right_leg", "torso")
 # The torso swap takes the head with it (head and torso from another dance).
 SWAPPED_PARTS = {"torso": ("head", "torso")}
@@ -474,6 +485,12 @@ def _damage_cases(split, source, track, reference, fps, donor) -> list[Case]:
                 Case(split, source, kind, abs(ms), case, shift(track, ms), reference,
                      extra={"shift_ms": ms})
             )  # fmt: skip
+    for amplitude_ms, period_s in DRIFTS:
+        case = f"{source}: timing drifts +-{amplitude_ms:.0f} ms every {period_s:.0f} s"
+        out.append(
+            Case(split, source, "drift", amplitude_ms, case, drift(track, amplitude_ms, period_s),
+                 reference, extra={"drift": (amplitude_ms, period_s)})
+        )  # fmt: skip
     for rate in RATES:
         case = f"{source}: tracked at {rate:.0f} fps"
         out.append(

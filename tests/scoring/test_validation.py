@@ -48,6 +48,7 @@ def _lines(targets, prefix):
         "different dance: no Perfect",
         "different dance: >=",
         "lateness and earliness",
+        "timing that drifts",
         "only the arms move",
         "parts out of frame: each part still seen",
         "parts out of frame: never blamed",
