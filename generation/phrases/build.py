@@ -52,23 +52,31 @@ def phrase_pairs(memory: PhraseMemory, clips: dict, analyses: dict) -> tuple[np.
 
 
 def retrieval(model: MusicMotionMatcher, music, motion, styles: np.ndarray) -> dict:
-    """Per phrase, the rank of its own motion among its style's phrases for its own music, as a
-    fraction (0 best, 0.5 chance); mean and top-10 % share."""
+    """Per phrase, the rank of its own motion among its style's phrases for its own music:
+    the mean rank as a fraction (0 best, 0.5 chance), the share of phrases ranked in the top
+    10 %, and recall at 1 and 5 (the own motion first, or among the first five) beside their
+    chance levels (1 / n and min(5, n) / n for a style of n phrases)."""
     with torch.no_grad():
         a = model.embed_music(torch.from_numpy(music)).numpy()
         b = model.embed_motion(torch.from_numpy(motion)).numpy()
-    ranks = []
+    ranks, counts, sizes = [], [], []
     for style in dict.fromkeys(styles):
         idx = np.flatnonzero(styles == style)
         if len(idx) < 2:
             continue
         scores = a[idx] @ b[idx].T
-        own = np.diag(scores)
-        ranks += list(((scores > own[:, None]).sum(axis=1)) / (len(idx) - 1))
-    ranks = np.array(ranks)
+        better = (scores > np.diag(scores)[:, None]).sum(axis=1)
+        ranks += list(better / (len(idx) - 1))
+        counts += list(better)
+        sizes += [len(idx)] * len(idx)
+    ranks, counts, sizes = np.array(ranks), np.array(counts), np.array(sizes)
     return {
         "mean_rank_fraction": round(float(ranks.mean()), 3),
         "top10_share": round(float((ranks <= 0.1).mean()), 3),
+        "recall_at_1": round(float((counts < 1).mean()), 3),
+        "recall_at_1_chance": round(float((1 / sizes).mean()), 3),
+        "recall_at_5": round(float((counts < 5).mean()), 3),
+        "recall_at_5_chance": round(float((np.minimum(5, sizes) / sizes).mean()), 3),
         "phrases": len(ranks),
     }
 
@@ -82,12 +90,20 @@ def train_matcher(
     seed: int = 0,
     batch: int = 128,
     progress=print,
+    clips: np.ndarray | None = None,
+    within_clip_share: float = 0.0,
+    temperature: float = MatcherConfig.temperature,
 ) -> MusicMotionMatcher:
     """InfoNCE with batches drawn within one style (the search only ever compares phrases of
-    the song's style); a mirrored phrase stands in for its original half of the time."""
+    the song's style); a mirrored phrase stands in for its original half of the time.
+
+    With ``within_clip_share`` > 0 (and each phrase's clip index in ``clips (P,)``), that share
+    of the batches is made of whole clips of the style, so the negatives include the other
+    phrases of the same song and dancer (hard negatives: telling clips apart is no longer
+    enough). ``bench/bench_matcher.py`` measures both on the validation phrases."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    model = MusicMotionMatcher(MatcherConfig())
+    model = MusicMotionMatcher(MatcherConfig(temperature=temperature))
     flat_music = music.reshape(-1, music.shape[-1])
     flat_motion = np.concatenate([motion, mirrored]).reshape(-1, motion.shape[-1])
     model.music_mean.copy_(torch.from_numpy(flat_music.mean(0)))
@@ -99,10 +115,15 @@ def train_matcher(
     names = list(by_style)
     weights = np.array([len(by_style[s]) for s in names], dtype=np.float64) ** 0.5
     weights /= weights.sum()
+    by_clip = {} if clips is None else {c: np.flatnonzero(clips == c) for c in np.unique(clips)}
     model.train()
     for step in range(steps):
         idx = by_style[names[rng.choice(len(names), p=weights)]]
-        idx = rng.choice(idx, size=min(batch, len(idx)), replace=False)
+        if by_clip and rng.random() < within_clip_share:
+            whole = [by_clip[c] for c in rng.permutation(np.unique(clips[idx]))]
+            idx = np.concatenate(whole)[:batch]
+        else:
+            idx = rng.choice(idx, size=min(batch, len(idx)), replace=False)
         flip = rng.random(len(idx)) < 0.5
         motion_batch = np.where(flip[:, None, None], mirrored[idx], motion[idx])
         loss = model.loss(torch.from_numpy(music[idx]), torch.from_numpy(motion_batch))
