@@ -8,9 +8,16 @@ from scoring import params
 from scoring.align import align_offline
 from scoring.beats import score_span
 from scoring.formats import PoseInputError, parse_attempt
-from scoring.normalise import LearnerNormaliser, hung_from_neck, seen_from_waist_up
+from scoring.normalise import LearnerNormaliser
 from scoring.reference import Reference
 from scoring.summary import summarise, tracking_rate
+from scoring.upper_body import (
+    CALIBRATION_FRAMES,
+    hung_from_neck,
+    resized,
+    seen_from_waist_up,
+    size_ratio,
+)
 from scoring.view import ViewEstimator, mirror_2d, project
 
 MIRROR_MODES = ("auto", "on", "off")
@@ -42,7 +49,8 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
     normaliser = LearnerNormaliser()
     stream = parse_attempt(attempt)
     learner, weights = normaliser.push(stream)
-    if seen_from_waist_up(weights):  # no hips to measure from: the neck instead
+    from_neck = seen_from_waist_up(weights)
+    if from_neck:  # no hips to measure from: the neck instead
         learner, reference = hung_from_neck(learner), reference.from_neck
     first = normaliser.first_grid
     lo, hi = max(first, reference.start), min(first + len(learner), reference.end)
@@ -56,6 +64,14 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
     if mirrored:
         learner, weights = mirror_2d(learner, weights)
     reference_2d = project(reference.joints, yaw)
+    if from_neck:  # the learner's size matched to the reference's upper body
+        count = min(CALIBRATION_FRAMES, hi - lo)
+        ratio = size_ratio(
+            learner[ours.start : ours.start + count],
+            weights[ours.start : ours.start + count],
+            reference_2d[theirs.start : theirs.start + count],
+        )
+        learner = resized(learner, ratio)
     # Joints the camera did not show in most of the attempt (legs out of the picture) are left
     # out of the alignment: their held guesses would pull the path (live, the same over the
     # frames received so far).

@@ -3,9 +3,7 @@
 Steps, per learner: resample onto the `params.GRID_FPS` song-clock grid (`scoring.resample`;
 drop-outs get weight 0), divide by a running torso length (`scoring.body_scale`), One Euro filter
 (`scoring.one_euro`, tracker jitter), subtract the pelvis (translation). A learner seen from the waist up (a webcam that never shows
-the hips) is measured from the neck instead: `seen_from_waist_up` tells, and `hung_from_neck`
-re-roots the learner and the reference alike; the torso, measured from the pelvis, is then not
-seen (`scoring.parts`). The reference is made
+the hips) is measured from the neck instead (`scoring.upper_body`). The reference is made
 comparable by `scoring.view` (its 3D joints seen from the learner's camera).
 """
 
@@ -21,7 +19,6 @@ from scoring.resample import resample_rows
 from scoring.skeleton import JOINT_INDEX
 
 _PELVIS = JOINT_INDEX["pelvis"]
-_NECK = JOINT_INDEX["neck"]
 
 
 class LearnerNormaliser:
@@ -83,22 +80,3 @@ class LearnerNormaliser:
         )
         self.next_grid = last_grid + 1
         return out
-
-
-def seen_from_waist_up(weights: np.ndarray) -> bool:
-    """Whether learner weights ``(n, J)`` show the neck on most frames but the pelvis on fewer
-    than half (the hips out of the picture)."""
-    return bool(
-        len(weights)
-        and (weights[:, _PELVIS] > 0).mean() < 0.5
-        and (weights[:, _NECK] > 0).mean() >= 0.5
-    )
-
-
-def hung_from_neck(joints: np.ndarray) -> np.ndarray:
-    """Root-centred joints ``(T, J, C)`` (torso units, y up) re-rooted at the neck: every
-    joint's position from the neck, plus one torso up, so the pelvis the measures hang from is
-    one torso straight below the neck for the learner and the reference alike."""
-    up = np.zeros(joints.shape[-1], dtype=joints.dtype)
-    up[1] = 1.0
-    return joints - joints[:, _NECK : _NECK + 1] + up

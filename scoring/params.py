@@ -70,6 +70,9 @@ SCALE_BINS = 1000
 # is 0.342 (coefficient of variation 13 %; the shoulders alone: 1.63, 18 %); the held-out
 # split's median is 0.348.
 UPPER_BODY_TO_TORSO = 0.342
+# ... and then, measured from the neck, its size is matched to the reference's upper body seen
+# from its camera over the attempt's first this many seconds (`scoring.upper_body`).
+UPPER_BODY_CALIBRATION_S = 4.0
 # The scale estimate is refreshed after 1, 2, 4, 8... then every SCALE_BLOCK_FRAMES frames.
 SCALE_BLOCK_FRAMES = 15
 

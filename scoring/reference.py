@@ -8,9 +8,10 @@ import numpy as np
 
 from scoring import params
 from scoring.formats import PoseInputError, parse_attempt
-from scoring.normalise import LearnerNormaliser, hung_from_neck
+from scoring.normalise import LearnerNormaliser
 from scoring.one_euro import OneEuroFilter
 from scoring.skeleton import JOINT_INDEX, JOINTS, torso_length
+from scoring.upper_body import hung_from_neck
 from scoring.view import view_features
 
 
@@ -30,7 +31,7 @@ class Reference:
 
     @cached_property
     def from_neck(self) -> "Reference":
-        """This reference measured from the neck (`scoring.normalise.hung_from_neck`), for a
+        """This reference measured from the neck (`scoring.upper_body.hung_from_neck`), for a
         learner seen from the waist up: made once, shared by every such learner."""
         return Reference(_read_only(hung_from_neck(self.joints)), self.beats, self.start)
 

@@ -20,11 +20,18 @@ from scoring.align import StreamingAligner
 from scoring.attempt import BAND_FRAMES, check_mirror, view_summary
 from scoring.beats import reference_window, score_span
 from scoring.formats import CheckedFrames, check_pose_frames, map_to_canonical
-from scoring.normalise import LearnerNormaliser, hung_from_neck, seen_from_waist_up
+from scoring.normalise import LearnerNormaliser
 from scoring.reference import Reference
 from scoring.skeleton import MIRROR
 from scoring.summary import summarise, tracking_rate
 from scoring.sums import pairwise_sum_columns
+from scoring.upper_body import (
+    CALIBRATION_FRAMES,
+    hung_from_neck,
+    resized,
+    seen_from_waist_up,
+    size_ratio,
+)
 from scoring.view import ViewEstimator, project
 
 EMIT_DELAY_FRAMES = round(params.EMIT_DELAY_S * params.GRID_FPS)
@@ -79,6 +86,8 @@ class StreamingScorer:
         # Whether the learner is measured from the neck (seen from the waist up), decided on
         # the frames received when alignment starts, as `score_attempt` decides on all of them.
         self._from_neck = False
+        self._size_ratio = 1.0  # its size against the reference's (`_match_size`)
+        self._size_final = False
 
     @property
     def first_frame(self) -> int | None:
@@ -149,6 +158,8 @@ class StreamingScorer:
                 self._view_rows = self._view_next = row
             if row >= self._view_next:
                 self._update_view(row + 1)
+                if self._from_neck and not self._size_final:
+                    self._match_size(final=False)
             stop = min(end_row, self._view_next)
             due = self._next_due_frame()
             if due is not None:
@@ -162,6 +173,8 @@ class StreamingScorer:
         """``{"beats", "summary"}`` for the whole attempt: the emitted beats plus the beats the
         attempt covered that were still waiting."""
         self._catch_up()
+        if self._from_neck and not self._size_final and self._aligner is not None:
+            self._match_size(final=True)
         beats = list(self._emitted)
         if self._aligner is not None:
             end = min(self.first_frame + self._frames, self.reference.end)
@@ -190,9 +203,35 @@ class StreamingScorer:
             size = max(needed, 2 * len(self._learner))
             self._learner = np.resize(self._learner, (size, *self._learner.shape[1:]))
             self._weights = np.resize(self._weights, (size, self._weights.shape[1]))
-        self._learner[self._frames : needed] = hung_from_neck(joints) if self._from_neck else joints
+        if self._from_neck:
+            joints = hung_from_neck(joints)
+            joints = resized(joints, self._size_ratio)
+        self._learner[self._frames : needed] = joints
         self._weights[self._frames : needed] = weights
         self._frames = needed
+
+    def _match_size(self, final: bool) -> None:
+        """A learner measured from the neck: match its size to the reference's upper body seen
+        from the current view over the aligned frames so far, at each view update, until
+        `CALIBRATION_FRAMES` of them (or, at the end, all) are in: then the ratio is the one
+        `score_attempt` finds over the same frames, and it stays. Every stored row is resized
+        (beats emitted before keep their scores)."""
+        first = self._aligner.first - self.first_frame
+        end = min(self._frames, self.reference.end - self.first_frame)
+        count = min(CALIBRATION_FRAMES, end - first)
+        if count < 2:
+            return
+        lo = self._aligner.first - self.reference.start
+        ratio = size_ratio(
+            self._learner[first : first + count] / np.float32(self._size_ratio),
+            self._weights[first : first + count],
+            project(self.reference.joints[lo : lo + count], self._yaw),
+        )
+        self._learner[: self._frames] = resized(
+            self._learner[: self._frames], ratio / self._size_ratio
+        )
+        self._size_ratio = ratio
+        self._size_final = final or count == CALIBRATION_FRAMES
 
     def _update_view(self, end_row: int) -> None:
         """Add learner rows up to ``end_row`` to the view estimate and re-solve it. Updates
