@@ -42,10 +42,12 @@ def prepare(tmp: Path, n_learners: int):
     from django.core.management import call_command
     from django.test import Client
 
-    from coach.models import Membership, Song, User
-    from coach.services import classes
-    from coach.services.routines import store_routine
-    from coach.services.studios import create_studio
+    from coach.accounts.models import User
+    from coach.classes import services as classes
+    from coach.routines.services import store_routine
+    from coach.songs.models import Song
+    from coach.studios.models import Membership
+    from coach.studios.services import create_studio
     from scoring.validate import aist_routine
 
     call_command("migrate", verbosity=0)

@@ -72,9 +72,10 @@ def prepare(tmp: Path, n_learners: int):
     from django.core.management import call_command
     from django.test import Client
 
-    from coach.models import Song, User
-    from coach.services.practice import start_attempt
-    from coach.services.routines import store_routine
+    from coach.accounts.models import User
+    from coach.practice.services import start_attempt
+    from coach.routines.services import store_routine
+    from coach.songs.models import Song
     from scoring.validate import aist_routine
 
     call_command("migrate", verbosity=0)

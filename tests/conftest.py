@@ -9,8 +9,8 @@ import pytest
 import soundfile
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
-from coach.models import Membership
-from coach.services.studios import create_studio
+from coach.studios.models import Membership
+from coach.studios.services import create_studio
 from tests.ports import free_port, wait_for_port
 
 

@@ -11,8 +11,8 @@ from django.db import connection
 from django.http import JsonResponse
 from rest_framework.exceptions import AuthenticationFailed
 
+from coach.accounts.tokens import ExpiringTokenAuthentication
 from coach.config.celery import app
-from coach.tokens import ExpiringTokenAuthentication
 
 
 def _database():

@@ -1,8 +1,10 @@
 from django.urls import path, re_path
 
-from coach.class_consumers import ClassBoardConsumer, ClassLearnerConsumer
-from coach.consumers import JobProgressConsumer, NoSuchSocketConsumer, PracticeConsumer
-from coach.video_views import VideoExportConsumer
+from coach.classes.consumers import ClassBoardConsumer, ClassLearnerConsumer
+from coach.common.consumers import NoSuchSocketConsumer
+from coach.practice.consumers import PracticeConsumer
+from coach.routines.consumers import JobProgressConsumer
+from coach.videos.consumers import VideoExportConsumer
 
 websocket_urlpatterns = [
     path("ws/jobs/<uuid:job_id>/", JobProgressConsumer.as_asgi()),

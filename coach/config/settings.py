@@ -33,7 +33,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "channels",
     "axes",
-    "coach",
+    # The site's features, one app each (coach.accounts keeps the label `coach`: see its apps.py).
+    "coach.accounts",
+    "coach.common",
+    "coach.studios",
+    "coach.songs",
+    "coach.routines",
+    "coach.practice",
+    "coach.lessons",
+    "coach.review",
+    "coach.classes",
+    "coach.videos",
 ]
 
 MIDDLEWARE = [
@@ -46,7 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "coach.not_found.NotFoundPageMiddleware",
+    "coach.common.not_found.NotFoundPageMiddleware",
     # Last, as django-axes asks: turns a locked-out login into a 429 answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -65,8 +75,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "coach.context_processors.memberships",
-                "coach.context_processors.socket_protocol",
+                "coach.common.context_processors.memberships",
+                "coach.common.context_processors.socket_protocol",
             ],
         },
     },
@@ -104,7 +114,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "coach.throttles.client_ip"
+AXES_CLIENT_IP_CALLABLE = "coach.accounts.throttles.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -120,7 +130,7 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Media are private: views check permission, then Django streams the file (with Range) or hands
-# it to the front web server or the storage (coach/file_responses.py). Nothing serves MEDIA_URL.
+# it to the front web server or the storage (coach/common/file_responses.py). Nothing serves MEDIA_URL.
 MEDIA_ACCEL = env("MEDIA_ACCEL", default="none")
 if MEDIA_ACCEL not in ("none", "x-accel", "x-sendfile", "redirect"):
     raise ImproperlyConfigured(f"MEDIA_ACCEL is none, x-accel, x-sendfile or redirect, not {MEDIA_ACCEL!r}")
@@ -159,13 +169,15 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 # Practice sockets store their pose batches in one transaction per round of this many seconds
-# (coach/services/practice_writer.py); a batch is acknowledged when its round is stored.
+# (coach/practice/writer.py); a batch is acknowledged when its round is stored.
 PRACTICE_STORE_EVERY_S = env.float("PRACTICE_STORE_EVERY_S", default=1.0)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 # With the in-memory broker the web process runs the worker itself (see coach/config/worker.py).
 CELERY_EMBEDDED_WORKER = CELERY_BROKER_URL.startswith("memory://")
+# By task name: the names stay those of before the feature apps (coach/routines/tasks.py,
+# coach/videos/tasks.py), so queued messages and routes still match.
 CELERY_TASK_ROUTES = {
     "generation.tasks.*": {"queue": "gpu"},
     "coach.tasks.*": {"queue": "cpu"},
@@ -180,13 +192,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "coach.tokens.ExpiringTokenAuthentication",
+        "coach.accounts.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "coach.pagination.BoundedLimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "coach.common.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
-    # coach/throttles.py: per client address; behind a proxy, TRUSTED_PROXY_COUNT says how many
+    # coach/accounts/throttles.py: per client address; behind a proxy, TRUSTED_PROXY_COUNT says how many
     # X-Forwarded-For hops to trust when telling clients apart.
     "DEFAULT_THROTTLE_RATES": {
         "login": env("LOGIN_RATE", default="10/minute"),
@@ -194,7 +206,7 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0) or None,
 }
-# API tokens (POST /api/token/) expire after this; logging out deletes them (coach/tokens.py).
+# API tokens (POST /api/token/) expire after this; logging out deletes them (coach/accounts/tokens.py).
 API_TOKEN_LIFETIME = timedelta(hours=env.int("API_TOKEN_HOURS", default=7 * 24))
 
 SPECTACULAR_SETTINGS = {
@@ -204,7 +216,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "coach.api_schema.document_error_responses",
+        "coach.common.api_schema.document_error_responses",
     ],
 }
 

@@ -11,8 +11,8 @@ import threading
 from django.conf import settings
 
 from coach.config.celery import app
-from coach.services.routines import requeue_unfinished_jobs
-from coach.services.video_exports import requeue_unfinished_exports
+from coach.routines.services import requeue_unfinished_jobs
+from coach.videos.services import requeue_unfinished_exports
 
 log = logging.getLogger(__name__)
 QUEUES = ("gpu", "cpu")

@@ -1,7 +1,7 @@
 // The routine's dancer on a 2D canvas, drawn as in the MP4 export (generation/video.py): seen from
 // the front by a camera that follows the dancer's travel and facing (the routine document's
 // `camera`, computed on the server), solid limbs in the body-part colours (the `dancer-colours`
-// JSON block, see coach/templatetags/dancer.py), a head, feet that mark floor contact, and a faint
+// JSON block, see coach/common/templatetags/dancer.py), a head, feet that mark floor contact, and a faint
 // preview of the pose one beat ahead. A toggle shows the dancer as in a mirror.
 //
 // createDancer(container, routine) -> {setFrame(k), highlight(jointIndices), render()}

@@ -1,5 +1,5 @@
 // "Download video" on the routine page: ask for the MP4, follow its progress (WebSocket push,
-// polling as a fallback), then offer the file. States come from coach/services/video_exports.py.
+// polling as a fallback), then offer the file. States come from coach/videos/services.py.
 const box = document.getElementById("video-export");
 const form = document.getElementById("video-export-form");
 const button = document.getElementById("video-export-button");

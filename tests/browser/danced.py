@@ -4,8 +4,8 @@ their first beat, as the generator's frame grid makes them."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from coach.services.routines import store_routine
-from coach.services.songs import create_song
+from coach.routines.services import store_routine
+from coach.songs.services import create_song
 from generation.data.ballroom import ballroom_index, load_ballroom
 from scoring.skeleton import JOINTS
 

@@ -4,7 +4,7 @@ the routine's joint positions."""
 import numpy as np
 import pytest
 
-from coach.services.routines import routine_frames
+from coach.routines.services import routine_frames
 from generation.bvh_export import CENTIMETRES_PER_METRE
 from generation.data.bvh import node_positions, parse_bvh
 from tests.browser.test_routine_page import log_in

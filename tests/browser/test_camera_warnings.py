@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from coach.models import Attempt
+from coach.practice.models import Attempt
 from scoring.validate import aist_attempt
 from tests.browser.conftest import ARTIFACTS, CHROMIUM_ARGS, chromium_path
 from tests.browser.test_live_class import (

@@ -4,8 +4,8 @@ routine whose phrases start a few ms before their first beat."""
 
 import pytest
 
-from coach.services.classes import open_class
-from coach.services.routines import routine_document
+from coach.classes.services import open_class
+from coach.routines.services import routine_document
 from generation.counts import beat_counts
 from tests.browser.danced import make_danced_routine
 from tests.browser.test_routine_page import log_in

@@ -7,11 +7,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from coach.models import Attempt, Lesson
+from coach.lessons.models import Lesson
+from coach.practice.models import Attempt
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_routine_page import log_in
 from tests.coach.factories import make_routine, make_song
-from tests.coach.test_review import danced  # noqa: F401  (a fixture: a really scored dance)
+from tests.coach.review.test_review import danced  # noqa: F401  (a fixture: a really scored dance)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from coach.models import Attempt, ClassSession, PoseBatch
-from coach.services.routines import store_routine
-from coach.services.songs import create_song
+from coach.classes.models import ClassSession
+from coach.practice.models import Attempt, PoseBatch
+from coach.routines.services import store_routine
+from coach.songs.services import create_song
 from scoring.params import VISIBILITY_RAMP
 from scoring.skeleton import SOURCE_LAYOUTS
 from scoring.validate import SAME_BPM, aist_attempt, aist_routine

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from coach.models import Attempt, PoseBatch
-from coach.services.routines import store_routine
-from coach.services.songs import create_song
+from coach.practice.models import Attempt, PoseBatch
+from coach.routines.services import store_routine
+from coach.songs.services import create_song
 from generation.data.aistpp import aistpp_dir, load_annotation
 from scoring.skeleton import BODY_PARTS, JOINTS, SOURCE_LAYOUTS
 from tests.browser.conftest import ARTIFACTS

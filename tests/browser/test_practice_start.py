@@ -3,7 +3,7 @@ no empty attempt is ended (and none is marked complete)."""
 
 import pytest
 
-from coach.models import Attempt
+from coach.practice.models import Attempt
 from tests.browser.danced import make_danced_routine
 from tests.browser.test_routine_page import log_in
 

@@ -1,7 +1,7 @@
 """The whole loop in production mode (DEBUG off, no public media folder), in real Chromium:
 upload a song, generate a routine, seek in the routine player, practise a looped phrase with a
 fake camera and open the report. Every song request goes through the permission-checked views
-with byte ranges (`coach/file_responses.py`); a player whose song is served without ranges
+with byte ranges (`coach/common/file_responses.py`); a player whose song is served without ranges
 cannot seek and restarts phrase loops at 0:00.
 """
 
@@ -12,7 +12,8 @@ import pytest
 from django.conf import settings
 
 from coach.config.worker import start_embedded_worker
-from coach.models import Attempt, Routine
+from coach.practice.models import Attempt
+from coach.routines.models import Routine
 from tests.browser.test_routine_page import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]

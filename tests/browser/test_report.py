@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from coach.models import Attempt
-from coach.services import practice
-from coach.services.routines import store_routine
-from coach.services.songs import create_song
+from coach.practice import services as practice
+from coach.practice.models import Attempt
+from coach.routines.services import store_routine
+from coach.songs.services import create_song
 from generation.data.aistpp import aistpp_dir, load_annotation
 from scoring.skeleton import JOINTS
 from tests.browser.test_routine_page import log_in

@@ -4,7 +4,7 @@
 import pytest
 from django.utils import timezone
 
-from coach.models import Attempt
+from coach.practice.models import Attempt
 from tests.browser.test_routine_page import log_in
 from tests.coach.factories import make_routine
 

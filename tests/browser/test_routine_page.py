@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from coach.services.songs import create_song
+from coach.songs.services import create_song
 from tests.coach.factories import make_routine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,11 +6,11 @@ song page's duration agreeing with its player."""
 
 import pytest
 
-from coach.models import ClassSession
-from coach.services.studios import invite
+from coach.classes.models import ClassSession
+from coach.studios.services import invite
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_routine_page import log_in
-from tests.coach.test_review import danced  # noqa: F401  (a fixture: a really scored dance)
+from tests.coach.review.test_review import danced  # noqa: F401  (a fixture: a really scored dance)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,7 +101,7 @@ def test_an_invitation_link_is_copied_with_one_click(browser, live_server, studi
 def test_the_song_page_states_the_players_duration(page, live_server, make_user, wav_file):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from coach.services.songs import create_song
+    from coach.songs.services import create_song
 
     alice = make_user("alice")
     path = wav_file(65.4)

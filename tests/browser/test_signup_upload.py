@@ -2,7 +2,7 @@
 
 import pytest
 
-from coach.models import Song
+from coach.songs.models import Song
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from coach.config.worker import start_embedded_worker
-from coach.services.songs import create_song
+from coach.songs.services import create_song
 from generation.video import probe_video
 from tests.browser.test_routine_page import log_in
 from tests.coach.factories import make_routine

@@ -2,8 +2,10 @@
 
 import numpy as np
 
-from coach.models import Attempt, GenerationJob, Song
-from coach.services.routines import store_routine
+from coach.practice.models import Attempt
+from coach.routines.models import GenerationJob
+from coach.routines.services import store_routine
+from coach.songs.models import Song
 from scoring.skeleton import CANONICAL_FPS, JOINTS
 
 

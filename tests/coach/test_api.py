@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from coach.models import GenerationJob
+from coach.routines.models import GenerationJob
 from tests.coach.factories import make_routine, make_song
 
 pytestmark = pytest.mark.django_db

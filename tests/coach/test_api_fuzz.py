@@ -1,7 +1,7 @@
 """The JSON API fuzzed against its own OpenAPI schema (`/api/schema/`) with schemathesis: every
 operation, valid and invalid inputs, a bounded number of examples each. No answer may be a server
 error, and every status code, content type and body must be one the schema documents (errors
-included: `coach/api_schema.py`).
+included: `coach/common/api_schema.py`).
 
 The requests carry the token of a studio owner who has a song, a routine, a job, an attempt and
 a lesson with fixed ids, and generated ids are drawn from those as well as at random, so the
@@ -29,8 +29,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from coach.models import Attempt, GenerationJob, Lesson, LessonAssignment, Membership, Routine, Song
-from coach.services.studios import create_studio
+from coach.lessons.models import Lesson, LessonAssignment
+from coach.practice.models import Attempt
+from coach.routines.models import GenerationJob, Routine
+from coach.songs.models import Song
+from coach.studios.models import Membership
+from coach.studios.services import create_studio
 from tests.coach.factories import make_routine
 
 pytestmark = pytest.mark.django_db

@@ -12,13 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from coach.classes import services as classes
 from coach.config.asgi import application
-from coach.models import Membership, Song
-from coach.services import classes, lessons
-from coach.services.practice import start_attempt
-from coach.services.review import lesson_results_csv
-from coach.services.songs import create_song
-from coach.services.studios import set_teaching_role
+from coach.lessons import services as lessons
+from coach.practice.services import start_attempt
+from coach.review.services import lesson_results_csv
+from coach.songs.models import Song
+from coach.songs.services import create_song
+from coach.studios.models import Membership
+from coach.studios.services import set_teaching_role
 from tests.coach.factories import make_routine
 from tests.coach.socket_helpers import close_code, communicator, receive_until, session_cookie
 
@@ -151,8 +153,10 @@ def test_lesson_results_csv_does_not_start_a_cell_with_a_formula(studio_people, 
         user=sneaky, studio=studio_people["studio"], role=Membership.Role.STUDENT
     )
     instructor = studio_people["instructor"]
-    lesson = lessons.assign_lesson(studio_people["studio"], instructor, make_routine(instructor), [sneaky],
-                                   "Solo", timezone.now() + timedelta(days=1), 60.0)  # fmt: skip
+    lesson = lessons.assign_lesson(
+        studio_people["studio"], instructor, make_routine(instructor), students=[sneaky], title="Solo",
+        due_at=timezone.now() + timedelta(days=1), target_score=60.0,
+    )  # fmt: skip
     rows = list(csv.reader(io.StringIO(lesson_results_csv(lesson))))
     assert rows[1][:2] == ["'@SUM", "'=cmd@example.com"]
     assert all(not cell or cell[0] not in "=+-@\t\r" for row in rows for cell in row)

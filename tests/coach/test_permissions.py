@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
-from coach import permissions
-from coach.services.routines import routine_frames
+from coach.practice.selectors import attempts_for
+from coach.routines.services import routine_frames
+from coach.songs.selectors import songs_for
 from tests.coach.factories import make_attempt, make_job, make_routine, make_song
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def alices_work(studio_people):
         "routine": routine,
         "job": make_job(alice, routine.song),
         # Made for a lesson or class of the studio: its teachers see it (own practice: see
-        # tests/coach/test_attempt_privacy.py).
+        # tests/coach/practice/test_attempt_privacy.py).
         "attempt": make_attempt(alice, routine, studio_people["studio"]),
     }
 
@@ -58,12 +59,12 @@ def test_anonymous_visitors_must_log_in(client, alices_work, kind):
 
 
 def test_a_teacher_in_another_studio_sees_nothing(make_user, studio_people, alices_work):
-    from coach.services.studios import create_studio
+    from coach.studios.services import create_studio
 
     other_owner = make_user("otto")
     create_studio(other_owner, "Elsewhere")
-    assert not permissions.songs_for(other_owner).exists()
-    assert not permissions.attempts_for(other_owner).exists()
+    assert not songs_for(other_owner).exists()
+    assert not attempts_for(other_owner).exists()
 
 
 def test_studio_page_manages_for_its_teachers_and_shows_its_students_their_part(client, studio_people):

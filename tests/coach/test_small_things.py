@@ -9,8 +9,8 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
-from coach.services.routines import job_state
-from coach.services.studios import create_studio, invite
+from coach.routines.services import job_state
+from coach.studios.services import create_studio, invite
 from tests.coach.factories import make_job, make_routine, make_song
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 import websockets
 from django.test import Client
 
-from coach.services import classes
-from coach.services.routines import store_routine
+from coach.classes import services as classes
+from coach.routines.services import store_routine
 from scoring.validate import SAME_BPM, aist_attempt, aist_routine
 from tests.coach.factories import make_song
 

@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from coach.config.celery import app
-from coach.models import VideoExport
-from coach.services.routines import store_routine
-from coach.services.songs import create_song
-from coach.services.video_exports import request_export
+from coach.routines.services import store_routine
+from coach.songs.services import create_song
+from coach.videos.models import VideoExport
+from coach.videos.services import request_export
 from generation.data.ballroom import ballroom_index, load_ballroom
 from generation.video import probe_video
 from scoring.skeleton import JOINTS

@@ -9,9 +9,9 @@ import websockets
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from coach.models import GenerationJob
-from coach.services.routines import request_generation, routine_frames
-from coach.services.songs import create_song
+from coach.routines.models import GenerationJob
+from coach.routines.services import request_generation, routine_frames
+from coach.songs.services import create_song
 
 pytestmark = [pytest.mark.distributed, pytest.mark.slow]
 
@@ -33,7 +33,9 @@ def _wait_finished(job, timeout_s=240):
 
 def test_a_worker_process_on_the_gpu_queue_generates_the_routine(worker_process, make_user, wav_file):
     user = make_user("alice")
-    job = _wait_finished(request_generation(_song(user, wav_file), user, "waltz", "beginner", seed=3))
+    job = _wait_finished(request_generation(
+        _song(user, wav_file), user, style="waltz", level="beginner", seed=3,
+    ))
     assert job.status == GenerationJob.Status.SUCCEEDED, job.error
     frames = routine_frames(job.routine)
     assert frames.shape[1:] == (15, 3)
@@ -55,7 +57,7 @@ def test_progress_reaches_the_browser_socket_through_redis(worker_process, web_s
         states = []
         async with websockets.connect(url, additional_headers=headers) as socket:
             states.append(json.loads(await socket.recv()))  # the state on connect
-            from coach.tasks import generate_routine_task
+            from coach.routines.tasks import generate_routine_task
 
             await asyncio.to_thread(generate_routine_task.delay, str(job.id))
             while states[-1]["status"] not in ("succeeded", "failed"):

@@ -1,0 +1,42 @@
+"""The review app's models as they were in the `coach` app up to its migration 0006, taken into
+this app's state only: their tables (`coach_<model>`) are already there, made by coach 0001-0006,
+and coach 0007 dropped them from its own state."""
+
+import django.db.models.deletion
+import django.utils.timezone
+import uuid
+from django.conf import settings
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    initial = True
+
+    dependencies = [
+        ('practice', '0001_initial'),
+        ('coach', '0007_feature_apps'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.CreateModel(
+                    name='AttemptComment',
+                    fields=[
+                        ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                        ('beat', models.PositiveIntegerField(blank=True, help_text='Beat index, or empty for the whole attempt.', null=True)),
+                        ('text', models.TextField()),
+                        ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                        ('attempt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='practice.attempt')),
+                        ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                    ],
+                    options={
+                        'db_table': 'coach_attemptcomment',
+                        'ordering': ['beat', 'created_at'],
+                    },
+                ),
+            ],
+        ),
+    ]

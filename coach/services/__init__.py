@@ -1,1 +1,0 @@
-"""Business rules as plain functions: views, the API and tasks call these."""
