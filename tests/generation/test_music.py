@@ -246,3 +246,15 @@ def test_waltzes_are_counted_in_three_and_other_ballroom_music_in_four():
     assert len(waltz) >= 5 and len(other) >= 3
     assert waltz.count(3) >= 0.8 * len(waltz)
     assert other.count(4) >= 0.8 * len(other)
+
+
+def test_annotated_clips_split_into_tune_and_held_out():
+    split = music_eval.held_out_split
+    clips = music_eval.load_annotated()
+    tune, held_out = split(clips, "tune"), split(clips, "held-out")
+    assert {c.name for c in held_out} == music_eval.HELD_OUT_CLIPS
+    assert len(tune) + len(held_out) == len(clips) == len(split(clips, "all"))
+    # Every kind of music is in both parts.
+    assert {c.kind for c in tune} == {c.kind for c in held_out} == {c.kind for c in clips}
+    with pytest.raises(ValueError, match="split"):
+        split(clips, "test")
