@@ -34,7 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 def prepare(tmp: Path, n_learners: int):
     """A fresh database in `tmp` with a studio, its instructor, N students seated in one class."""
-    os.environ.update(DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}", MEDIA_ROOT=str(tmp / "media"))
+    os.environ.update(
+        DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}", MEDIA_ROOT=str(tmp / "media")
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach.config.settings")
     import django
 
@@ -61,8 +63,12 @@ def prepare(tmp: Path, n_learners: int):
     studio = create_studio(instructor, "Bench studio")
     routine = aist_routine(DANCE)
     routine.update(style="street-jazz", level="advanced", seed=0, model="recorded")
-    song = Song.objects.create(owner=instructor, title="bench", audio="songs/none.wav", duration_s=32.0)
-    class_session = classes.open_class(instructor, studio, store_routine(song, instructor, routine), title="Bench class")
+    song = Song.objects.create(
+        owner=instructor, title="bench", audio="songs/none.wav", duration_s=32.0
+    )
+    class_session = classes.open_class(
+        instructor, studio, store_routine(song, instructor, routine), title="Bench class"
+    )
     learners = []
     for i in range(n_learners):
         user = User.objects.create_user(f"learner{i}")  # force_login needs no password
@@ -76,8 +82,12 @@ def start_class(port, class_id, instructor_cookie) -> float:
     """POST the board's Start; returns the class's starts_at_ms (server clock, this machine's)."""
     token = secrets.token_hex(16)  # a 32-character CSRF secret, sent as cookie and header
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/classes/{class_id}/start/", method="POST",
-        headers={"Cookie": f"sessionid={instructor_cookie}; csrftoken={token}", "X-CSRFToken": token},
+        f"http://127.0.0.1:{port}/classes/{class_id}/start/",
+        method="POST",
+        headers={
+            "Cookie": f"sessionid={instructor_cookie}; csrftoken={token}",
+            "X-CSRFToken": token,
+        },
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())["starts_at_ms"]
@@ -121,11 +131,22 @@ async def learner(port, class_id, cookie, times, frames, results):
             async for raw in ws:
                 message = json.loads(raw)
                 if message["type"] == "ping":
-                    await ws.send(json.dumps({"type": "pong", "server_time_ms": message["server_time_ms"],
-                                              "client_time_ms": time.time() * 1000}))
+                    await ws.send(
+                        json.dumps(
+                            {
+                                "type": "pong",
+                                "server_time_ms": message["server_time_ms"],
+                                "client_time_ms": time.time() * 1000,
+                            }
+                        )
+                    )
                 elif message["type"] == "ready" and not flush_at.done():
                     flush_at.set_result(np.asarray(message["flush_at_ms"]))
-                elif message["type"] == "class_state" and message["status"] == "running" and not running.done():
+                elif (
+                    message["type"] == "class_state"
+                    and message["status"] == "running"
+                    and not running.done()
+                ):
                     running.set_result(message["starts_at_ms"])
                 elif message["type"] == "error":
                     results["errors"] += 1
@@ -137,9 +158,18 @@ async def learner(port, class_id, cookie, times, frames, results):
         start_wall = await running / 1000  # the song starts here on every learner's clock
         for seq, chunk in enumerate(batches(times, await flush_at)):
             await asyncio.sleep(max(0.0, start_wall + times[chunk][-1] / 1000 - time.time()))
-            await ws.send(json.dumps({"type": "frames", "seq": seq, "format": "coco17",
-                                      "timestamps_ms": times[chunk].tolist(),
-                                      "frames": frames[chunk].round(2).tolist(), "image_size": [1920, 1080]}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "frames",
+                        "seq": seq,
+                        "format": "coco17",
+                        "timestamps_ms": times[chunk].tolist(),
+                        "frames": frames[chunk].round(2).tolist(),
+                        "image_size": [1920, 1080],
+                    }
+                )
+            )
         await ws.send(json.dumps({"type": "end"}))
         await asyncio.wait_for(reading, timeout=120)
     results["completed"] += 1
@@ -150,13 +180,27 @@ async def run_class(port, class_id, instructor_cookie, learner_cookies, times, f
     loop = asyncio.get_running_loop()
     started, done = loop.create_future(), asyncio.Event()
     watching = asyncio.ensure_future(
-        board(port, class_id, instructor_cookie, beat_ends, len(learner_cookies), results, started, done)
+        board(
+            port,
+            class_id,
+            instructor_cookie,
+            beat_ends,
+            len(learner_cookies),
+            results,
+            started,
+            done,
+        )
     )
     await started
-    dancing = [asyncio.ensure_future(learner(port, class_id, c, times, frames, results)) for c in learner_cookies]
+    dancing = [
+        asyncio.ensure_future(learner(port, class_id, c, times, frames, results))
+        for c in learner_cookies
+    ]
     while results["connected"] < len(learner_cookies):
         await asyncio.sleep(0.1)
-    results["starts_at_ms"] = await asyncio.to_thread(start_class, port, class_id, instructor_cookie)
+    results["starts_at_ms"] = await asyncio.to_thread(
+        start_class, port, class_id, instructor_cookie
+    )
     await asyncio.gather(*dancing)
     await asyncio.wait_for(done.wait(), timeout=60)
     await watching
@@ -164,7 +208,9 @@ async def run_class(port, class_id, instructor_cookie, learner_cookies, times, f
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--learners", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--redis", default="", help="REDIS_URL for the server's channel layer")
@@ -176,16 +222,26 @@ def main(argv=None):
         times, frames = recorded_stream(args.seconds)
         with one_core_server(args.redis) as (port, _):
             results = asyncio.run(
-                run_class(port, class_id, instructor_cookie, learner_cookies, times, frames, beat_ends)
+                run_class(
+                    port, class_id, instructor_cookie, learner_cookies, times, frames, beat_ends
+                )
             )
     delays = np.asarray(results["board_ms"])
     beats_due = sum(1 for end in beat_ends if end <= args.seconds)
     row = {
-        "learners": args.learners, "mode": "redis" if args.redis else "default", "seconds": args.seconds,
-        "board_rows": len(delays), "beats_per_learner_due": beats_due, "completed": results["completed"],
+        "learners": args.learners,
+        "mode": "redis" if args.redis else "default",
+        "seconds": args.seconds,
+        "board_rows": len(delays),
+        "beats_per_learner_due": beats_due,
+        "completed": results["completed"],
         "errors": results["errors"],
-        "board_after_beat_ms_p50": round(float(np.percentile(delays, 50)), 1) if len(delays) else None,
-        "board_after_beat_ms_p99": round(float(np.percentile(delays, 99)), 1) if len(delays) else None,
+        "board_after_beat_ms_p50": round(float(np.percentile(delays, 50)), 1)
+        if len(delays)
+        else None,
+        "board_after_beat_ms_p99": round(float(np.percentile(delays, 99)), 1)
+        if len(delays)
+        else None,
         "within_1s": round(float(np.mean(delays <= 1000)), 3) if len(delays) else None,
     }
     print(json.dumps(row), flush=True)

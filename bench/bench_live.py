@@ -119,8 +119,15 @@ async def learner(port, attempt_id, cookie, times, frames, beat_ends, results, s
                 message = json.loads(raw)
                 now = time.perf_counter()
                 if message["type"] == "ping":
-                    await ws.send(json.dumps({"type": "pong", "server_time_ms": message["server_time_ms"],
-                                              "client_time_ms": time.time() * 1000}))
+                    await ws.send(
+                        json.dumps(
+                            {
+                                "type": "pong",
+                                "server_time_ms": message["server_time_ms"],
+                                "client_time_ms": time.time() * 1000,
+                            }
+                        )
+                    )
                 elif message["type"] == "beat":
                     end_s = beat_ends[message["index"]]
                     trigger = max((t for s, t in sent_at.items() if s <= last_seq[0]), default=now)
@@ -140,9 +147,18 @@ async def learner(port, attempt_id, cookie, times, frames, beat_ends, results, s
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
             last_seq[0] = seq
             sent_at[seq] = time.perf_counter()
-            await ws.send(json.dumps({"type": "frames", "seq": seq, "format": "coco17",
-                                      "timestamps_ms": times[chunk].tolist(), "frames": frames[chunk].round(2).tolist(),
-                                      "image_size": [1920, 1080]}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "frames",
+                        "seq": seq,
+                        "format": "coco17",
+                        "timestamps_ms": times[chunk].tolist(),
+                        "frames": frames[chunk].round(2).tolist(),
+                        "image_size": [1920, 1080],
+                    }
+                )
+            )
         await ws.send(json.dumps({"type": "end"}))
         await asyncio.wait_for(reading, timeout=60)
     results["completed"] += 1
@@ -167,12 +183,20 @@ def batches(times: np.ndarray, flush_at_ms: np.ndarray) -> list[slice]:
 async def run_learners(port, learners, times, frames, beat_ends, stagger_s):
     """Learner i's song starts ``i / N * stagger_s`` after the first one's (0: all together, as
     in a live class; independent learners are spread over a beat or more)."""
-    results = {"server_ms": [], "after_beat_ms": [], "steady_after_beat_ms": [], "errors": 0, "completed": 0}
+    results = {
+        "server_ms": [],
+        "after_beat_ms": [],
+        "steady_after_beat_ms": [],
+        "errors": 0,
+        "completed": 0,
+    }
     start = time.perf_counter() + 1.0
     n = len(learners)
     outcomes = await asyncio.gather(
-        *(learner(port, a, c, times, frames, beat_ends, results, start + i / n * stagger_s)
-          for i, (a, c) in enumerate(learners)),
+        *(
+            learner(port, a, c, times, frames, beat_ends, results, start + i / n * stagger_s)
+            for i, (a, c) in enumerate(learners)
+        ),
         return_exceptions=True,
     )
     # A learner whose connection broke is counted, not hidden: `completed` falls below N.
@@ -181,12 +205,18 @@ async def run_learners(port, learners, times, frames, beat_ends, stagger_s):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--learners", type=int, nargs="+", default=[25, 50, 100, 200])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--redis", default="", help="REDIS_URL for the server's channel layer")
-    parser.add_argument("--stagger-s", type=float, default=1.0,
-                        help="spread the learners' song starts over this many seconds (0: together)")
+    parser.add_argument(
+        "--stagger-s",
+        type=float,
+        default=1.0,
+        help="spread the learners' song starts over this many seconds (0: together)",
+    )
     args = parser.parse_args(argv)
     keep_off_server_core()
     rows = []
@@ -202,13 +232,23 @@ def main(argv=None):
             with one_core_server(args.redis) as (port, pid):
                 cpu_before, own_before = cpu_seconds(pid), cpu_seconds(os.getpid())
                 wall_before = time.perf_counter()
-                results = asyncio.run(run_learners(port, learners, times, frames, beat_ends, args.stagger_s))
+                results = asyncio.run(
+                    run_learners(port, learners, times, frames, beat_ends, args.stagger_s)
+                )
                 server_cpu_s = cpu_seconds(pid) - cpu_before
-                own_busy = (cpu_seconds(os.getpid()) - own_before) / (time.perf_counter() - wall_before)
-            row = {"learners": n, "mode": "redis" if args.redis else "default", "seconds": args.seconds,
-                   "stagger_s": args.stagger_s,
-                   "beats": len(results["server_ms"]), "completed": results["completed"], "errors": results["errors"],
-                   "failures": results["failures"]}
+                own_busy = (cpu_seconds(os.getpid()) - own_before) / (
+                    time.perf_counter() - wall_before
+                )
+            row = {
+                "learners": n,
+                "mode": "redis" if args.redis else "default",
+                "seconds": args.seconds,
+                "stagger_s": args.stagger_s,
+                "beats": len(results["server_ms"]),
+                "completed": results["completed"],
+                "errors": results["errors"],
+                "failures": results["failures"],
+            }
             # CPU the server spent per learner-second of song (contention on a busy machine stretches
             # latencies far more than it changes this).
             row["server_cpu_ms_per_learner_s"] = round(server_cpu_s * 1000 / (n * args.seconds), 2)
@@ -216,8 +256,12 @@ def main(argv=None):
             row["learners_process_busy"] = round(own_busy, 2)
             for key in ("server_ms", "after_beat_ms", "steady_after_beat_ms"):
                 values = np.asarray(results[key])
-                row[f"{key}_p50"] = round(float(np.percentile(values, 50)), 1) if len(values) else None
-                row[f"{key}_p99"] = round(float(np.percentile(values, 99)), 1) if len(values) else None
+                row[f"{key}_p50"] = (
+                    round(float(np.percentile(values, 50)), 1) if len(values) else None
+                )
+                row[f"{key}_p99"] = (
+                    round(float(np.percentile(values, 99)), 1) if len(values) else None
+                )
             rows.append(row)
             print(json.dumps(row), flush=True)
     return rows
@@ -228,12 +272,31 @@ def one_core_server(redis_url: str):
     """The product's server (coach.config.serve) pinned to core 0 (`REDIS_URL` = `redis_url`, empty for
     the in-memory layer); yields its port and process id once it listens, and stops it afterwards."""
     port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "coach.config.settings", "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "coach.config.settings",
+        "REDIS_URL": redis_url,
+        "LOG_LEVEL": "WARNING",
+    }
     # The server's log goes to a file: a pipe nobody reads would block it once full.
     log = tempfile.NamedTemporaryFile("w+", prefix="bench-server-", suffix=".log", delete=False)
     server = subprocess.Popen(
-        ["taskset", "-c", "0", sys.executable, "-m", "coach.config.serve", "--port", str(port), "--no-access-log"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        [
+            "taskset",
+            "-c",
+            "0",
+            sys.executable,
+            "-m",
+            "coach.config.serve",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
     try:
         _wait_port(port)
         yield port, server.pid

@@ -52,7 +52,14 @@ def studio_people(make_user):
     Membership.objects.create(user=alice, studio=studio, role=Membership.Role.STUDENT)
     Membership.objects.create(user=bob, studio=studio, role=Membership.Role.STUDENT)
     outsider = make_user("oscar")
-    return {"studio": studio, "owner": owner, "instructor": instructor, "alice": alice, "bob": bob, "outsider": outsider}
+    return {
+        "studio": studio,
+        "owner": owner,
+        "instructor": instructor,
+        "alice": alice,
+        "bob": bob,
+        "outsider": outsider,
+    }
 
 
 def click_track(duration_s: float, bpm: float = 120.0, sample_rate: int = 22050) -> np.ndarray:
@@ -70,7 +77,9 @@ def click_track(duration_s: float, bpm: float = 120.0, sample_rate: int = 22050)
 def wav_file(tmp_path):
     def make(duration_s=8.0, name="song.wav", silent=False):
         path = tmp_path / name
-        samples = np.zeros(int(duration_s * 22050), np.float32) if silent else click_track(duration_s)
+        samples = (
+            np.zeros(int(duration_s * 22050), np.float32) if silent else click_track(duration_s)
+        )
         soundfile.write(path, samples, 22050)
         return path
 
@@ -85,6 +94,7 @@ def pytest_collection_modifyitems(config, items):
 
 # ---- a WebSocket-speaking live server ------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def asgi_live_server():
     """The product's server (coach.config.serve) serving coach.config.asgi (HTTP, static files and WebSockets)
@@ -97,8 +107,9 @@ def asgi_live_server():
 
     port = free_port()
     server = uvicorn.Server(
-        config(ASGIStaticFilesHandler(application), port=port, access_log=False,
-               log_level="warning")
+        config(
+            ASGIStaticFilesHandler(application), port=port, access_log=False, log_level="warning"
+        )
     )
     thread = threading.Thread(target=server.run, name="web-server", daemon=True)
     thread.start()

@@ -29,7 +29,9 @@ def signup(request):
         messages.success(request, "Welcome! Upload a song to get your first routine.")
         after = request.GET.get("next", "")
         # Only a page of this site: `?next=https://evil.example` is an open redirect.
-        safe = url_has_allowed_host_and_scheme(after, {request.get_host()}, require_https=request.is_secure())
+        safe = url_has_allowed_host_and_scheme(
+            after, {request.get_host()}, require_https=request.is_secure()
+        )
         return redirect(after if safe else "dashboard")
     return render(request, "registration/signup.html", {"form": form})
 

@@ -29,7 +29,11 @@ class ClassLearnerConsumer(PracticeConsumer):
             await self.accept()
             await self.close(code=CLOSE_FORBIDDEN if not user.is_authenticated else CLOSE_NOT_FOUND)
             return
-        self.class_id, self.learner_id, self.learner_name = class_id, seat.learner_id, seat.learner.username
+        self.class_id, self.learner_id, self.learner_name = (
+            class_id,
+            seat.learner_id,
+            seat.learner.username,
+        )
         self.scope["url_route"]["kwargs"]["attempt_id"] = seat.attempt_id
         await super().connect()
         if self.session is None:
@@ -48,7 +52,9 @@ class ClassLearnerConsumer(PracticeConsumer):
             return
         await super()._end_connection()
         if self.session is not None:
-            await self.channel_layer.group_discard(classes.learners_group(self.class_id), self.channel_name)
+            await self.channel_layer.group_discard(
+                classes.learners_group(self.class_id), self.channel_name
+            )
             if not self.session.taken_over:
                 await self._tell_board(connected=False)
 
@@ -70,11 +76,16 @@ class ClassLearnerConsumer(PracticeConsumer):
     async def _tell_board(self, connected: bool = True, finished: bool = False):
         finished = finished or self.finished
         entry = classes.board_entry(
-            self.learner_id, self.learner_name, self.session.attempt.id, beats=list(self.beats.values()),
-            connected=connected and not finished, finished=finished,
+            self.learner_id,
+            self.learner_name,
+            self.session.attempt.id,
+            beats=list(self.beats.values()),
+            connected=connected and not finished,
+            finished=finished,
         )
         await self.channel_layer.group_send(
-            classes.board_group(self.class_id), {"type": "class.message", "message": {"type": LEARNER, **entry}}
+            classes.board_group(self.class_id),
+            {"type": "class.message", "message": {"type": LEARNER, **entry}},
         )
 
 
@@ -95,7 +106,9 @@ class ClassBoardConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.send_json(state)
         # Learners connected now answer with their live rows (the stored ones may lag).
-        await self.channel_layer.group_send(classes.learners_group(class_id), {"type": "class.roll_call"})
+        await self.channel_layer.group_send(
+            classes.learners_group(class_id), {"type": "class.roll_call"}
+        )
 
     async def disconnect(self, code):
         if self.group is not None:

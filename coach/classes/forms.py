@@ -36,9 +36,7 @@ class ClassForm(forms.Form):
             self.initial.setdefault("studio", studios[0].pk)
         self.fields["routine"] = RoutineChoiceField(
             user,
-            queryset=routines_for(user)
-            .select_related("song", "owner")
-            .order_by("-created_at"),
+            queryset=routines_for(user).select_related("song", "owner").order_by("-created_at"),
             help_text=self.fields["routine"].help_text,
         )
 

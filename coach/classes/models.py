@@ -26,12 +26,16 @@ class ClassSession(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="classes")
     routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="classes")
-    instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classes_taught")
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classes_taught"
+    )
     title = models.CharField(max_length=200)
     join_code = models.CharField(max_length=8, unique=True, default=new_join_code)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     starts_at_ms = models.FloatField(
-        null=True, blank=True, help_text="Server clock (ms since the epoch) at which the song starts for everyone."
+        null=True,
+        blank=True,
+        help_text="Server clock (ms since the epoch) at which the song starts for everyone.",
     )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -47,15 +51,23 @@ class ClassSession(models.Model):
 class ClassParticipant(models.Model):
     """A learner in a class session, with the attempt that holds their frames and scores."""
 
-    class_session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="participants")
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="class_seats")
-    attempt = models.OneToOneField(Attempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="class_seat")
+    class_session = models.ForeignKey(
+        ClassSession, on_delete=models.CASCADE, related_name="participants"
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="class_seats"
+    )
+    attempt = models.OneToOneField(
+        Attempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="class_seat"
+    )
     joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         db_table = "coach_classparticipant"
         constraints = [
-            models.UniqueConstraint(fields=["class_session", "learner"], name="one_seat_per_learner")
+            models.UniqueConstraint(
+                fields=["class_session", "learner"], name="one_seat_per_learner"
+            )
         ]
 
     def __str__(self):

@@ -6,4 +6,6 @@ from coach.studios.selectors import studios_for
 
 def classes_for(user):
     """Live classes of the studios `user` belongs to (as student, instructor or owner)."""
-    return ClassSession.objects.filter(studio__in=studios_for(user)).select_related("routine__song", "studio")
+    return ClassSession.objects.filter(studio__in=studios_for(user)).select_related(
+        "routine__song", "studio"
+    )

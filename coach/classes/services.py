@@ -44,7 +44,9 @@ def learners_group(class_id) -> str:
 def open_class(instructor, studio, routine, *, title: str) -> ClassSession:
     """A new class, open for joining. The caller has checked that `instructor` teaches `studio`
     and may use `routine` (the form's choices come from the permission querysets)."""
-    return ClassSession.objects.create(studio=studio, routine=routine, instructor=instructor, title=title)
+    return ClassSession.objects.create(
+        studio=studio, routine=routine, instructor=instructor, title=title
+    )
 
 
 def can_control(user, class_session: ClassSession) -> bool:
@@ -55,7 +57,9 @@ def can_control(user, class_session: ClassSession) -> bool:
     roles = [Membership.Role.OWNER]
     if class_session.instructor_id == user.pk:
         roles.append(Membership.Role.INSTRUCTOR)
-    return Membership.objects.filter(user=user, studio_id=class_session.studio_id, role__in=roles).exists()
+    return Membership.objects.filter(
+        user=user, studio_id=class_session.studio_id, role__in=roles
+    ).exists()
 
 
 def is_student(user, class_session: ClassSession) -> bool:
@@ -65,7 +69,9 @@ def is_student(user, class_session: ClassSession) -> bool:
 
 
 @transaction.atomic
-def join_class(learner, class_session: ClassSession, pose_format: str = "mediapipe33") -> ClassParticipant:
+def join_class(
+    learner, class_session: ClassSession, pose_format: str = "mediapipe33"
+) -> ClassParticipant:
     """Give `learner` a seat (with its attempt); joining again returns the same seat."""
     if not is_student(learner, class_session):
         raise ClassError("Only the studio's students can join its classes.")
@@ -75,18 +81,26 @@ def join_class(learner, class_session: ClassSession, pose_format: str = "mediapi
     if class_session.status == ClassSession.Status.ENDED:
         raise ClassError("This class has ended.")
     attempt = start_attempt(
-        learner, class_session.routine, pose_format=pose_format, mirror="auto", studio=class_session.studio
+        learner,
+        class_session.routine,
+        pose_format=pose_format,
+        mirror="auto",
+        studio=class_session.studio,
     )
-    seat = ClassParticipant.objects.create(class_session=class_session, learner=learner, attempt=attempt)
-    transaction.on_commit(lambda: notify_board(class_session.id, learner_entry(seat, connected=False)))
+    seat = ClassParticipant.objects.create(
+        class_session=class_session, learner=learner, attempt=attempt
+    )
+    transaction.on_commit(
+        lambda: notify_board(class_session.id, learner_entry(seat, connected=False))
+    )
     return seat
 
 
 def start_class(class_session: ClassSession) -> dict:
     """Set the common start time a few seconds ahead on the server clock and tell everyone."""
-    updated = ClassSession.objects.filter(pk=class_session.pk, status=ClassSession.Status.OPEN).update(
-        status=ClassSession.Status.RUNNING, starts_at_ms=server_time_ms() + START_LEAD_MS
-    )
+    updated = ClassSession.objects.filter(
+        pk=class_session.pk, status=ClassSession.Status.OPEN
+    ).update(status=ClassSession.Status.RUNNING, starts_at_ms=server_time_ms() + START_LEAD_MS)
     if not updated:
         raise ClassError("This class has already started.")
     class_session.refresh_from_db()
@@ -157,7 +171,9 @@ def struggling_part(beats: list[dict]) -> str | None:
     return min(parts, key=lambda part: sum(beat["parts"][part] for beat in seen))
 
 
-def board_entry(learner_id, name: str, attempt_id, *, beats: list[dict], connected: bool, finished: bool) -> dict:
+def board_entry(
+    learner_id, name: str, attempt_id, *, beats: list[dict], connected: bool, finished: bool
+) -> dict:
     """One learner's row on the board: the latest beat, running score and struggling body part."""
     last = max(beats, key=lambda beat: beat["index"]) if beats else None
     return {
@@ -167,8 +183,12 @@ def board_entry(learner_id, name: str, attempt_id, *, beats: list[dict], connect
         "connected": connected,
         "finished": finished,
         "beats": len(beats),
-        "last": None if last is None else {
-            "index": last["index"], "label": last["label"], "overall": None if last["overall"] is None else round(last["overall"], 1),
+        "last": None
+        if last is None
+        else {
+            "index": last["index"],
+            "label": last["label"],
+            "overall": None if last["overall"] is None else round(last["overall"], 1),
             "fix": last["fix"],
         },
         "score": running_score(beats),
@@ -179,7 +199,11 @@ def board_entry(learner_id, name: str, attempt_id, *, beats: list[dict], connect
 def learner_entry(seat: ClassParticipant, connected: bool) -> dict:
     attempt = seat.attempt
     return board_entry(
-        seat.learner_id, seat.learner.username, attempt.pk, beats=beats_so_far(attempt), connected=connected,
+        seat.learner_id,
+        seat.learner.username,
+        attempt.pk,
+        beats=beats_so_far(attempt),
+        connected=connected,
         finished=attempt.status == attempt.Status.COMPLETE,
     )
 
@@ -190,7 +214,9 @@ def board_state(class_session: ClassSession) -> dict:
     return {
         "type": BOARD,
         "class": class_state(class_session),
-        "learners": [learner_entry(seat, connected=False) for seat in seats if seat.attempt is not None],
+        "learners": [
+            learner_entry(seat, connected=False) for seat in seats if seat.attempt is not None
+        ],
     }
 
 
@@ -203,9 +229,18 @@ def ranking(class_session: ClassSession) -> list[dict]:
             continue
         beats = beats_so_far(attempt)
         score = attempt.overall if attempt.overall is not None else running_score(beats)
-        rows.append({"learner": seat.learner, "attempt": attempt, "score": score,
-                     "beats": len(beats), "weakest_parts": attempt.summary.get("weakest_parts", [])})
-    rows.sort(key=lambda row: (row["score"] is None, -(row["score"] or 0.0), row["learner"].username))
+        rows.append(
+            {
+                "learner": seat.learner,
+                "attempt": attempt,
+                "score": score,
+                "beats": len(beats),
+                "weakest_parts": attempt.summary.get("weakest_parts", []),
+            }
+        )
+    rows.sort(
+        key=lambda row: (row["score"] is None, -(row["score"] or 0.0), row["learner"].username)
+    )
     for place, row in enumerate(rows, 1):
         row["place"] = place
     return rows

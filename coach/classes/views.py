@@ -26,9 +26,14 @@ def _controlled(request, class_id) -> ClassSession:
 def class_list(request, join_form=None):
     mine = classes_for(request.user)
     context = {
-        "teaching": [c for c in mine.exclude(status=ClassSession.Status.ENDED) if classes.can_control(request.user, c)],
-        "seats": request.user.class_seats.select_related("class_session__routine__song", "attempt")
-        .order_by("-joined_at")[:10],
+        "teaching": [
+            c
+            for c in mine.exclude(status=ClassSession.Status.ENDED)
+            if classes.can_control(request.user, c)
+        ],
+        "seats": request.user.class_seats.select_related(
+            "class_session__routine__song", "attempt"
+        ).order_by("-joined_at")[:10],
         "join_form": join_form or JoinForm(),
         "can_open": taught_studios(request.user).exists(),
     }
@@ -41,7 +46,9 @@ def class_new(request):
     form = ClassForm(request.user, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        class_session = classes.open_class(request.user, data["studio"], data["routine"], title=data["title"])
+        class_session = classes.open_class(
+            request.user, data["studio"], data["routine"], title=data["title"]
+        )
         return redirect("class_board", class_id=class_session.id)
     return render(request, "classes/new.html", {"form": form})
 
@@ -51,7 +58,9 @@ def class_new(request):
 def class_join_code(request):
     form = JoinForm(request.POST)
     if form.is_valid():
-        class_session = classes_for(request.user).filter(join_code=form.cleaned_data["code"]).first()
+        class_session = (
+            classes_for(request.user).filter(join_code=form.cleaned_data["code"]).first()
+        )
         if class_session is None:
             form.add_error("code", "No class of your studios has this code.")
         else:
@@ -139,4 +148,8 @@ def class_end(request, class_id):
 @login_required
 def class_summary(request, class_id):
     class_session = _controlled(request, class_id)
-    return render(request, "classes/summary.html", {"class": class_session, "rows": classes.ranking(class_session)})
+    return render(
+        request,
+        "classes/summary.html",
+        {"class": class_session, "rows": classes.ranking(class_session)},
+    )

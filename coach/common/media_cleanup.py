@@ -32,4 +32,6 @@ def delete_files_with(model, field: str) -> None:
         # Only once the deletion is committed: a rolled-back delete keeps its files.
         transaction.on_commit(lambda: delete_stored_file(stored))
 
-    post_delete.connect(delete_file_of, sender=model, weak=False, dispatch_uid=f"{model._meta.label_lower}.{field}")
+    post_delete.connect(
+        delete_file_of, sender=model, weak=False, dispatch_uid=f"{model._meta.label_lower}.{field}"
+    )

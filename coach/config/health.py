@@ -42,7 +42,12 @@ def _worker():
     return {"ok": bool(names), "workers": names, "embedded": settings.CELERY_EMBEDDED_WORKER}
 
 
-CHECKS = {"database": _database, "channel_layer": _channel_layer, "broker": _broker, "worker": _worker}
+CHECKS = {
+    "database": _database,
+    "channel_layer": _channel_layer,
+    "broker": _broker,
+    "worker": _worker,
+}
 
 
 def _staff(request) -> bool:

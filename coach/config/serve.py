@@ -28,13 +28,17 @@ def config(app, host: str = "127.0.0.1", port: int = 8000, **options) -> uvicorn
         # Landmark batches are small and compressing every message costs the server's CPU.
         ws_per_message_deflate=False,
         lifespan="off",  # Channels' router speaks HTTP and WebSocket only
-        log_level=os.environ.get("LOG_LEVEL", "info").lower(),  # as Django's (coach/config/settings.py)
+        log_level=os.environ.get(
+            "LOG_LEVEL", "info"
+        ).lower(),  # as Django's (coach/config/settings.py)
     )
     return uvicorn.Config(app, host=host, port=port, **{**defaults, **options})
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--no-access-log", action="store_true", help="do not log each HTTP request")
@@ -43,7 +47,9 @@ def main(argv=None):
     # requeueing unfinished jobs) uses the database, which Django forbids in an async context.
     from coach.config.asgi import application
 
-    uvicorn.Server(config(application, host=args.host, port=args.port, access_log=not args.no_access_log)).run()
+    uvicorn.Server(
+        config(application, host=args.host, port=args.port, access_log=not args.no_access_log)
+    ).run()
 
 
 if __name__ == "__main__":

@@ -86,7 +86,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Keep connections open between requests and socket messages: Channels runs every database call
 # through `close_old_connections`, and reopening SQLite (with its pragmas) per pose batch was
 # the live server's largest cost.
-DATABASES["default"].update(CONN_MAX_AGE=env.int("DB_CONN_MAX_AGE", default=600), CONN_HEALTH_CHECKS=True)
+DATABASES["default"].update(
+    CONN_MAX_AGE=env.int("DB_CONN_MAX_AGE", default=600), CONN_HEALTH_CHECKS=True
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the writer (the worker, the practice socket) work side by side, and
     # synchronous=NORMAL avoids an fsync per committed pose batch; IMMEDIATE avoids lock upgrades.
@@ -109,7 +111,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Password guessing: django-axes refuses a username on a client address after LOGIN_FAILURE_LIMIT
 # wrong passwords, for LOGIN_LOCKOUT_MINUTES (the login page, the admin's and /api/token/).
 # Locking the pair, not the address, keeps a studio's shared Wi-Fi usable during an attack.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -133,7 +138,9 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # it to the front web server or the storage (coach/common/file_responses.py). Nothing serves MEDIA_URL.
 MEDIA_ACCEL = env("MEDIA_ACCEL", default="none")
 if MEDIA_ACCEL not in ("none", "x-accel", "x-sendfile", "redirect"):
-    raise ImproperlyConfigured(f"MEDIA_ACCEL is none, x-accel, x-sendfile or redirect, not {MEDIA_ACCEL!r}")
+    raise ImproperlyConfigured(
+        f"MEDIA_ACCEL is none, x-accel, x-sendfile or redirect, not {MEDIA_ACCEL!r}"
+    )
 MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", default="/protected-media/")
 STORAGES = {
     "default": {
@@ -166,7 +173,9 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # The cache holds the rate limits' counts: shared by every process with Redis, else per process.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 
 # Practice sockets store their pose batches in one transaction per round of this many seconds
 # (coach/practice/writer.py); a batch is acknowledged when its round is stored.

@@ -44,10 +44,15 @@ def start_embedded_worker():
 
 def _requeue_after_restart():
     # The in-memory queue died with the previous web process: queue its unfinished jobs again.
-    for kind, requeue in (("generation jobs", requeue_unfinished_jobs), ("video exports", requeue_unfinished_exports)):
+    for kind, requeue in (
+        ("generation jobs", requeue_unfinished_jobs),
+        ("video exports", requeue_unfinished_exports),
+    ):
         try:
             requeued = requeue()
-        except Exception as error:  # e.g. the database is not migrated yet; work can be queued later
+        except (
+            Exception
+        ) as error:  # e.g. the database is not migrated yet; work can be queued later
             log.warning("could not requeue unfinished %s: %s", kind, error)
         else:
             if requeued:

@@ -36,8 +36,18 @@ class LessonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Lesson
-        fields = ("id", "title", "studio", "instructor", "routine", "notes", "due_at", "target_score",
-                  "created_at", "assignments")
+        fields = (
+            "id",
+            "title",
+            "studio",
+            "instructor",
+            "routine",
+            "notes",
+            "due_at",
+            "target_score",
+            "created_at",
+            "assignments",
+        )
         read_only_fields = fields
 
     @extend_schema_field(AssignmentSerializer(many=True))
@@ -61,5 +71,10 @@ class LessonViewSet(viewsets.ReadOnlyModelViewSet):
     def results(self, request, pk=None):
         """Per student: state, attempts made for the lesson, best and latest overall (teachers only)."""
         lesson = get_object_or_404(lessons_taught_by(request.user), pk=pk)
-        return Response({"lesson": str(lesson.id), "target_score": lesson.target_score,
-                         "results": [asdict(row) for row in lesson_results(lesson)]})
+        return Response(
+            {
+                "lesson": str(lesson.id),
+                "target_score": lesson.target_score,
+                "results": [asdict(row) for row in lesson_results(lesson)],
+            }
+        )

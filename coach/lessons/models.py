@@ -17,13 +17,17 @@ class Lesson(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="lessons")
     routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="lessons")
-    instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lessons_taught")
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lessons_taught"
+    )
     title = models.CharField(max_length=200)
     notes = models.TextField(blank=True)
     due_at = models.DateTimeField()
     target_score = models.FloatField(help_text="Overall score (0-100) an attempt must reach.")
     focus_part = models.CharField(
-        max_length=12, blank=True, choices=BODY_PART_CHOICES,
+        max_length=12,
+        blank=True,
+        choices=BODY_PART_CHOICES,
         help_text="A body part the lesson works on; a routine generated for it leans toward it.",
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -45,7 +49,9 @@ class LessonAssignment(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="assignments")
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.TODO)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by_attempt = models.ForeignKey(
@@ -57,7 +63,9 @@ class LessonAssignment(models.Model):
 
     class Meta:
         db_table = "coach_lessonassignment"
-        constraints = [models.UniqueConstraint(fields=["lesson", "student"], name="one_assignment_per_student")]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "student"], name="one_assignment_per_student")
+        ]
 
     def __str__(self):
         return f"{self.lesson} for {self.student}"

@@ -10,7 +10,9 @@ def lessons_taught_by(user):
     """Lessons of the studios `user` owns or teaches in."""
     if not user.is_authenticated:
         return Lesson.objects.none()
-    return Lesson.objects.filter(studio__in=taught_studios(user)).select_related("routine__song", "studio")
+    return Lesson.objects.filter(studio__in=taught_studios(user)).select_related(
+        "routine__song", "studio"
+    )
 
 
 def lessons_for(user):
@@ -27,4 +29,6 @@ def lessons_for(user):
 def assignments_taught_by(user):
     if not user.is_authenticated:
         return LessonAssignment.objects.none()
-    return LessonAssignment.objects.filter(lesson__studio__in=taught_studios(user)).select_related("lesson", "student")
+    return LessonAssignment.objects.filter(lesson__studio__in=taught_studios(user)).select_related(
+        "lesson", "student"
+    )

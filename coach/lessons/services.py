@@ -40,7 +40,15 @@ def studio_students(studio):
 
 
 def assign_lesson(
-    studio, instructor, routine, *, students, title: str, due_at, target_score: float, notes: str = "",
+    studio,
+    instructor,
+    routine,
+    *,
+    students,
+    title: str,
+    due_at,
+    target_score: float,
+    notes: str = "",
     focus_part: str = "",
 ) -> Lesson:
     """Create the lesson and one assignment per student; mail each student once it is committed.
@@ -55,15 +63,25 @@ def assign_lesson(
     if any(s.pk not in enrolled for s in students):
         raise LessonError("Every student must belong to this studio.")
     if not MIN_TARGET <= target_score <= MAX_TARGET:
-        raise LessonError(f"The target score must be between {MIN_TARGET:.0f} and {MAX_TARGET:.0f}.")
+        raise LessonError(
+            f"The target score must be between {MIN_TARGET:.0f} and {MAX_TARGET:.0f}."
+        )
     if due_at <= timezone.now():
         raise LessonError("The due date must be in the future.")
     if focus_part and focus_part not in BODY_PARTS:
-        raise LessonError(f"Unknown body part '{focus_part}'. Choose one of: {', '.join(BODY_PARTS)}.")
+        raise LessonError(
+            f"Unknown body part '{focus_part}'. Choose one of: {', '.join(BODY_PARTS)}."
+        )
     with transaction.atomic():
         lesson = Lesson.objects.create(
-            studio=studio, routine=routine, instructor=instructor, title=title, notes=notes,
-            due_at=due_at, target_score=target_score, focus_part=focus_part,
+            studio=studio,
+            routine=routine,
+            instructor=instructor,
+            title=title,
+            notes=notes,
+            due_at=due_at,
+            target_score=target_score,
+            focus_part=focus_part,
         )
         LessonAssignment.objects.bulk_create(
             [LessonAssignment(lesson=lesson, student=student) for student in students]
@@ -78,7 +96,12 @@ def request_lesson_routine(lesson, student, seed: int = 0):
     (`coach.routines.services.request_generation`); returns the job."""
     routine = lesson.routine
     return request_generation(
-        routine.song, student, style=routine.style, level=routine.level, seed=seed, personalise=True,
+        routine.song,
+        student,
+        style=routine.style,
+        level=routine.level,
+        seed=seed,
+        personalise=True,
         focus_part=lesson.focus_part,
     )
 
@@ -120,10 +143,14 @@ def lesson_studio(student, routine):
     students (an attempt at it is made for that studio), or None."""
     lesson = (
         Lesson.objects.filter(
-            routine=routine, assignments__student=student, studio__memberships__user=student,
+            routine=routine,
+            assignments__student=student,
+            studio__memberships__user=student,
             studio__memberships__role=Membership.Role.STUDENT,
         )
-        .select_related("studio").order_by("-created_at").first()
+        .select_related("studio")
+        .order_by("-created_at")
+        .first()
     )
     return lesson.studio if lesson else None
 
@@ -172,7 +199,9 @@ def reopen(assignment: LessonAssignment) -> LessonAssignment:
     assignment.completed_at = None
     assignment.completed_by_attempt = None
     assignment.marked_done_by = None
-    assignment.save(update_fields=["status", "completed_at", "completed_by_attempt", "marked_done_by"])
+    assignment.save(
+        update_fields=["status", "completed_at", "completed_by_attempt", "marked_done_by"]
+    )
     return assignment
 
 
@@ -207,7 +236,7 @@ def lessons_of_student(student) -> StudentLessons:
 
 
 def assignment_state(assignment: LessonAssignment) -> str:
-    """"done", "overdue" or "todo"."""
+    """ "done", "overdue" or "todo"."""
     if assignment.status == LessonAssignment.Status.DONE:
         return "done"
     return "overdue" if assignment.overdue else "todo"

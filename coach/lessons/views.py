@@ -38,7 +38,10 @@ def lesson_new(request, studio_id):
         if job is None and routine is None:
             try:
                 job = request_generation(
-                    data["song"], request.user, style=data["style"], level=data["level"],
+                    data["song"],
+                    request.user,
+                    style=data["style"],
+                    level=data["level"],
                     focus_part=data["focus_part"],
                 )
             except GenerationRequestError as error:
@@ -49,24 +52,39 @@ def lesson_new(request, studio_id):
             if job.status == GenerationJob.Status.SUCCEEDED:
                 routine = job.routine
             elif job.status == GenerationJob.Status.FAILED:
-                form.add_error(None, f"The routine could not be generated: {job.error} Choose another routine.")
+                form.add_error(
+                    None, f"The routine could not be generated: {job.error} Choose another routine."
+                )
                 form = _with_job(studio, request, None, errors_from=form)
                 job = None
         if routine is not None:
             try:
                 lesson = lessons.assign_lesson(
-                    studio, request.user, routine, students=data["students"], title=data["title"],
-                    due_at=data["due_at"], target_score=data["target_score"], notes=data["notes"],
+                    studio,
+                    request.user,
+                    routine,
+                    students=data["students"],
+                    title=data["title"],
+                    due_at=data["due_at"],
+                    target_score=data["target_score"],
+                    notes=data["notes"],
                     focus_part=data["focus_part"],
                 )
             except lessons.LessonError as error:
                 form.add_error(None, str(error))
                 job = None
             else:
-                messages.success(request, f"“{lesson.title}” is assigned to {lesson.assignments.count()} students.")
+                messages.success(
+                    request,
+                    f"“{lesson.title}” is assigned to {lesson.assignments.count()} students.",
+                )
                 return redirect("lesson", lesson_id=lesson.id)
-    context = {"studio": studio, "form": form, "job": job,
-               "job_api_url": reverse("api-job-detail", args=[job.id]) if job else ""}
+    context = {
+        "studio": studio,
+        "form": form,
+        "job": job,
+        "job_api_url": reverse("api-job-detail", args=[job.id]) if job else "",
+    }
     return render(request, "lessons/new.html", context)
 
 
@@ -89,7 +107,9 @@ def lesson(request, lesson_id):
     context = {"lesson": lesson, "teaches": teaches}
     if teaches:
         assignments = {a.student.username: a for a in lesson.assignments.select_related("student")}
-        context["results"] = [(row, assignments[row.student]) for row in review.lesson_results(lesson)]
+        context["results"] = [
+            (row, assignments[row.student]) for row in review.lesson_results(lesson)
+        ]
         context["weak"] = review.class_weak_spots(
             lesson.routine, [a.student for a in assignments.values()], lesson.studio
         )
@@ -98,7 +118,8 @@ def lesson(request, lesson_id):
         context["assignment"] = assignment
         context["state"] = lessons.assignment_state(assignment)
         context["attempts"] = request.user.attempts.filter(
-            routine=lesson.routine, started_at__gte=lesson.created_at).order_by("-started_at")
+            routine=lesson.routine, started_at__gte=lesson.created_at
+        ).order_by("-started_at")
     return render(request, "lessons/detail.html", context)
 
 
@@ -119,8 +140,9 @@ def lesson_routine(request, lesson_id):
 @login_required
 @require_POST
 def assignment_mark(request, lesson_id, assignment_id):
-    assignment = get_object_or_404(assignments_taught_by(request.user), pk=assignment_id,
-                                   lesson_id=lesson_id)
+    assignment = get_object_or_404(
+        assignments_taught_by(request.user), pk=assignment_id, lesson_id=lesson_id
+    )
     if request.POST.get("done") == "0":
         lessons.reopen(assignment)
         messages.success(request, f"{assignment.student.username}'s lesson is open again.")
@@ -133,6 +155,8 @@ def assignment_mark(request, lesson_id, assignment_id):
 @login_required
 def lesson_results_csv(request, lesson_id):
     lesson = get_object_or_404(lessons_taught_by(request.user), pk=lesson_id)
-    response = HttpResponse(review.lesson_results_csv(lesson), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        review.lesson_results_csv(lesson), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="lesson-{lesson.id}-results.csv"'
     return response

@@ -28,7 +28,10 @@ class AttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = start_attempt(
-            self.request.user, data["routine"], pose_format=data["pose_format"], mirror=data["mirror"]
+            self.request.user,
+            data["routine"],
+            pose_format=data["pose_format"],
+            mirror=data["mirror"],
         )
 
     @extend_schema(responses={200: dict})
@@ -37,13 +40,15 @@ class AttemptViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """The attempt with every received pose frame, for the report's replay."""
         attempt = self.get_object()
         poses = attempt_poses(attempt)
-        return Response({
-            "attempt": self.get_serializer(attempt).data,
-            "poses": {
-                "format": poses["format"],
-                "image_size": poses["image_size"],
-                "timestamps_ms": np.round(poses["timestamps_ms"], 1).tolist(),
-                "frames": np.round(poses["frames"], 4).tolist(),
-            },
-            "routine_document_url": reverse("api-routine-document", args=[attempt.routine_id]),
-        })
+        return Response(
+            {
+                "attempt": self.get_serializer(attempt).data,
+                "poses": {
+                    "format": poses["format"],
+                    "image_size": poses["image_size"],
+                    "timestamps_ms": np.round(poses["timestamps_ms"], 1).tolist(),
+                    "frames": np.round(poses["frames"], 4).tolist(),
+                },
+                "routine_document_url": reverse("api-routine-document", args=[attempt.routine_id]),
+            }
+        )

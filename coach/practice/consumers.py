@@ -62,7 +62,9 @@ class PracticeConsumer(AsyncWebsocketConsumer):
         self.ended = False  # the connection's end has been handled (attempt marked, tracker freed)
         attempt_id = self.scope["url_route"]["kwargs"]["attempt_id"]
         try:
-            self.session = await database_sync_to_async(practice.open_session)(self.scope["user"], attempt_id)
+            self.session = await database_sync_to_async(practice.open_session)(
+                self.scope["user"], attempt_id
+            )
         except practice.PracticeDenied as denied:
             await self._deny(denied)
             return
@@ -121,7 +123,9 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             return
         raw = text_data if text_data is not None else bytes_data
         if len(raw) > MAX_MESSAGE_BYTES:
-            await self._refuse("too_big", f"messages are limited to {MAX_MESSAGE_BYTES} bytes", CLOSE_TOO_BIG)
+            await self._refuse(
+                "too_big", f"messages are limited to {MAX_MESSAGE_BYTES} bytes", CLOSE_TOO_BIG
+            )
             return
         try:
             message = orjson.loads(raw)
@@ -147,16 +151,24 @@ class PracticeConsumer(AsyncWebsocketConsumer):
             # Scoring takes well under a millisecond: it runs right here, not on a thread.
             await self._accepted(practice.accept_frames(self.session, message), message)
         elif kind == IMAGE:
-            scored = await sync_to_async(practice.accept_image, thread_sensitive=False)(self.session, message)
+            scored = await sync_to_async(practice.accept_image, thread_sensitive=False)(
+                self.session, message
+            )
             await self._accepted(scored, message)
         elif kind == PONG:
             received = practice.server_time_ms()
-            await self._send(practice.record_clock(
-                self.session, sent_server_ms=message.get("server_time_ms"), client_ms=message.get("client_time_ms"),
-                received_server_ms=received,
-            ))
+            await self._send(
+                practice.record_clock(
+                    self.session,
+                    sent_server_ms=message.get("server_time_ms"),
+                    client_ms=message.get("client_time_ms"),
+                    received_server_ms=received,
+                )
+            )
         elif kind == CALIBRATION:
-            await database_sync_to_async(practice.calibrate)(self.session, message.get("audio_latency_ms"))
+            await database_sync_to_async(practice.calibrate)(
+                self.session, message.get("audio_latency_ms")
+            )
         elif kind == END:
             if not await self._stored(now=True):
                 return

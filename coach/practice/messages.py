@@ -63,9 +63,13 @@ def frame_arrays(message: dict) -> tuple[np.ndarray, np.ndarray]:
     except KeyError as missing:
         raise PracticeError("bad_frames", f"a frames message needs {missing}") from None
     except (TypeError, ValueError):
-        raise PracticeError("bad_frames", "timestamps_ms and frames must be arrays of numbers") from None
+        raise PracticeError(
+            "bad_frames", "timestamps_ms and frames must be arrays of numbers"
+        ) from None
     if timestamps.ndim != 1 or frames.ndim != 3 or len(timestamps) != len(frames):
-        raise PracticeError("bad_frames", "expected timestamps_ms (n,) and frames (n, joints, channels)")
+        raise PracticeError(
+            "bad_frames", "expected timestamps_ms (n,) and frames (n, joints, channels)"
+        )
     if len(frames) > MAX_FRAMES_PER_BATCH:
         raise PracticeError("bad_frames", f"at most {MAX_FRAMES_PER_BATCH} frames per batch")
     return timestamps, frames
@@ -81,7 +85,10 @@ def image_size(value) -> list[float] | None:
         or not all(isinstance(side, int | float) and not isinstance(side, bool) for side in value)
         or not all(0 < side <= MAX_IMAGE_SIDE_PX for side in value)
     ):
-        raise PracticeError("bad_frames", f"image_size must be [width, height] in pixels, at most {MAX_IMAGE_SIDE_PX}")
+        raise PracticeError(
+            "bad_frames",
+            f"image_size must be [width, height] in pixels, at most {MAX_IMAGE_SIDE_PX}",
+        )
     return value
 
 
@@ -89,7 +96,9 @@ def audio_latency_ms(value) -> float:
     """A calibration message's `audio_latency_ms`, 0 .. MAX_AUDIO_LATENCY_MS."""
     latency = finite_number(value, "audio_latency_ms")
     if not 0 <= latency <= MAX_AUDIO_LATENCY_MS:
-        raise PracticeError("bad_message", f"audio_latency_ms must be between 0 and {MAX_AUDIO_LATENCY_MS:.0f}")
+        raise PracticeError(
+            "bad_message", f"audio_latency_ms must be between 0 and {MAX_AUDIO_LATENCY_MS:.0f}"
+        )
     return latency
 
 

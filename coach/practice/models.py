@@ -20,9 +20,15 @@ class Attempt(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="attempts")
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
     studio = models.ForeignKey(
-        Studio, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts",
+        Studio,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attempts",
         help_text="The studio whose lesson or class it was made for; empty for the learner's own "
         "practice. Only this studio's staff see it.",
     )
@@ -35,13 +41,19 @@ class Attempt(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     pose_format = models.CharField(max_length=16, default="mediapipe33")
     mirror = models.CharField(max_length=4, choices=Mirror.choices, default=Mirror.AUTO)
-    clock_offset_ms = models.FloatField(null=True, blank=True, help_text="Client clock minus server clock.")
+    clock_offset_ms = models.FloatField(
+        null=True, blank=True, help_text="Client clock minus server clock."
+    )
     rtt_ms = models.FloatField(null=True, blank=True)
-    audio_latency_ms = models.FloatField(default=0.0, help_text="The client's audio output latency.")
+    audio_latency_ms = models.FloatField(
+        default=0.0, help_text="The client's audio output latency."
+    )
     beat_results = models.JSONField(default=list)
     summary = models.JSONField(default=dict)
     connection = models.UUIDField(
-        null=True, blank=True, editable=False,
+        null=True,
+        blank=True,
+        editable=False,
         help_text="The practice socket that holds the attempt: a newer one takes it over, and an "
         "older one's batches are no longer stored.",
     )
@@ -77,9 +89,13 @@ class PoseBatch(models.Model):
     seq = models.PositiveIntegerField()
     timestamps = models.BinaryField()
     frames = models.BinaryField()
-    image_size = models.JSONField(null=True, blank=True, help_text="[width, height] in pixels, for 2D formats.")
+    image_size = models.JSONField(
+        null=True, blank=True, help_text="[width, height] in pixels, for 2D formats."
+    )
     beats = models.JSONField(
-        default=list, blank=True, help_text="The beat results this batch completed, as sent to the learner."
+        default=list,
+        blank=True,
+        help_text="The beat results this batch completed, as sent to the learner.",
     )
     received_at = models.DateTimeField(default=timezone.now)
 

@@ -16,7 +16,9 @@ def dump_npy(array: np.ndarray) -> bytes:
 @lru_cache(maxsize=256)
 def _npy_header(dtype: str, shape: tuple) -> bytes:
     buffer = io.BytesIO()
-    np.lib.format.write_array_header_1_0(buffer, {"descr": dtype, "fortran_order": False, "shape": shape})
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": dtype, "fortran_order": False, "shape": shape}
+    )
     return buffer.getvalue()
 
 

@@ -32,7 +32,10 @@ class ServerPoseTracker:
         import mediapipe as mp  # imported lazily: only fallback sessions pay for it
 
         self._pose = mp.solutions.pose.Pose(
-            static_image_mode=False, model_complexity=1, smooth_landmarks=True, enable_segmentation=False
+            static_image_mode=False,
+            model_complexity=1,
+            smooth_landmarks=True,
+            enable_segmentation=False,
         )
 
     def track(self, jpeg_base64: str) -> tuple[np.ndarray | None, tuple[int, int]]:
@@ -44,7 +47,8 @@ class ServerPoseTracker:
         if result.pose_landmarks is None:
             return None, (width, height)
         landmarks = np.array(
-            [(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark], dtype=np.float32
+            [(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark],
+            dtype=np.float32,
         )
         return landmarks, (width, height)
 
@@ -99,7 +103,9 @@ def decode_jpeg(jpeg_base64: str) -> np.ndarray:
     width, height = jpeg_size(data)
     if not (0 < width <= MAX_IMAGE_WIDTH and 0 < height <= MAX_IMAGE_HEIGHT):
         limit = f"{MAX_IMAGE_WIDTH}×{MAX_IMAGE_HEIGHT}"
-        raise PoseTrackingError(f"images are limited to {limit} pixels; this one says {width}×{height}")
+        raise PoseTrackingError(
+            f"images are limited to {limit} pixels; this one says {width}×{height}"
+        )
     # The header's size is the decoded size: EXIF orientation is not applied.
     flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
     image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flags)
@@ -107,5 +113,7 @@ def decode_jpeg(jpeg_base64: str) -> np.ndarray:
         raise PoseTrackingError("jpeg could not be decoded as an image")
     height, width = image.shape[:2]
     if width > MAX_IMAGE_WIDTH or height > MAX_IMAGE_HEIGHT:
-        raise PoseTrackingError(f"images are limited to {MAX_IMAGE_WIDTH}×{MAX_IMAGE_HEIGHT} pixels")
+        raise PoseTrackingError(
+            f"images are limited to {MAX_IMAGE_WIDTH}×{MAX_IMAGE_HEIGHT} pixels"
+        )
     return image

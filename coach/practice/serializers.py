@@ -22,12 +22,30 @@ class AttemptSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attempt
         fields = (
-            "id", "routine", "learner", "status", "pose_format", "mirror", "beat_results", "summary",
-            "clock_offset_ms", "rtt_ms", "audio_latency_ms", "started_at", "finished_at",
+            "id",
+            "routine",
+            "learner",
+            "status",
+            "pose_format",
+            "mirror",
+            "beat_results",
+            "summary",
+            "clock_offset_ms",
+            "rtt_ms",
+            "audio_latency_ms",
+            "started_at",
+            "finished_at",
         )
         read_only_fields = (
-            "id", "learner", "status", "summary", "clock_offset_ms", "rtt_ms",
-            "audio_latency_ms", "started_at", "finished_at",
+            "id",
+            "learner",
+            "status",
+            "summary",
+            "clock_offset_ms",
+            "rtt_ms",
+            "audio_latency_ms",
+            "started_at",
+            "finished_at",
         )
 
     def get_beat_results(self, attempt) -> list[dict]:

@@ -101,7 +101,9 @@ class ScoredBatch:
     beats: list[dict]
 
 
-def start_attempt(learner, routine, *, pose_format: str = "mediapipe33", mirror: str = "auto", studio=None) -> Attempt:
+def start_attempt(
+    learner, routine, *, pose_format: str = "mediapipe33", mirror: str = "auto", studio=None
+) -> Attempt:
     """A new attempt. It belongs to `studio` (a live class's), else to the studio of the newest
     lesson that assigns `routine` to `learner` while they are its student, else to nobody (the
     learner's own practice, which no studio's staff see)."""
@@ -123,7 +125,12 @@ def _reference(routine_id, created_at) -> Reference:
 
     routine = Routine.objects.get(pk=routine_id)
     return Reference.from_routine(
-        {"fps": routine.fps, "joints": routine.joints, "frames": routine_frames(routine), "beats": routine.beats}
+        {
+            "fps": routine.fps,
+            "joints": routine.joints,
+            "frames": routine_frames(routine),
+            "beats": routine.beats,
+        }
     )
 
 
@@ -141,7 +148,10 @@ def open_session(user, attempt_id) -> PracticeSession:
         # Locked, so a store round of the socket being replaced is either in before the stored
         # batches are read here, or refused after (it checks the holder under the same lock).
         attempt = (
-            Attempt.objects.select_for_update(of=("self",)).select_related("routine").filter(pk=attempt_id).first()
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("routine")
+            .filter(pk=attempt_id)
+            .first()
         )
         if attempt is None:
             raise PracticeDenied(CLOSE_NOT_FOUND, "no such attempt")
@@ -151,7 +161,9 @@ def open_session(user, attempt_id) -> PracticeSession:
             raise PracticeDenied(CLOSE_FINISHED, "this attempt is finished; start a new one")
         attempt.connection = connection
         attempt.save(update_fields=["connection"])
-        stored = list(attempt.batches.values_list("seq", "timestamps", "frames", "image_size", "beats"))
+        stored = list(
+            attempt.batches.values_list("seq", "timestamps", "frames", "image_size", "beats")
+        )
     scorer = StreamingScorer(reference_for(attempt.routine), mirror=attempt.mirror)
     if attempt.status == Attempt.Status.IN_PROGRESS:
         attempt.beat_results = _with_batch_beats(attempt.beat_results, [row[4] for row in stored])
@@ -159,13 +171,20 @@ def open_session(user, attempt_id) -> PracticeSession:
     for seq, timestamps, frames, size, _ in stored:
         timestamps, frames = load_npy(timestamps), load_npy(frames)
         if len(timestamps):
-            scorer.push(timestamps - attempt.audio_latency_ms, frames, attempt.pose_format, image_size=size)
+            scorer.push(
+                timestamps - attempt.audio_latency_ms, frames, attempt.pose_format, image_size=size
+            )
         next_seq = seq + 1
     if attempt.status != Attempt.Status.IN_PROGRESS:
         attempt.status = Attempt.Status.IN_PROGRESS
         attempt.save(update_fields=["status"])
     return PracticeSession(
-        attempt, scorer, {beat["index"] for beat in attempt.beat_results}, next_seq, next_seq - 1, connection
+        attempt,
+        scorer,
+        {beat["index"] for beat in attempt.beat_results},
+        next_seq,
+        next_seq - 1,
+        connection,
     )
 
 
@@ -207,10 +226,15 @@ def server_time_ms() -> float:
     return time.time() * 1000.0
 
 
-def record_clock(session: PracticeSession, *, sent_server_ms, client_ms, received_server_ms: float) -> dict:
+def record_clock(
+    session: PracticeSession, *, sent_server_ms, client_ms, received_server_ms: float
+) -> dict:
     """Estimate the client's clock offset from one ping/pong; keep the lowest-RTT estimate. It is
     stored with the attempt's end (`finish`, `interrupt`): no database write per pong."""
-    sent, client = finite_number(sent_server_ms, "server_time_ms"), finite_number(client_ms, "client_time_ms")
+    sent, client = (
+        finite_number(sent_server_ms, "server_time_ms"),
+        finite_number(client_ms, "client_time_ms"),
+    )
     rtt = received_server_ms - sent
     if not 0 <= rtt < 60_000:
         raise PracticeError("bad_message", "pong does not answer a recent ping")
@@ -218,7 +242,11 @@ def record_clock(session: PracticeSession, *, sent_server_ms, client_ms, receive
     attempt = session.attempt
     if attempt.rtt_ms is None or rtt <= attempt.rtt_ms:
         attempt.rtt_ms, attempt.clock_offset_ms = rtt, offset
-    return {"type": CLOCK, "offset_ms": round(attempt.clock_offset_ms, 1), "rtt_ms": round(attempt.rtt_ms, 1)}
+    return {
+        "type": CLOCK,
+        "offset_ms": round(attempt.clock_offset_ms, 1),
+        "rtt_ms": round(attempt.rtt_ms, 1),
+    }
 
 
 def calibrate(session: PracticeSession, latency_ms) -> None:
@@ -250,10 +278,16 @@ def accept_frames(session: PracticeSession, message: dict) -> ScoredBatch | None
         return None
     fmt = message.get("format", session.attempt.pose_format)
     if fmt != session.attempt.pose_format:
-        raise PracticeError("bad_frames", f"this attempt receives {session.attempt.pose_format} frames, not {fmt}")
+        raise PracticeError(
+            "bad_frames", f"this attempt receives {session.attempt.pose_format} frames, not {fmt}"
+        )
     timestamps, frames = frame_arrays(message)
     return _score(
-        session, seq, timestamps=timestamps, frames=frames, size=image_size(message.get("image_size")),
+        session,
+        seq,
+        timestamps=timestamps,
+        frames=frames,
+        size=image_size(message.get("image_size")),
     )
 
 
@@ -264,7 +298,9 @@ def accept_image(session: PracticeSession, message: dict) -> ScoredBatch | None:
     if seq is None:
         return None
     if session.attempt.pose_format != "mediapipe33":
-        raise PracticeError("bad_message", "camera images need an attempt in the mediapipe33 format")
+        raise PracticeError(
+            "bad_message", "camera images need an attempt in the mediapipe33 format"
+        )
     timestamp = finite_number(message.get("timestamp_ms"), "timestamp_ms")
     if session.tracker is None:
         session.tracker = ServerPoseTracker()
@@ -274,7 +310,11 @@ def accept_image(session: PracticeSession, message: dict) -> ScoredBatch | None:
         raise PracticeError("bad_frames", str(error)) from error
     if landmarks is None:  # nobody in view: keep the sequence going with an empty batch
         return _score(
-            session, seq, timestamps=np.zeros(0), frames=np.zeros((0, 33, 4), np.float32), size=size,
+            session,
+            seq,
+            timestamps=np.zeros(0),
+            frames=np.zeros((0, 33, 4), np.float32),
+            size=size,
         )
     return _score(session, seq, timestamps=np.array([timestamp]), frames=landmarks[None], size=size)
 
@@ -285,7 +325,9 @@ def _new_seq(session: PracticeSession, message: dict) -> int | None:
     if seq < session.next_seq:
         return None
     if seq != session.next_seq:
-        raise PracticeError("out_of_order", f"expected batch {session.next_seq}, got {seq}; resend from there")
+        raise PracticeError(
+            "out_of_order", f"expected batch {session.next_seq}, got {seq}; resend from there"
+        )
     return seq
 
 
@@ -334,7 +376,9 @@ def finish(session: PracticeSession) -> dict:
         attempt.summary = result["summary"]
         attempt.status = finished_status(result["beats"])
         attempt.finished_at = timezone.now()
-        attempt.save(update_fields=["beat_results", "summary", "status", "finished_at", *CLOCK_FIELDS])
+        attempt.save(
+            update_fields=["beat_results", "summary", "status", "finished_at", *CLOCK_FIELDS]
+        )
     release_tracker(session)
     lessons.attempt_finished(attempt)
     report_url = reverse("attempt_report", args=[attempt.id])

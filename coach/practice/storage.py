@@ -38,9 +38,20 @@ def store_batches(batches: list[ScoredBatch]) -> None:
     rows = [
         [
             field.get_db_prep_save(value, connection)
-            for field, value in zip(fields[:-1], (batch.session.attempt.pk, batch.seq, dump_npy(batch.timestamps),
-                                                  dump_npy(batch.frames), batch.image_size, batch.beats), strict=True)
-        ] + [received_at]
+            for field, value in zip(
+                fields[:-1],
+                (
+                    batch.session.attempt.pk,
+                    batch.seq,
+                    dump_npy(batch.timestamps),
+                    dump_npy(batch.frames),
+                    batch.image_size,
+                    batch.beats,
+                ),
+                strict=True,
+            )
+        ]
+        + [received_at]
         for batch in batches
     ]
     quote = connection.ops.quote_name
@@ -50,10 +61,14 @@ def store_batches(batches: list[ScoredBatch]) -> None:
     )
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         holders = dict(
-            Attempt.objects.using(connection.alias).select_for_update()
-            .filter(pk__in={batch.session.attempt.pk for batch in batches}).values_list("pk", "connection")
+            Attempt.objects.using(connection.alias)
+            .select_for_update()
+            .filter(pk__in={batch.session.attempt.pk for batch in batches})
+            .values_list("pk", "connection")
         )
-        held = [holders.get(batch.session.attempt.pk) == batch.session.connection for batch in batches]
+        held = [
+            holders.get(batch.session.attempt.pk) == batch.session.connection for batch in batches
+        ]
         if any(held):
             cursor.executemany(sql, [row for row, holds in zip(rows, held, strict=True) if holds])
     for batch, holds in zip(batches, held, strict=True):
@@ -68,8 +83,12 @@ def attempt_poses(attempt: Attempt) -> dict:
     "frames" (n, J, C)}; `image_size` is the last one the client reported."""
     batches = list(attempt.batches.all())
     if not batches:
-        return {"format": attempt.pose_format, "image_size": None, "timestamps_ms": np.zeros(0),
-                "frames": np.zeros((0, 0, 0))}
+        return {
+            "format": attempt.pose_format,
+            "image_size": None,
+            "timestamps_ms": np.zeros(0),
+            "frames": np.zeros((0, 0, 0)),
+        }
     return {
         "format": attempt.pose_format,
         "image_size": next((b.image_size for b in reversed(batches) if b.image_size), None),

@@ -55,7 +55,9 @@ class BatchWriter:
             stored.set_result(len(batches))
 
 
-_writers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, BatchWriter]" = weakref.WeakKeyDictionary()
+_writers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, BatchWriter]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def batch_writer() -> BatchWriter:

@@ -15,7 +15,9 @@ class AttemptComment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    beat = models.PositiveIntegerField(null=True, blank=True, help_text="Beat index, or empty for the whole attempt.")
+    beat = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Beat index, or empty for the whole attempt."
+    )
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
 

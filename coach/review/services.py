@@ -27,7 +27,9 @@ class ReviewError(ValueError):
 def completed_attempts(routine, learners, studio):
     """Completed, scored attempts of `routine` by any of `learners` made for `studio`, oldest first."""
     return (
-        Attempt.objects.filter(routine=routine, learner__in=learners, studio=studio, status=Attempt.Status.COMPLETE)
+        Attempt.objects.filter(
+            routine=routine, learner__in=learners, studio=studio, status=Attempt.Status.COMPLETE
+        )
         .exclude(summary={})
         .select_related("learner")
         .order_by("finished_at", "started_at")
@@ -48,10 +50,12 @@ class ResultRow:
 
 def lesson_results(lesson) -> list[ResultRow]:
     """One row per assigned student: state and the scores of attempts made for the lesson."""
-    assignments = list(lesson.assignments.select_related("student", "marked_done_by").order_by("student__username"))
-    attempts = completed_attempts(lesson.routine, [a.student for a in assignments], lesson.studio).filter(
-        started_at__gte=lesson.created_at
+    assignments = list(
+        lesson.assignments.select_related("student", "marked_done_by").order_by("student__username")
     )
+    attempts = completed_attempts(
+        lesson.routine, [a.student for a in assignments], lesson.studio
+    ).filter(started_at__gte=lesson.created_at)
     scores: dict = {}
     for attempt in attempts:
         scores.setdefault(attempt.learner_id, []).append(attempt.overall)
@@ -62,11 +66,18 @@ def lesson_results(lesson) -> list[ResultRow]:
             by = a.marked_done_by.username
         else:
             by = "attempt" if a.completed_by_attempt_id else ""
-        rows.append(ResultRow(
-            student=a.student.username, email=a.student.email, state=assignment_state(a),
-            completed_at=a.completed_at, completed_by=by, attempts=len(mine),
-            best_overall=max(mine) if mine else None, latest_overall=mine[-1] if mine else None,
-        ))
+        rows.append(
+            ResultRow(
+                student=a.student.username,
+                email=a.student.email,
+                state=assignment_state(a),
+                completed_at=a.completed_at,
+                completed_by=by,
+                attempts=len(mine),
+                best_overall=max(mine) if mine else None,
+                latest_overall=mine[-1] if mine else None,
+            )
+        )
     return rows
 
 
@@ -81,8 +92,18 @@ def csv_cell(value):
     return value
 
 
-CSV_COLUMNS = ("student", "email", "state", "completed_at", "completed_by", "attempts", "best_overall",
-               "latest_overall", "target_score", "due_at")
+CSV_COLUMNS = (
+    "student",
+    "email",
+    "state",
+    "completed_at",
+    "completed_by",
+    "attempts",
+    "best_overall",
+    "latest_overall",
+    "target_score",
+    "due_at",
+)
 
 
 def lesson_results_csv(lesson) -> str:
@@ -91,12 +112,21 @@ def lesson_results_csv(lesson) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in lesson_results(lesson):
-        writer.writerow(csv_cell(cell) for cell in [
-            row.student, row.email, row.state, row.completed_at.isoformat() if row.completed_at else "",
-            row.completed_by, row.attempts, "" if row.best_overall is None else row.best_overall,
-            "" if row.latest_overall is None else row.latest_overall, lesson.target_score,
-            lesson.due_at.isoformat(),
-        ])
+        writer.writerow(
+            csv_cell(cell)
+            for cell in [
+                row.student,
+                row.email,
+                row.state,
+                row.completed_at.isoformat() if row.completed_at else "",
+                row.completed_by,
+                row.attempts,
+                "" if row.best_overall is None else row.best_overall,
+                "" if row.latest_overall is None else row.latest_overall,
+                lesson.target_score,
+                lesson.due_at.isoformat(),
+            ]
+        )
     return out.getvalue()
 
 
@@ -118,7 +148,9 @@ def class_weak_spots(routine, learners, studio) -> dict:
         for beat in attempt.beat_results:
             if beat["overall"] is None:
                 continue  # not seen: no scores
-            entry = per_beat.setdefault(beat["index"], {"time_s": beat["time_s"], "overall": [], "fixes": {}})
+            entry = per_beat.setdefault(
+                beat["index"], {"time_s": beat["time_s"], "overall": [], "fixes": {}}
+            )
             entry["overall"].append(beat["overall"])
             if beat.get("fix"):
                 entry["fixes"][beat["fix"]] = entry["fixes"].get(beat["fix"], 0) + 1
@@ -126,15 +158,22 @@ def class_weak_spots(routine, learners, studio) -> dict:
                 if score is not None:
                     part_scores.setdefault(part, []).append(score)
     beats = [
-        {"index": index, "time_s": entry["time_s"], "overall": round(sum(entry["overall"]) / len(entry["overall"]), 1),
-         "learners": len(entry["overall"]), "fixes": entry["fixes"]}
+        {
+            "index": index,
+            "time_s": entry["time_s"],
+            "overall": round(sum(entry["overall"]) / len(entry["overall"]), 1),
+            "learners": len(entry["overall"]),
+            "fixes": entry["fixes"],
+        }
         for index, entry in sorted(per_beat.items())
     ]
     parts = {part: round(sum(v) / len(v), 1) for part, v in part_scores.items() if v}
     return {
         "learners": len(latest),
         "beats": beats,
-        "weakest_beats": sorted(beats, key=lambda b: (b["overall"], b["index"]))[:CLASS_WEAKEST_BEATS],
+        "weakest_beats": sorted(beats, key=lambda b: (b["overall"], b["index"]))[
+            :CLASS_WEAKEST_BEATS
+        ],
         "parts": parts,
         "weakest_parts": [
             {"part": part, "name": part.replace("_", " "), "score": parts[part]}
@@ -191,13 +230,21 @@ def studio_overview(studio, students) -> list[StudentRow]:
     rows = []
     for student in students:
         counts = {"todo": 0, "overdue": 0, "done": 0}
-        for assignment in student.assignments.filter(lesson__studio=studio).select_related("lesson"):
+        for assignment in student.assignments.filter(lesson__studio=studio).select_related(
+            "lesson"
+        ):
             counts[assignment_state(assignment)] += 1
-        attempts = student.attempts.filter(studio=studio, status=Attempt.Status.COMPLETE).exclude(summary={})
+        attempts = student.attempts.filter(studio=studio, status=Attempt.Status.COMPLETE).exclude(
+            summary={}
+        )
         latest = attempts.order_by("-started_at").first()
-        rows.append(StudentRow(
-            student=student, **counts, attempts=attempts.count(),
-            latest_overall=latest.overall if latest else None,
-            last_practised=latest.started_at if latest else None,
-        ))
+        rows.append(
+            StudentRow(
+                student=student,
+                **counts,
+                attempts=attempts.count(),
+                latest_overall=latest.overall if latest else None,
+                last_practised=latest.started_at if latest else None,
+            )
+        )
     return rows

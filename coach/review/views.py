@@ -20,7 +20,10 @@ def studio_review(request, studio_id):
     students = [m.user for m in lessons.studio_students(studio)]
     studio_lessons = list(studio.lessons.select_related("routine__song").order_by("-created_at"))
     routines = list({lesson.routine_id: lesson.routine for lesson in studio_lessons}.values())
-    routine = next((r for r in routines if str(r.id) == request.GET.get("routine")), routines[0] if routines else None)
+    routine = next(
+        (r for r in routines if str(r.id) == request.GET.get("routine")),
+        routines[0] if routines else None,
+    )
     context = {
         "studio": studio,
         "overview": review.studio_overview(studio, students),
@@ -37,13 +40,23 @@ def studio_review(request, studio_id):
 @login_required
 def student_review(request, studio_id, user_id):
     studio = taught_studio_or_404(request.user, studio_id)
-    membership = get_object_or_404(Membership.objects.select_related("user"), studio=studio, user_id=user_id,
-                                   role=Membership.Role.STUDENT)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"),
+        studio=studio,
+        user_id=user_id,
+        role=Membership.Role.STUDENT,
+    )
     student = membership.user
-    assignments = (LessonAssignment.objects.filter(student=student, lesson__studio=studio)
-                   .select_related("lesson__routine__song").order_by("-lesson__due_at"))
-    attempts = attempts_reviewed_by(request.user).filter(learner=student, studio=studio).select_related(
-        "routine__song")[:30]
+    assignments = (
+        LessonAssignment.objects.filter(student=student, lesson__studio=studio)
+        .select_related("lesson__routine__song")
+        .order_by("-lesson__due_at")
+    )
+    attempts = (
+        attempts_reviewed_by(request.user)
+        .filter(learner=student, studio=studio)
+        .select_related("routine__song")[:30]
+    )
     context = {
         "studio": studio,
         "student": student,
@@ -56,12 +69,15 @@ def student_review(request, studio_id, user_id):
 
 @login_required
 def attempt_review(request, attempt_id):
-    attempt = get_object_or_404(attempts_reviewed_by(request.user).select_related("routine__song"),
-                                pk=attempt_id)
+    attempt = get_object_or_404(
+        attempts_reviewed_by(request.user).select_related("routine__song"), pk=attempt_id
+    )
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            review.add_comment(attempt, request.user, form.cleaned_data["text"], beat=form.beat_index())
+            review.add_comment(
+                attempt, request.user, form.cleaned_data["text"], beat=form.beat_index()
+            )
         except review.ReviewError as error:
             form.add_error("beat" if "Beat" in str(error) else "text", str(error))
         else:
@@ -71,11 +87,19 @@ def attempt_review(request, attempt_id):
     by_beat: dict = {}
     for comment in comments:
         by_beat.setdefault(comment.beat, []).append(comment)
-    beats = [(b, by_beat.pop(b["index"], [])) for b in sorted(attempt.beat_results, key=lambda b: b["index"])]
+    beats = [
+        (b, by_beat.pop(b["index"], []))
+        for b in sorted(attempt.beat_results, key=lambda b: b["index"])
+    ]
     # Comments on the whole attempt, and on beats that were never scored, go above the table.
     general = [c for beat_comments in by_beat.values() for c in beat_comments]
-    context = {"attempt": attempt, "form": form, "beats": beats, "general": general,
-               "studio_students": _studios_of(request.user, attempt.learner)}
+    context = {
+        "attempt": attempt,
+        "form": form,
+        "beats": beats,
+        "general": general,
+        "studio_students": _studios_of(request.user, attempt.learner),
+    }
     return render(request, "review/attempt.html", context, status=400 if form.errors else 200)
 
 

@@ -37,7 +37,10 @@ class RoutineViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class GenerationJobViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = GenerationJobSerializer
     lookup_value_regex = UUID_LOOKUP
@@ -53,8 +56,13 @@ class GenerationJobViewSet(
         data = serializer.validated_data
         try:
             job = request_generation(
-                data["song"], request.user, style=data["style"], level=data["level"], seed=data["seed"],
-                architecture=data["architecture"], personalise=data["personalise"],
+                data["song"],
+                request.user,
+                style=data["style"],
+                level=data["level"],
+                seed=data["seed"],
+                architecture=data["architecture"],
+                personalise=data["personalise"],
                 focus_part=data.get("focus_part", ""),
             )
         except GenerationRequestError as error:

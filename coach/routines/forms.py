@@ -9,13 +9,20 @@ class GenerateForm(forms.Form):
     style = forms.ChoiceField(choices=STYLE_CHOICES)
     level = forms.ChoiceField(choices=LEVEL_CHOICES)
     seed = forms.IntegerField(
-        min_value=0, max_value=2**31 - 1, initial=0, help_text="Another number gives another routine."
+        min_value=0,
+        max_value=2**31 - 1,
+        initial=0,
+        help_text="Another number gives another routine.",
     )
     architecture = forms.ChoiceField(
-        label="Model (advanced)", required=False, help_text="Which model family choreographs; the default is our best."
+        label="Model (advanced)",
+        required=False,
+        help_text="Which model family choreographs; the default is our best.",
     )
     personalise = forms.BooleanField(
-        label="Build on my attempts", required=False, initial=True,
+        label="Build on my attempts",
+        required=False,
+        initial=True,
         help_text="Phrases you already dance well come back, one new in four, leaning toward the "
         "body part you miss most (the phrases model only).",
     )

@@ -16,7 +16,9 @@ def phrase_history(learner, style: str) -> list[dict]:
     judge (``summary.reliable`` false; older ones without the field count) and beats not seen
     (``overall`` None) are left out; an attempt with no seen beat adds nothing."""
     attempts = (
-        Attempt.objects.filter(learner=learner, routine__style=style, status=Attempt.Status.COMPLETE)
+        Attempt.objects.filter(
+            learner=learner, routine__style=style, status=Attempt.Status.COMPLETE
+        )
         .select_related("routine")
         .order_by("started_at")
     )
@@ -41,8 +43,14 @@ def _seen_beats(beat_results: list[dict], beat_times: list[float]) -> list[dict]
         if beat.get("overall") is None:
             continue
         index = beat.get("index")
-        time_s = beat_times[index] if index is not None and 0 <= index < len(beat_times) else beat.get("time_s")
+        time_s = (
+            beat_times[index]
+            if index is not None and 0 <= index < len(beat_times)
+            else beat.get("time_s")
+        )
         if time_s is None:
             continue
-        beats.append({"time_s": float(time_s), "overall": beat["overall"], "parts": beat.get("parts") or {}})
+        beats.append(
+            {"time_s": float(time_s), "overall": beat["overall"], "parts": beat.get("parts") or {}}
+        )
     return beats

@@ -27,7 +27,9 @@ class Routine(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     song = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="routines")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="routines")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="routines"
+    )
     style = models.CharField(max_length=20, choices=STYLE_CHOICES)
     level = models.CharField(max_length=12, choices=LEVEL_CHOICES)
     seed = models.IntegerField(default=0)
@@ -43,7 +45,8 @@ class Routine(models.Model):
         "personalised) for the phrase family.",
     )
     phrases = models.JSONField(
-        default=dict, blank=True,
+        default=dict,
+        blank=True,
         help_text='A personalised routine\'s phrases: {"known": [ids], "new": [ids], "text"}; '
         "empty otherwise.",
     )
@@ -68,25 +71,33 @@ class GenerationJob(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     song = models.ForeignKey(Song, on_delete=models.CASCADE, related_name="jobs")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
     style = models.CharField(max_length=20, choices=STYLE_CHOICES)
     level = models.CharField(max_length=12, choices=LEVEL_CHOICES)
     seed = models.IntegerField(default=0)
     architecture = models.CharField(
-        max_length=20, blank=True, help_text="Model family to generate with; empty means the shipped default."
+        max_length=20,
+        blank=True,
+        help_text="Model family to generate with; empty means the shipped default.",
     )
     personalise = models.BooleanField(
         default=False, help_text="Build on the requester's attempts in the style (phrase family)."
     )
     focus_part = models.CharField(
-        max_length=12, blank=True, choices=BODY_PART_CHOICES,
+        max_length=12,
+        blank=True,
+        choices=BODY_PART_CHOICES,
         help_text="The body part to lean toward (a lesson's focus); empty: the learner's weakest.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.FloatField(default=0.0, help_text="0 to 1.")
     message = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
-    routine = models.OneToOneField(Routine, null=True, blank=True, on_delete=models.SET_NULL, related_name="job")
+    routine = models.OneToOneField(
+        Routine, null=True, blank=True, on_delete=models.SET_NULL, related_name="job"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -14,8 +14,22 @@ class RoutineSerializer(serializers.ModelSerializer):
     class Meta:
         model = Routine
         fields = (
-            "id", "song", "style", "level", "seed", "fps", "joints", "n_frames", "duration_s",
-            "beats", "downbeats", "segments", "phrases", "tempo_bpm", "model_version", "created_at",
+            "id",
+            "song",
+            "style",
+            "level",
+            "seed",
+            "fps",
+            "joints",
+            "n_frames",
+            "duration_s",
+            "beats",
+            "downbeats",
+            "segments",
+            "phrases",
+            "tempo_bpm",
+            "model_version",
+            "created_at",
         )
         read_only_fields = fields
 
@@ -33,7 +47,10 @@ class GenerationJobSerializer(serializers.ModelSerializer):
     level = serializers.ChoiceField(choices=LEVEL_CHOICES)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=0)
     architecture = serializers.CharField(
-        max_length=20, required=False, allow_blank=True, default="",
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
         help_text="A model family with an installed checkpoint; empty for the default.",
     )
     personalise = serializers.BooleanField(
@@ -42,18 +59,41 @@ class GenerationJobSerializer(serializers.ModelSerializer):
         "leaning toward the part you miss most (the phrases model only).",
     )
 
-    status_label = serializers.CharField(source="get_status_display", read_only=True,
-                                         help_text="The status in words for people, e.g. Queued.")
+    status_label = serializers.CharField(
+        source="get_status_display",
+        read_only=True,
+        help_text="The status in words for people, e.g. Queued.",
+    )
 
     class Meta:
         model = GenerationJob
         fields = (
-            "id", "song", "style", "level", "seed", "architecture", "personalise", "focus_part", "status",
-            "status_label", "progress",
-            "message", "error",
-            "routine", "created_at", "started_at", "finished_at",
+            "id",
+            "song",
+            "style",
+            "level",
+            "seed",
+            "architecture",
+            "personalise",
+            "focus_part",
+            "status",
+            "status_label",
+            "progress",
+            "message",
+            "error",
+            "routine",
+            "created_at",
+            "started_at",
+            "finished_at",
         )
         read_only_fields = (
-            "id", "status", "progress", "message", "error", "routine", "created_at", "started_at",
+            "id",
+            "status",
+            "progress",
+            "message",
+            "error",
+            "routine",
+            "created_at",
+            "started_at",
             "finished_at",
         )

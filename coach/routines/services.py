@@ -27,8 +27,15 @@ class GenerationRequestError(ValueError):
 
 
 def request_generation(
-    song, user, *, style: str, level: str, seed: int = 0, architecture: str = "",
-    personalise: bool = False, focus_part: str = "",
+    song,
+    user,
+    *,
+    style: str,
+    level: str,
+    seed: int = 0,
+    architecture: str = "",
+    personalise: bool = False,
+    focus_part: str = "",
 ) -> GenerationJob:
     """Queue a routine for `song`; the job is sent to the `gpu` queue once it is committed.
     `architecture` picks a model family with an installed checkpoint; empty means the default.
@@ -41,9 +48,13 @@ def request_generation(
     from coach.routines.tasks import generate_routine_task
 
     if style not in STYLES:
-        raise GenerationRequestError(f"Unknown style '{style}'. Choose one of: {', '.join(STYLES)}.")
+        raise GenerationRequestError(
+            f"Unknown style '{style}'. Choose one of: {', '.join(STYLES)}."
+        )
     if level not in LEVELS:
-        raise GenerationRequestError(f"Unknown level '{level}'. Choose one of: {', '.join(LEVELS)}.")
+        raise GenerationRequestError(
+            f"Unknown level '{level}'. Choose one of: {', '.join(LEVELS)}."
+        )
     if architecture and architecture not in available_architectures():
         raise GenerationRequestError(
             f"No '{architecture}' model is installed. Choose one of: {', '.join(available_architectures())}."
@@ -58,8 +69,14 @@ def request_generation(
         )
     with transaction.atomic():
         job = GenerationJob.objects.create(
-            song=song, requested_by=user, style=style, level=level, seed=seed, architecture=architecture,
-            personalise=personalise, focus_part=focus_part,
+            song=song,
+            requested_by=user,
+            style=style,
+            level=level,
+            seed=seed,
+            architecture=architecture,
+            personalise=personalise,
+            focus_part=focus_part,
         )
         queue_on_commit(generate_routine_task, job)
     return job
@@ -69,8 +86,12 @@ def requeue_unfinished_jobs() -> int:
     """Send every queued or interrupted job to the queue again; returns how many."""
     from coach.routines.tasks import generate_routine_task
 
-    return requeue(GenerationJob, generate_routine_task, status=GenerationJob.Status.QUEUED,
-                   message="Waiting for the generator")
+    return requeue(
+        GenerationJob,
+        generate_routine_task,
+        status=GenerationJob.Status.QUEUED,
+        message="Waiting for the generator",
+    )
 
 
 def job_group(job_id) -> str:
@@ -133,7 +154,9 @@ def personal_phrases(routine: Routine) -> dict | None:
     for segment in routine.segments:
         phrase = segment.get("phrase_id")
         if phrase:
-            entry = places.setdefault(phrase, {"id": phrase, "label": segment.get("label", ""), "times": []})
+            entry = places.setdefault(
+                phrase, {"id": phrase, "label": segment.get("label", ""), "times": []}
+            )
             entry["times"].append((segment["start_s"], segment["end_s"]))
     lean = routine.phrases.get("lean_part")
     return {
@@ -179,7 +202,10 @@ def routine_document(routine: Routine) -> dict:
         "frames": np.round(frames, 4).tolist(),
         "beats": routine.beats,
         "counts": beat_counts(routine.beats, routine.downbeats, routine.segments).tolist(),
-        "camera": {"centre": np.round(centre[:, [0, 2]], 4).tolist(), "yaw": np.round(yaw, 4).tolist()},
+        "camera": {
+            "centre": np.round(centre[:, [0, 2]], 4).tolist(),
+            "yaw": np.round(yaw, 4).tolist(),
+        },
         "downbeats": routine.downbeats,
         "segments": routine.segments,
         "style": routine.style,
@@ -193,5 +219,10 @@ def routine_document(routine: Routine) -> dict:
 
 
 def mark_started(job: GenerationJob) -> None:
-    update_job(job, status=GenerationJob.Status.RUNNING, started_at=timezone.now(), progress=0.0,
-               message="Analysing the music")
+    update_job(
+        job,
+        status=GenerationJob.Status.RUNNING,
+        started_at=timezone.now(),
+        progress=0.0,
+        message="Analysing the music",
+    )

@@ -29,7 +29,9 @@ def generate_routine_task(job_id: str) -> str:
     mark_started(job)
     update = partial(update_job, job)
     progress = throttled(
-        lambda fraction, message: update(progress=min(max(fraction, 0.0), 1.0), message=message[:200])
+        lambda fraction, message: update(
+            progress=min(max(fraction, 0.0), 1.0), message=message[:200]
+        )
     )
 
     try:

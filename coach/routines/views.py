@@ -29,7 +29,6 @@ def routine(request, routine_id):
     return render(request, "routines/detail.html", context)
 
 
-
 @require_safe
 @login_required
 def routine_audio(request, routine_id):

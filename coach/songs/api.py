@@ -26,8 +26,11 @@ class SongViewSet(
 
     def perform_create(self, serializer):
         try:
-            song = create_song(self.request.user, serializer.validated_data["audio"],
-                               serializer.validated_data.get("title", ""))
+            song = create_song(
+                self.request.user,
+                serializer.validated_data["audio"],
+                serializer.validated_data.get("title", ""),
+            )
         except AudioError as error:
             raise ValidationError({"audio": [str(error)]}) from error
         serializer.instance = song

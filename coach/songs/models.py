@@ -13,7 +13,9 @@ def song_upload_path(song, filename):
 
 class Song(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="songs")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="songs"
+    )
     title = models.CharField(max_length=200)
     audio = models.FileField(upload_to=song_upload_path)
     duration_s = models.FloatField()

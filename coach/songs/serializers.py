@@ -8,7 +8,9 @@ from coach.songs.models import Song
 
 class SongSerializer(serializers.ModelSerializer):
     audio = serializers.FileField(write_only=True)
-    audio_url = serializers.SerializerMethodField(help_text="The audio, for its owner and their teachers.")
+    audio_url = serializers.SerializerMethodField(
+        help_text="The audio, for its owner and their teachers."
+    )
     owner = serializers.CharField(source="owner.username", read_only=True)
 
     class Meta:

@@ -31,7 +31,11 @@ def create_song(owner, uploaded_file, title: str = "") -> Song:
                 tmp.write(chunk)
         audio = load_song(tmp_name)
         with transaction.atomic(), open(tmp_name, "rb") as handle:
-            song = Song(owner=owner, title=(title.strip() or Path(name).stem)[:200], duration_s=audio.duration_s)
+            song = Song(
+                owner=owner,
+                title=(title.strip() or Path(name).stem)[:200],
+                duration_s=audio.duration_s,
+            )
             song.audio.save(name, File(handle), save=False)
             try:
                 song.save()

@@ -25,14 +25,18 @@ class Membership(models.Model):
         INSTRUCTOR = "instructor", "Instructor"
         STUDENT = "student", "Student"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role.choices)
     joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         db_table = "coach_membership"
-        constraints = [models.UniqueConstraint(fields=["user", "studio"], name="one_membership_per_studio")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "studio"], name="one_membership_per_studio")
+        ]
 
     def __str__(self):
         return f"{self.user} ({self.role}) in {self.studio}"
@@ -47,8 +51,12 @@ class Invitation(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="invitations")
-    role = models.CharField(max_length=12, choices=Membership.Role.choices, default=Membership.Role.STUDENT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(
+        max_length=12, choices=Membership.Role.choices, default=Membership.Role.STUDENT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     uses = models.PositiveIntegerField(default=0)

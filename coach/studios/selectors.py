@@ -28,7 +28,9 @@ def own_or_taught(queryset, owner_field: str, user):
     """The rows of `queryset` whose `owner_field` is `user` or someone `user` teaches."""
     if not user.is_authenticated:
         return queryset.none()
-    return queryset.filter(Q(**{owner_field: user}) | Q(**{f"{owner_field}__in": people_taught_by(user)})).distinct()
+    return queryset.filter(
+        Q(**{owner_field: user}) | Q(**{f"{owner_field}__in": people_taught_by(user)})
+    ).distinct()
 
 
 def studios_for(user):

@@ -37,8 +37,12 @@ def studio(request, studio_id):
         return render(request, "studios/student.html", studio_for_student(studio, request.user))
     members = studio.memberships.select_related("user").order_by("role", "user__username")
     invitations = studio.invitations.order_by("-created_at")[:5]
-    links = [(i, request.build_absolute_uri(reverse("invitation", args=[i.id]))) for i in invitations]
-    return render(request, "studios/detail.html", {"studio": studio, "members": members, "links": links})
+    links = [
+        (i, request.build_absolute_uri(reverse("invitation", args=[i.id]))) for i in invitations
+    ]
+    return render(
+        request, "studios/detail.html", {"studio": studio, "members": members, "links": links}
+    )
 
 
 @login_required
@@ -75,5 +79,7 @@ def member_role(request, studio_id, membership_id):
     except RoleChangeError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{membership.user.username} is now {membership.get_role_display().lower()}.")
+        messages.success(
+            request, f"{membership.user.username} is now {membership.get_role_display().lower()}."
+        )
     return redirect("studio_review", studio_id=studio.id)

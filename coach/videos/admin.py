@@ -5,5 +5,13 @@ from coach.videos.models import VideoExport
 
 @admin.register(VideoExport)
 class VideoExportAdmin(admin.ModelAdmin):
-    list_display = ("id", "routine", "requested_by", "status", "progress", "created_at", "finished_at")
+    list_display = (
+        "id",
+        "routine",
+        "requested_by",
+        "status",
+        "progress",
+        "created_at",
+        "finished_at",
+    )
     list_filter = ("status",)

@@ -55,7 +55,11 @@ def request_export(user, routine: Routine) -> VideoExport:
             if timezone.now() - current.created_at < ABANDONED_AFTER:
                 return current
             fail(partial(update_export, current), INTERRUPTED)
-        elif current is not None and current.video and current.video.storage.exists(current.video.name):
+        elif (
+            current is not None
+            and current.video
+            and current.video.storage.exists(current.video.name)
+        ):
             return current
         export = VideoExport.objects.create(routine=routine, requested_by=user)
         queue_on_commit(export_routine_video, export)
@@ -66,7 +70,9 @@ def requeue_unfinished_exports() -> int:
     """Send every queued or interrupted export to the queue again; returns how many."""
     from coach.videos.tasks import export_routine_video
 
-    return requeue(VideoExport, export_routine_video, status=VideoExport.Status.QUEUED, progress=0.0)
+    return requeue(
+        VideoExport, export_routine_video, status=VideoExport.Status.QUEUED, progress=0.0
+    )
 
 
 def latest_export(routine: Routine) -> VideoExport | None:
@@ -124,14 +130,17 @@ def render_export(export: VideoExport) -> str:
         return export.status
     update_export(export, status=VideoExport.Status.RUNNING, progress=0.0, error="")
     # The end is reported with the video (SUCCEEDED, progress 1.0), not by the renderer.
-    progress = throttled(lambda fraction, _: update_export(export, progress=min(fraction, 0.99)),
-                         report_end=False)
+    progress = throttled(
+        lambda fraction, _: update_export(export, progress=min(fraction, 0.99)), report_end=False
+    )
 
     routine = export.routine
     try:
         with tempfile.TemporaryDirectory() as folder, local_audio_path(routine.song) as audio:
             path = Path(folder) / "routine.mp4"
-            write_video(routine_for_video(routine), path, audio, title=routine.song.title, progress=progress)
+            write_video(
+                routine_for_video(routine), path, audio, title=routine.song.title, progress=progress
+            )
             with open(path, "rb") as handle:
                 export.video.save(download_filename(export), File(handle), save=False)
     except VideoError as error:
@@ -141,6 +150,11 @@ def render_export(export: VideoExport) -> str:
         log.exception("video export %s failed", export.id)
         fail(partial(update_export, export), SOMETHING_WENT_WRONG)
         return export.status
-    update_export(export, status=VideoExport.Status.SUCCEEDED, progress=1.0, video=export.video.name,
-                  finished_at=timezone.now())
+    update_export(
+        export,
+        status=VideoExport.Status.SUCCEEDED,
+        progress=1.0,
+        video=export.video.name,
+        finished_at=timezone.now(),
+    )
     return export.status

@@ -52,7 +52,9 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -69,14 +71,27 @@ def page(browser, request):
 
 # ---- a fake camera showing a real person --------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def squat_camera(tmp_path_factory) -> Path:
     """pose_squats.mp4 (real footage, 720x1280, 5 fps) as a 360x640 .y4m for the fake camera."""
     video = shared_dir() / "media" / "pose_squats.mp4"
     target = tmp_path_factory.mktemp("camera") / "squats.y4m"
     subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-i", str(video), "-vf", "scale=360:640",
-         "-pix_fmt", "yuv420p", "-r", "5", str(target)],
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-loglevel",
+            "error",
+            "-i",
+            str(video),
+            "-vf",
+            "scale=360:640",
+            "-pix_fmt",
+            "yuv420p",
+            "-r",
+            "5",
+            str(target),
+        ],
         check=True,
     )
     return target
@@ -85,8 +100,12 @@ def squat_camera(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def camera_browser(browser, squat_camera):
     """A second Chromium whose camera shows the video (launched by the session's Playwright)."""
-    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={squat_camera}"]
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={squat_camera}",
+    ]
     camera = browser.browser_type.launch(executable_path=chromium_path(), headless=True, args=args)
     yield camera
     camera.close()

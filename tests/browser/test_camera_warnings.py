@@ -57,7 +57,9 @@ def wait_for_note(page, test: str, timeout=60_000):
     """Wait until the camera note's text passes ``test`` (a string method call in JS); on a
     timeout, fail with what the page said instead."""
     try:
-        page.wait_for_function(f"document.getElementById('camera-note').textContent.{test}", timeout=timeout)
+        page.wait_for_function(
+            f"document.getElementById('camera-note').textContent.{test}", timeout=timeout
+        )
     except PlaywrightTimeout:
         note = page.text_content("#camera-note")
         feedback = page.locator("#feedback li").all_text_contents()[:4]
@@ -69,7 +71,12 @@ def _serve(path):
 
 
 def test_the_class_page_says_when_legs_are_out_of_the_picture_or_tracking_is_slow(
-    page, browser, asgi_live_server, studio_people, class_routine, tmp_path  # noqa: F811
+    page,
+    browser,
+    asgi_live_server,
+    studio_people,
+    class_routine,  # noqa: F811
+    tmp_path,
 ):
     server = asgi_live_server
     class_session = open_class(page, server, class_routine, "Webcam check")
@@ -110,7 +117,10 @@ def test_the_class_page_says_when_legs_are_out_of_the_picture_or_tracking_is_slo
         for learner in learners.values():
             learner.context.close()
 
-    seats = {s.learner.username: s.attempt for s in class_session.participants.select_related("attempt", "learner")}
+    seats = {
+        s.learner.username: s.attempt
+        for s in class_session.participants.select_related("attempt", "learner")
+    }
     legs_out, slow = seats["alice"], seats["bob"]
     assert legs_out.summary["reliable"] is True and legs_out.summary["scope"] == "upper body"
     assert all(b["parts"]["left_leg"] is None and b["fix"] not in ("left_leg", "right_leg")
@@ -152,7 +162,10 @@ def upper_body_camera(tmp_path_factory):
 
 
 def test_the_practice_page_says_when_the_tracker_is_too_slow(
-    browser, upper_body_camera, asgi_live_server, practice_routine  # noqa: F811
+    browser,
+    upper_body_camera,
+    asgi_live_server,
+    practice_routine,  # noqa: F811
 ):
     args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
             f"--use-file-for-fake-video-capture={upper_body_camera}"]  # fmt: skip

@@ -54,7 +54,9 @@ def test_routine_and_practice_pages_count_as_the_server(page, live_server, make_
 def test_the_class_page_counts_as_the_server(page, live_server, studio_people, wav_file):
     people = studio_people
     routine = make_danced_routine(people["instructor"], wav_file)
-    class_session = open_class(people["instructor"], people["studio"], routine, title="Friday waltz")
+    class_session = open_class(
+        people["instructor"], people["studio"], routine, title="Friday waltz"
+    )
     log_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/classes/{class_session.id}/")
     page.get_by_role("button", name="Join the class").click()

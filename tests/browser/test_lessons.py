@@ -19,7 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FITS_SCREEN = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
-def test_an_instructor_assigns_a_lesson_and_the_student_sees_it(page, browser, live_server, studio_people):
+def test_an_instructor_assigns_a_lesson_and_the_student_sees_it(
+    page, browser, live_server, studio_people
+):
     instructor, alice = studio_people["instructor"], studio_people["alice"]
     alice.email = "alice@example.com"
     alice.save()
@@ -51,7 +53,9 @@ def test_an_instructor_assigns_a_lesson_and_the_student_sees_it(page, browser, l
     item = student_page.locator("#my-lessons .lesson-item")
     assert item.count() == 1
     assert item.first.get_attribute("data-state") == "todo"
-    assert "Waltz box step" in item.first.text_content() and "Moon River" in item.first.text_content()
+    assert (
+        "Waltz box step" in item.first.text_content() and "Moon River" in item.first.text_content()
+    )
     assert student_page.evaluate(FITS_SCREEN)
     ARTIFACTS.mkdir(exist_ok=True)
     student_page.screenshot(path=str(ARTIFACTS / "lessons-student-dashboard.png"), full_page=True)
@@ -64,9 +68,15 @@ def test_an_instructor_assigns_a_lesson_and_the_student_sees_it(page, browser, l
     # Two finished attempts of alice's (scores as stored by the practice services' summary).
     for days_ago, overall in [(2, 55.0), (1, 72.5)]:
         when = timezone.now() - timedelta(days=days_ago)
-        Attempt.objects.create(routine=routine, learner=alice, studio=studio_people["studio"],
-                               status=Attempt.Status.COMPLETE, started_at=when, finished_at=when,
-                               summary={"overall": overall, "beats": 4})
+        Attempt.objects.create(
+            routine=routine,
+            learner=alice,
+            studio=studio_people["studio"],
+            status=Attempt.Status.COMPLETE,
+            started_at=when,
+            finished_at=when,
+            summary={"overall": overall, "beats": 4},
+        )
     page.goto(f"{live_server.url}/studios/{studio_people['studio'].id}/review/")
     page.wait_for_selector("#progress-chart[data-ready=true]")
     chart = page.evaluate("""(() => { const c = Chart.getChart(document.getElementById('progress-chart'));

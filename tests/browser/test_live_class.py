@@ -28,7 +28,14 @@ from tests.browser.test_routine_page import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 DANCE = SAME_BPM[1]  # 9.6 s, 16 beats
 IMAGE_SIZE = (1920, 1080)  # AIST++ cameras
-LABELS = {"Perfect", "Great", "Good", "OK", "Miss", "Not seen"}  # "Not seen": no scores (scoring.beats)
+LABELS = {
+    "Perfect",
+    "Great",
+    "Good",
+    "OK",
+    "Miss",
+    "Not seen",
+}  # "Not seen": no scores (scoring.beats)
 
 
 def load_npy(blob) -> np.ndarray:
@@ -71,10 +78,16 @@ def replay_file(tmp_path):
     frames = coco17_to_mediapipe33(np.asarray(recording["frames"])[::2])
     times = np.asarray(recording["timestamps_ms"])[::2]
     path = tmp_path / "c03.json"
-    path.write_text(json.dumps({
-        "format": "mediapipe33", "image_size": list(IMAGE_SIZE),
-        "timestamps_ms": times.round(1).tolist(), "frames": frames.round(4).tolist(),
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "format": "mediapipe33",
+                "image_size": list(IMAGE_SIZE),
+                "timestamps_ms": times.round(1).tolist(),
+                "frames": frames.round(4).tolist(),
+            }
+        )
+    )
     return path
 
 
@@ -133,11 +146,15 @@ def test_a_live_class_with_two_learners_on_the_instructors_board(
     learners = {"alice": alice, "bob": bob}
     try:
         for learner in learners.values():
-            learner.route(f"{server.url}{REPLAY_URL}", lambda route: route.fulfill(path=replay_file))
+            learner.route(
+                f"{server.url}{REPLAY_URL}", lambda route: route.fulfill(path=replay_file)
+            )
             learner.goto(f"{learner.url}?replay={REPLAY_URL}")
             learner.wait_for_selector("#class-learn[data-state=idle]")
             learner.get_by_role("button", name="I'm ready").click()
-            learner.wait_for_function("document.getElementById('class-learn').dataset.clockOffsetMs !== undefined")
+            learner.wait_for_function(
+                "document.getElementById('class-learn').dataset.clockOffsetMs !== undefined"
+            )
         for name in learners:
             board_row(page, name).and_(page.locator("[data-presence=connected]")).wait_for()
 
@@ -164,12 +181,17 @@ def test_a_live_class_with_two_learners_on_the_instructors_board(
             assert learner.locator("#feedback .beat-label").count() > 0
             assert learner.get_attribute("#class-learn", "data-tracking") == "replay"
         for name in learners:
-            board_row(page, name).and_(page.locator("[data-presence=finished]")).wait_for(timeout=30_000)
+            board_row(page, name).and_(page.locator("[data-presence=finished]")).wait_for(
+                timeout=30_000
+            )
     finally:
         for learner in learners.values():
             learner.context.close()
 
-    seats = {seat.learner.username: seat for seat in class_session.participants.select_related("attempt", "learner")}
+    seats = {
+        seat.learner.username: seat
+        for seat in class_session.participants.select_related("attempt", "learner")
+    }
     assert set(seats) == {"alice", "bob"}
     for seat in seats.values():
         assert seat.attempt.status == Attempt.Status.COMPLETE
@@ -204,7 +226,9 @@ def test_a_learner_whose_browser_cannot_track_poses_is_tracked_by_the_server(
     learner.wait_for_selector("#class-learn[data-state=idle]")
     learner.get_by_role("button", name="I'm ready").click()
     learner.get_by_role("button", name="Send camera pictures").click()
-    learner.wait_for_function("document.getElementById('class-learn').dataset.clockOffsetMs !== undefined")
+    learner.wait_for_function(
+        "document.getElementById('class-learn').dataset.clockOffsetMs !== undefined"
+    )
     assert learner.get_attribute("#class-learn", "data-tracking") == "server"
     board_row(page, "alice").and_(page.locator("[data-presence=connected]")).wait_for()
 
@@ -215,8 +239,11 @@ def test_a_learner_whose_browser_cannot_track_poses_is_tracked_by_the_server(
     deadline = time.monotonic() + 60
     while len(tracked) < 3 and time.monotonic() < deadline:
         time.sleep(0.5)
-        tracked = [frames for frames in (load_npy(b.frames) for b in PoseBatch.objects.filter(attempt=attempt))
-                   if len(frames)]
+        tracked = [
+            frames
+            for frames in (load_npy(b.frames) for b in PoseBatch.objects.filter(attempt=attempt))
+            if len(frames)
+        ]
     # Each picture became one stored frame of 33 MediaPipe landmarks, tracked on the server.
     assert len(tracked) >= 3 and all(frames.shape == (1, 33, 4) for frames in tracked)
     assert all(0 <= frames[0, 0, 0] <= 1 for frames in tracked)  # image-normalised x of the nose

@@ -28,10 +28,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SONG_S = 16.0
 BPM = 120.0  # the click track of tests/conftest.py
-LABELS = {"Perfect", "Great", "Good", "OK", "Miss", "Not seen"}  # "Not seen": no scores (scoring.beats)
+LABELS = {
+    "Perfect",
+    "Great",
+    "Good",
+    "OK",
+    "Miss",
+    "Not seen",
+}  # "Not seen": no scores (scoring.beats)
 
 
 # ---- a routine danced by a real person, to a real song ------------------------------------
+
 
 def aistpp_routine(owner, song):
     """The first SONG_S seconds of a real AIST++ dance (canonical frames) on the click track's
@@ -40,13 +48,27 @@ def aistpp_routine(owner, song):
     frames = clip.frames[: int(SONG_S * clip.fps)]
     beats = np.arange(0.0, SONG_S, 60.0 / BPM)
     phrase = 8 * 60.0 / BPM
-    segments = [{"start_s": float(t), "end_s": float(min(t + phrase, SONG_S)), "label": f"Phrase {i + 1}"}
-                for i, t in enumerate(np.arange(0.0, SONG_S, phrase))]
-    return store_routine(song, owner, {
-        "fps": clip.fps, "joints": JOINTS, "frames": frames, "beats": beats.tolist(),
-        "downbeats": beats[::4].tolist(), "segments": segments, "style": clip.style, "level": "beginner",
-        "seed": 0, "model": f"aistpp:{clip.name}", "tempo_bpm": BPM,
-    })
+    segments = [
+        {"start_s": float(t), "end_s": float(min(t + phrase, SONG_S)), "label": f"Phrase {i + 1}"}
+        for i, t in enumerate(np.arange(0.0, SONG_S, phrase))
+    ]
+    return store_routine(
+        song,
+        owner,
+        {
+            "fps": clip.fps,
+            "joints": JOINTS,
+            "frames": frames,
+            "beats": beats.tolist(),
+            "downbeats": beats[::4].tolist(),
+            "segments": segments,
+            "style": clip.style,
+            "level": "beginner",
+            "seed": 0,
+            "model": f"aistpp:{clip.name}",
+            "tempo_bpm": BPM,
+        },
+    )
 
 
 @pytest.fixture
@@ -62,6 +84,7 @@ def no_sideways_scroll(page) -> bool:
 
 
 # ---- tests ----------------------------------------------------------------------------------
+
 
 def test_browser_tables_match_the_canonical_skeleton(page, live_server):
     """skeleton2d.js restates BODY_PARTS and the MediaPipe / COCO layouts: they must agree."""
@@ -79,7 +102,9 @@ def test_controls_work_from_the_keyboard_on_a_phone(page, live_server, practice_
     """Without a camera the page says so, and the keys still set mirror, speed and loop."""
     log_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/routines/{practice_routine.id}/practice/")
-    page.wait_for_function("document.getElementById('practice-status').textContent.includes('camera could not start')")
+    page.wait_for_function(
+        "document.getElementById('practice-status').textContent.includes('camera could not start')"
+    )
     assert page.locator("#reference-stage canvas").count() == 1
     assert page.get_attribute("#mirror", "aria-pressed") == "true"
     page.keyboard.press("m")
@@ -107,9 +132,16 @@ def test_socket_resends_what_a_dropped_connection_lost(page, asgi_live_server, p
     """practice-socket.js against the real consumer: frames sent before and after a dropped
     connection all arrive once, in order, and the attempt completes. The frames are real 2D
     detections (AIST++ keypoints2d, COCO-17 pixels) of a dancer on camera c01."""
-    with np.load(next(p for p in sorted((aistpp_dir() / "annotations").glob("*.npz"))
-                      if "keypoints2d" in np.load(p).files)) as data:
-        keypoints = np.nan_to_num(data["keypoints2d"][0, ::2][: int(SONG_S * 30)])  # 30 fps, camera c01
+    with np.load(
+        next(
+            p
+            for p in sorted((aistpp_dir() / "annotations").glob("*.npz"))
+            if "keypoints2d" in np.load(p).files
+        )
+    ) as data:
+        keypoints = np.nan_to_num(
+            data["keypoints2d"][0, ::2][: int(SONG_S * 30)]
+        )  # 30 fps, camera c01
     log_in(page, asgi_live_server, "alice")
     result = page.evaluate(
         """async ({frames, routine}) => {
@@ -153,8 +185,12 @@ def test_practice_end_to_end_with_a_fake_camera(camera_page, asgi_live_server, p
     assert no_sideways_scroll(page)
 
     page.keyboard.press("Space")  # start from the keyboard
-    page.wait_for_function("['3', '2', '1'].includes(document.getElementById('countdown').textContent)")
-    page.wait_for_selector("#practice[data-state=playing]", timeout=60_000)  # the countdown shares the main thread with MediaPipe
+    page.wait_for_function(
+        "['3', '2', '1'].includes(document.getElementById('countdown').textContent)"
+    )
+    page.wait_for_selector(
+        "#practice[data-state=playing]", timeout=60_000
+    )  # the countdown shares the main thread with MediaPipe
     page.wait_for_selector("#feedback li", timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "practice_feedback.png"), full_page=True)
     page.wait_for_selector("#results a", timeout=120_000)  # the song ended and the summary came
@@ -184,7 +220,15 @@ def test_practice_end_to_end_with_a_fake_camera(camera_page, asgi_live_server, p
         assert page.locator("#moments .moment").count() == 0
     assert no_sideways_scroll(page)
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "practice_end_to_end.json").write_text(json.dumps(
-        {"pose_ms_per_frame": measured.get("poseMs"), "warm_up_ms": measured.get("warmUpMs"),
-         "frames_sent": measured.get("framesSent"), "beats_shown": measured.get("beats"),
-         "test_seconds": round(time.monotonic() - began, 1)}, indent=1))
+    (ARTIFACTS / "practice_end_to_end.json").write_text(
+        json.dumps(
+            {
+                "pose_ms_per_frame": measured.get("poseMs"),
+                "warm_up_ms": measured.get("warmUpMs"),
+                "frames_sent": measured.get("framesSent"),
+                "beats_shown": measured.get("beats"),
+                "test_seconds": round(time.monotonic() - began, 1),
+            },
+            indent=1,
+        )
+    )

@@ -27,7 +27,11 @@ BATCH = 3  # frames per batch, as the browser sends them (~100 ms at 30 fps)
 
 
 def annotation_with_2d() -> Path:
-    return next(p for p in sorted((aistpp_dir() / "annotations").glob("*.npz")) if "keypoints2d" in np.load(p).files)
+    return next(
+        p
+        for p in sorted((aistpp_dir() / "annotations").glob("*.npz"))
+        if "keypoints2d" in np.load(p).files
+    )
 
 
 @pytest.fixture
@@ -39,13 +43,27 @@ def danced(make_user, wav_file):
     source = annotation_with_2d()
     clip = load_annotation(source)
     beats = np.arange(0.0, SONG_S, 0.5)
-    routine = store_routine(song, alice, {
-        "fps": clip.fps, "joints": JOINTS, "frames": clip.frames[: int(SONG_S * clip.fps)],
-        "beats": beats.tolist(), "downbeats": beats[::4].tolist(),
-        "segments": [{"start_s": 0.0, "end_s": 4.0, "label": "A"}, {"start_s": 4.0, "end_s": 8.0, "label": "B"},
-                     {"start_s": 8.0, "end_s": SONG_S, "label": "C"}],
-        "style": clip.style, "level": "beginner", "seed": 0, "model": f"aistpp:{clip.name}", "tempo_bpm": 120.0,
-    })
+    routine = store_routine(
+        song,
+        alice,
+        {
+            "fps": clip.fps,
+            "joints": JOINTS,
+            "frames": clip.frames[: int(SONG_S * clip.fps)],
+            "beats": beats.tolist(),
+            "downbeats": beats[::4].tolist(),
+            "segments": [
+                {"start_s": 0.0, "end_s": 4.0, "label": "A"},
+                {"start_s": 4.0, "end_s": 8.0, "label": "B"},
+                {"start_s": 8.0, "end_s": SONG_S, "label": "C"},
+            ],
+            "style": clip.style,
+            "level": "beginner",
+            "seed": 0,
+            "model": f"aistpp:{clip.name}",
+            "tempo_bpm": 120.0,
+        },
+    )
     with np.load(source) as data:
         keypoints = np.nan_to_num(data["keypoints2d"][0, ::2][: int(SONG_S * 30)])  # 60 -> 30 fps
 
@@ -55,10 +73,17 @@ def danced(make_user, wav_file):
         session = practice.open_session(alice, attempt.id)
         times = np.arange(len(keypoints)) * 1000.0 / 30 + shift_ms
         for seq, start in enumerate(range(0, len(keypoints), BATCH)):
-            practice.receive_frames(session, {
-                "type": "frames", "seq": seq, "format": "coco17", "timestamps_ms": times[start : start + BATCH].tolist(),
-                "frames": keypoints[start : start + BATCH].tolist(), "image_size": [1920, 1080],
-            })
+            practice.receive_frames(
+                session,
+                {
+                    "type": "frames",
+                    "seq": seq,
+                    "format": "coco17",
+                    "timestamps_ms": times[start : start + BATCH].tolist(),
+                    "frames": keypoints[start : start + BATCH].tolist(),
+                    "image_size": [1920, 1080],
+                },
+            )
         practice.finish(session)
         return Attempt.objects.get(pk=attempt.id)
 
@@ -99,5 +124,10 @@ def test_report_shows_chart_weakest_moments_and_history(page, live_server, dance
     assert history.count() == 2
     assert history.nth(1).get_attribute("aria-current") == "true"
     assert history.nth(0).locator("a").get_attribute("href") == f"/attempts/{first.id}/"
-    assert page.evaluate("Chart.getChart(document.getElementById('history-chart')).data.datasets[0].data.length") == 2
+    assert (
+        page.evaluate(
+            "Chart.getChart(document.getElementById('history-chart')).data.datasets[0].data.length"
+        )
+        == 2
+    )
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -70,9 +70,15 @@ print(json.dumps({
 
 
 def run(args, database: Path, *, check=True):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "coach.config.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "coach.config.settings",
+    }
     env.pop("DATABASE_TEST_NAME", None)
-    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     if check:
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     return result
@@ -84,16 +90,32 @@ def test_a_database_made_before_the_feature_apps_migrates_and_keeps_its_rows(tmp
     shutil.copy(FIXTURE, database)
 
     migrated = run(["manage.py", "migrate", "--no-input"], database)
-    for step in ("coach.0007_feature_apps", "studios.0001_initial", "practice.0001_initial", "videos.0001_initial"):
+    for step in (
+        "coach.0007_feature_apps",
+        "studios.0001_initial",
+        "practice.0001_initial",
+        "videos.0001_initial",
+    ):
         assert f"Applying {step}... OK" in migrated.stdout
     assert "coach.0001_initial" not in migrated.stdout  # the old history stays applied
 
     state = json.loads(run(["-c", READ_BACK], database).stdout.strip().splitlines()[-1])
     assert state["counts"] == {
-        "coach.User": 2, "studios.Studio": 1, "studios.Membership": 2, "studios.Invitation": 1, "songs.Song": 1,
-        "routines.Routine": 1, "routines.GenerationJob": 1, "practice.Attempt": 1, "practice.PoseBatch": 1,
-        "lessons.Lesson": 1, "lessons.LessonAssignment": 1, "review.AttemptComment": 1,
-        "classes.ClassSession": 1, "classes.ClassParticipant": 1, "videos.VideoExport": 1,
+        "coach.User": 2,
+        "studios.Studio": 1,
+        "studios.Membership": 2,
+        "studios.Invitation": 1,
+        "songs.Song": 1,
+        "routines.Routine": 1,
+        "routines.GenerationJob": 1,
+        "practice.Attempt": 1,
+        "practice.PoseBatch": 1,
+        "lessons.Lesson": 1,
+        "lessons.LessonAssignment": 1,
+        "review.AttemptComment": 1,
+        "classes.ClassSession": 1,
+        "classes.ClassParticipant": 1,
+        "videos.VideoExport": 1,
     }
     assert all(table.startswith("coach_") for table in state["tables"])
     assert state["assignment"] == ["done", "Week 1", "torso", "sam", "Studio One", "olga"]
@@ -112,6 +134,8 @@ def test_a_database_made_before_the_feature_apps_migrates_and_keeps_its_rows(tmp
     assert state["content_types"] == state["distinct_content_types"]
 
     check = run(["manage.py", "makemigrations", "--check", "--dry-run"], database, check=False)
-    assert check.returncode == 0 and "No changes detected" in check.stdout, check.stdout + check.stderr[-2000:]
+    assert check.returncode == 0 and "No changes detected" in check.stdout, (
+        check.stdout + check.stderr[-2000:]
+    )
     # Once migrated, `migrate` has nothing left to do.
     assert "No migrations to apply." in run(["manage.py", "migrate", "--no-input"], database).stdout

@@ -27,7 +27,12 @@ def alices_work(studio_people):
 
 
 PAGES = {"song": "song_id", "routine": "routine_id", "job": "job_id"}
-API = {"song": "api-song-detail", "routine": "api-routine-detail", "job": "api-job-detail", "attempt": "api-attempt-detail"}
+API = {
+    "song": "api-song-detail",
+    "routine": "api-routine-detail",
+    "job": "api-job-detail",
+    "attempt": "api-attempt-detail",
+}
 
 
 @pytest.mark.parametrize("who", ["alice", "instructor", "owner"])
@@ -36,7 +41,9 @@ def test_the_learner_and_their_teachers_see_the_work(client, studio_people, alic
     client.force_login(studio_people[who])
     assert client.get(reverse(API[kind], args=[alices_work[kind].id])).status_code == 200
     if kind in PAGES:
-        assert client.get(reverse(kind, kwargs={PAGES[kind]: alices_work[kind].id})).status_code == 200
+        assert (
+            client.get(reverse(kind, kwargs={PAGES[kind]: alices_work[kind].id})).status_code == 200
+        )
 
 
 @pytest.mark.parametrize("who", ["bob", "outsider"])
@@ -45,7 +52,9 @@ def test_other_students_and_outsiders_get_404(client, studio_people, alices_work
     client.force_login(studio_people[who])
     assert client.get(reverse(API[kind], args=[alices_work[kind].id])).status_code == 404
     if kind in PAGES:
-        assert client.get(reverse(kind, kwargs={PAGES[kind]: alices_work[kind].id})).status_code == 404
+        assert (
+            client.get(reverse(kind, kwargs={PAGES[kind]: alices_work[kind].id})).status_code == 404
+        )
     listing = client.get(reverse(API[kind].replace("detail", "list"))).json()
     assert str(alices_work[kind].id) not in {item["id"] for item in listing["results"]}
 
@@ -67,10 +76,16 @@ def test_a_teacher_in_another_studio_sees_nothing(make_user, studio_people, alic
     assert not attempts_for(other_owner).exists()
 
 
-def test_studio_page_manages_for_its_teachers_and_shows_its_students_their_part(client, studio_people):
+def test_studio_page_manages_for_its_teachers_and_shows_its_students_their_part(
+    client, studio_people
+):
     url = reverse("studio", args=[studio_people["studio"].id])
-    for who, code, manages in [("owner", 200, True), ("instructor", 200, True), ("alice", 200, False),
-                               ("outsider", 404, False)]:
+    for who, code, manages in [
+        ("owner", 200, True),
+        ("instructor", 200, True),
+        ("alice", 200, False),
+        ("outsider", 404, False),
+    ]:
         client.force_login(studio_people[who])
         response = client.get(url)
         assert response.status_code == code, who

@@ -51,9 +51,25 @@ def worker_process(transactional_db, isolated_media, tmp_path):
     """`celery worker -Q gpu,cpu --concurrency=1` in its own process, on Redis."""
     log = open(tmp_path / "worker.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "coach", "worker", "-Q", "gpu,cpu", "--concurrency=1",
-         "--pool=solo", "--hostname", f"test-{os.getpid()}@%h", "--loglevel=INFO"],
-        cwd=ROOT, env=_process_env(isolated_media), stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "coach",
+            "worker",
+            "-Q",
+            "gpu,cpu",
+            "--concurrency=1",
+            "--pool=solo",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=_process_env(isolated_media),
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while not app.control.ping(timeout=0.5):
@@ -69,7 +85,10 @@ def _serve_web(media_root, log_path):
     log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "coach.config.serve", "--port", str(port)],
-        cwd=ROOT, env=_process_env(media_root), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=_process_env(media_root),
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     if not wait_for_port(port, failed=lambda: process.poll() is not None):
         raise RuntimeError(log_path.read_text())

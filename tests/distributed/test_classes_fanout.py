@@ -30,9 +30,15 @@ async def receive_until(ws, test, timeout=30):
     while True:
         message = json.loads(await asyncio.wait_for(ws.recv(), timeout=timeout))
         if message["type"] == "ping":
-            await ws.send(json.dumps(
-                {"type": "pong", "server_time_ms": message["server_time_ms"], "client_time_ms": 1.0e12}
-            ))
+            await ws.send(
+                json.dumps(
+                    {
+                        "type": "pong",
+                        "server_time_ms": message["server_time_ms"],
+                        "client_time_ms": 1.0e12,
+                    }
+                )
+            )
             continue
         seen.append(message)
         if test(message):
@@ -46,7 +52,9 @@ def test_the_board_on_one_process_gets_the_beats_of_a_learner_on_another(
     routine = aist_routine(DANCE)
     routine.update(style="break", level="beginner", seed=0, model="recorded")
     stored = store_routine(make_song(instructor), instructor, routine)
-    class_session = classes.open_class(instructor, studio_people["studio"], stored, title="Across processes")
+    class_session = classes.open_class(
+        instructor, studio_people["studio"], stored, title="Across processes"
+    )
     classes.join_class(alice, class_session, pose_format="coco17")
     recording = aist_attempt(DANCE, 2)
     times, frames = recording["timestamps_ms"], recording["frames"]
@@ -59,24 +67,40 @@ def test_the_board_on_one_process_gets_the_beats_of_a_learner_on_another(
         learner_url = f"ws://{second_web_server}/ws/classes/{class_session.id}/learn/"
         board_headers = {"Cookie": board_cookie, "Origin": f"http://{web_server}"}
         learner_headers = {"Cookie": learner_cookie, "Origin": f"http://{second_web_server}"}
-        async with websockets.connect(board_url, additional_headers=board_headers) as board, \
-                websockets.connect(learner_url, additional_headers=learner_headers, max_size=2**22) as learner:
+        async with (
+            websockets.connect(board_url, additional_headers=board_headers) as board,
+            websockets.connect(
+                learner_url, additional_headers=learner_headers, max_size=2**22
+            ) as learner,
+        ):
             await receive_until(board, lambda m: m["type"] == "board")
             await receive_until(learner, lambda m: m["type"] == "class_state")
             await receive_until(board, lambda m: m["type"] == "learner" and m["connected"])
             # Start through the first process's page; the learner on the second hears it.
-            started = await asyncio.to_thread(instructor_client.post, f"/classes/{class_session.id}/start/")
+            started = await asyncio.to_thread(
+                instructor_client.post, f"/classes/{class_session.id}/start/"
+            )
             learner_start = (await receive_until(learner, lambda m: m["type"] == "class_state"))[-1]
             # Keep reading the board meanwhile (an unread socket stops answering keepalive pings).
             rows = asyncio.ensure_future(
-                receive_until(board, lambda m: m["type"] == "learner" and m["finished"], timeout=120)
+                receive_until(
+                    board, lambda m: m["type"] == "learner" and m["finished"], timeout=120
+                )
             )
             beats = []
             for seq, first in enumerate(range(0, len(times), BATCH)):
-                await learner.send(json.dumps({
-                    "type": "frames", "seq": seq, "format": "coco17", "timestamps_ms": times[first : first + BATCH],
-                    "frames": frames[first : first + BATCH], "image_size": [1920, 1080],
-                }))
+                await learner.send(
+                    json.dumps(
+                        {
+                            "type": "frames",
+                            "seq": seq,
+                            "format": "coco17",
+                            "timestamps_ms": times[first : first + BATCH],
+                            "frames": frames[first : first + BATCH],
+                            "image_size": [1920, 1080],
+                        }
+                    )
+                )
                 replies = await receive_until(learner, lambda m: m["type"] == "ack")
                 beats += [m for m in replies if m["type"] == "beat"]
             await learner.send(json.dumps({"type": "end"}))
@@ -85,7 +109,10 @@ def test_the_board_on_one_process_gets_the_beats_of_a_learner_on_another(
         return started.json(), learner_start, beats, rows
 
     started, learner_start, beats, rows = asyncio.run(lesson())
-    assert learner_start["status"] == "running" and learner_start["starts_at_ms"] == started["starts_at_ms"]
+    assert (
+        learner_start["status"] == "running"
+        and learner_start["starts_at_ms"] == started["starts_at_ms"]
+    )
     assert len(beats) >= 12
     rows = [row for row in rows if row["type"] == "learner"]
     live_rows = [row for row in rows if row["last"] and not row["finished"]]

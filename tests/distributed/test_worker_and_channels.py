@@ -31,11 +31,19 @@ def _wait_finished(job, timeout_s=240):
     raise AssertionError(f"job still {job.status} after {timeout_s} s")
 
 
-def test_a_worker_process_on_the_gpu_queue_generates_the_routine(worker_process, make_user, wav_file):
+def test_a_worker_process_on_the_gpu_queue_generates_the_routine(
+    worker_process, make_user, wav_file
+):
     user = make_user("alice")
-    job = _wait_finished(request_generation(
-        _song(user, wav_file), user, style="waltz", level="beginner", seed=3,
-    ))
+    job = _wait_finished(
+        request_generation(
+            _song(user, wav_file),
+            user,
+            style="waltz",
+            level="beginner",
+            seed=3,
+        )
+    )
     assert job.status == GenerationJob.Status.SUCCEEDED, job.error
     frames = routine_frames(job.routine)
     assert frames.shape[1:] == (15, 3)
@@ -43,7 +51,9 @@ def test_a_worker_process_on_the_gpu_queue_generates_the_routine(worker_process,
     assert abs(frames.shape[0] / job.routine.fps - 12.0) < 0.5
 
 
-def test_progress_reaches_the_browser_socket_through_redis(worker_process, web_server, make_user, wav_file):
+def test_progress_reaches_the_browser_socket_through_redis(
+    worker_process, web_server, make_user, wav_file
+):
     user = make_user("alice")
     song = _song(user, wav_file)
     job = GenerationJob.objects.create(song=song, requested_by=user, style="pop", level="advanced")
@@ -73,13 +83,18 @@ def test_progress_reaches_the_browser_socket_through_redis(worker_process, web_s
 
 def test_a_socket_for_someone_elses_job_is_refused(web_server, make_user, wav_file):
     owner, other = make_user("alice"), make_user("mallory")
-    job = GenerationJob.objects.create(song=_song(owner, wav_file), requested_by=owner, style="pop", level="advanced")
+    job = GenerationJob.objects.create(
+        song=_song(owner, wav_file), requested_by=owner, style="pop", level="advanced"
+    )
     client = Client()
     client.force_login(other)
 
     async def connect():
         url = f"ws://{web_server}/ws/jobs/{job.id}/"
-        headers = {"Cookie": f"sessionid={client.cookies['sessionid'].value}", "Origin": f"http://{web_server}"}
+        headers = {
+            "Cookie": f"sessionid={client.cookies['sessionid'].value}",
+            "Origin": f"http://{web_server}",
+        }
         async with websockets.connect(url, additional_headers=headers) as socket:
             await socket.recv()
 

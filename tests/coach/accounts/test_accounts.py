@@ -15,7 +15,12 @@ pytestmark = pytest.mark.django_db
 def test_sign_up_logs_the_new_person_in(client):
     response = client.post(
         reverse("signup"),
-        {"username": "newbie", "email": "n@example.com", "password1": "a-Strong-pass-42", "password2": "a-Strong-pass-42"},
+        {
+            "username": "newbie",
+            "email": "n@example.com",
+            "password1": "a-Strong-pass-42",
+            "password2": "a-Strong-pass-42",
+        },
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("dashboard")
@@ -24,7 +29,8 @@ def test_sign_up_logs_the_new_person_in(client):
 
 def test_sign_up_refuses_a_weak_password(client):
     response = client.post(
-        reverse("signup"), {"username": "weak", "email": "w@example.com", "password1": "123", "password2": "123"}
+        reverse("signup"),
+        {"username": "weak", "email": "w@example.com", "password1": "123", "password2": "123"},
     )
     assert response.status_code == 200 and "too short" in response.content.decode()
 
@@ -45,11 +51,17 @@ def test_password_reset_sends_a_working_link(client, make_user):
     link = re.search(r"http://\S+/reset/\S+/", mail.outbox[0].body).group(0)
     form_page = client.get(link, follow=True)
     response = client.post(
-        form_page.redirect_chain[-1][0], {"new_password1": "Another-pass-77", "new_password2": "Another-pass-77"}
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Another-pass-77", "new_password2": "Another-pass-77"},
     )
     assert response.status_code == 302
     # Through the login page: django-axes needs the request that client.login() does not pass.
-    assert client.post(reverse("login"), {"username": "alice", "password": "Another-pass-77"}).status_code == 302
+    assert (
+        client.post(
+            reverse("login"), {"username": "alice", "password": "Another-pass-77"}
+        ).status_code
+        == 302
+    )
 
 
 def test_an_invitation_link_makes_a_student(client, studio_people, make_user):
@@ -74,5 +86,7 @@ def test_a_person_can_belong_to_several_studios(studio_people, make_user):
     from coach.studios.services import create_studio
 
     other = create_studio(make_user("olga"), "Second Studio")
-    Membership.objects.create(user=studio_people["alice"], studio=other, role=Membership.Role.INSTRUCTOR)
+    Membership.objects.create(
+        user=studio_people["alice"], studio=other, role=Membership.Role.INSTRUCTOR
+    )
     assert studio_people["alice"].memberships.count() == 2

@@ -11,7 +11,10 @@ PASSWORD = "a-Strong-pass-42"
 
 
 def wrong_logins(client, url, username, times):
-    return [client.post(url, {"username": username, "password": "not-it"}).status_code for _ in range(times)]
+    return [
+        client.post(url, {"username": username, "password": "not-it"}).status_code
+        for _ in range(times)
+    ]
 
 
 def test_the_login_page_locks_a_username_out_after_repeated_wrong_passwords(client, make_user):
@@ -20,7 +23,9 @@ def test_the_login_page_locks_a_username_out_after_repeated_wrong_passwords(clie
     url = reverse("login")
     limit = settings.AXES_FAILURE_LIMIT
     statuses = wrong_logins(client, url, "alice", limit + 3)
-    assert statuses[: limit - 1] == [200] * (limit - 1), "wrong passwords are answered with the form at first"
+    assert statuses[: limit - 1] == [200] * (limit - 1), (
+        "wrong passwords are answered with the form at first"
+    )
     assert set(statuses[limit:]) == {429}
     # Locked out: even the right password does not log in now.
     response = client.post(url, {"username": "alice", "password": PASSWORD})
@@ -43,7 +48,8 @@ def test_the_token_endpoint_is_throttled(client, make_user):
     make_user("alice")
     url = reverse("api_token")
     statuses = [
-        client.post(url, {"username": f"guess{i}", "password": "not-it"}).status_code for i in range(40)
+        client.post(url, {"username": f"guess{i}", "password": "not-it"}).status_code
+        for i in range(40)
     ]
     assert statuses[0] == 400
     assert statuses[-1] == 429, statuses

@@ -37,7 +37,9 @@ def live_class(studio_people):
     routine = aist_routine(DANCE)
     routine.update(style="break", level="beginner", seed=0, model="recorded")
     stored = store_routine(make_song(instructor), instructor, routine)
-    class_session = classes.open_class(instructor, studio_people["studio"], stored, title="Tuesday break")
+    class_session = classes.open_class(
+        instructor, studio_people["studio"], stored, title="Tuesday break"
+    )
     return {**studio_people, "class": class_session}
 
 
@@ -62,9 +64,15 @@ async def receive_until(ws, test, timeout=10):
     while True:
         message = json.loads(await ws.receive_from(timeout=timeout))
         if message["type"] == "ping":
-            await ws.send_to(text_data=json.dumps(
-                {"type": "pong", "server_time_ms": message["server_time_ms"], "client_time_ms": 1.0e12}
-            ))
+            await ws.send_to(
+                text_data=json.dumps(
+                    {
+                        "type": "pong",
+                        "server_time_ms": message["server_time_ms"],
+                        "client_time_ms": 1.0e12,
+                    }
+                )
+            )
             continue
         seen.append(message)
         if test(message):
@@ -82,9 +90,12 @@ def frame_batches(recording, start=0, stop=None):
             break
         if seq >= start:
             yield {
-                "type": "frames", "seq": seq, "format": "coco17",
+                "type": "frames",
+                "seq": seq,
+                "format": "coco17",
                 "timestamps_ms": times[first : first + BATCH].tolist(),
-                "frames": frames[first : first + BATCH].tolist(), "image_size": [1920, 1080],
+                "frames": frames[first : first + BATCH].tolist(),
+                "image_size": [1920, 1080],
             }
 
 
@@ -93,10 +104,15 @@ def run(coroutine):
 
 
 @pytest.mark.slow
-def test_the_board_sees_every_beat_of_a_learner_and_the_start_reaches_the_learner(live_class, recording):
+def test_the_board_sees_every_beat_of_a_learner_and_the_start_reaches_the_learner(
+    live_class, recording
+):
     class_session = live_class["class"]
     seat = classes.join_class(live_class["alice"], class_session, pose_format="coco17")
-    alice, instructor = session_cookie(live_class["alice"]), session_cookie(live_class["instructor"])
+    alice, instructor = (
+        session_cookie(live_class["alice"]),
+        session_cookie(live_class["instructor"]),
+    )
 
     async def lesson():
         board = board_socket(class_session, instructor)
@@ -115,7 +131,9 @@ def test_the_board_sees_every_beat_of_a_learner_and_the_start_reaches_the_learne
         beats = []
         for batch in frame_batches(recording):
             await learner.send_to(text_data=json.dumps(batch))
-            beats += [m for m in await receive_until(learner, of_type("ack")) if m["type"] == "beat"]
+            beats += [
+                m for m in await receive_until(learner, of_type("ack")) if m["type"] == "beat"
+            ]
         await learner.send_to(text_data=json.dumps({"type": "end"}))
         await receive_until(learner, of_type("summary"))
         rows = await receive_until(board, lambda m: m["type"] == "learner" and m["finished"])
@@ -129,7 +147,10 @@ def test_the_board_sees_every_beat_of_a_learner_and_the_start_reaches_the_learne
     assert connected["connected"] is True and connected["attempt"] == str(seat.attempt_id)
     # Everyone receives the same start time, a few seconds ahead on the server clock.
     assert learner_start["starts_at_ms"] == board_start["starts_at_ms"] == state["starts_at_ms"]
-    assert learner_start["starts_at_ms"] - learner_start["server_time_ms"] > 0.5 * classes.START_LEAD_MS
+    assert (
+        learner_start["starts_at_ms"] - learner_start["server_time_ms"]
+        > 0.5 * classes.START_LEAD_MS
+    )
     # One board row per live beat, in order, carrying that beat's label and the running score.
     live_rows = [row for row in rows if not row["finished"] and row["last"] is not None]
     assert len(beats) >= 12
@@ -147,7 +168,10 @@ def test_the_board_sees_every_beat_of_a_learner_and_the_start_reaches_the_learne
 def test_a_learner_who_drops_rejoins_in_sync_and_loses_nothing(live_class, recording):
     class_session = live_class["class"]
     seat = classes.join_class(live_class["alice"], class_session, pose_format="coco17")
-    alice, instructor = session_cookie(live_class["alice"]), session_cookie(live_class["instructor"])
+    alice, instructor = (
+        session_cookie(live_class["alice"]),
+        session_cookie(live_class["instructor"]),
+    )
     classes.start_class(class_session)
     n = len(list(frame_batches(recording)))
 
@@ -162,7 +186,9 @@ def test_a_learner_who_drops_rejoins_in_sync_and_loses_nothing(live_class, recor
             await learner.send_to(text_data=json.dumps(batch))
             await receive_until(learner, of_type("ack"))
         await learner.disconnect()  # the network drops mid-song
-        away = (await receive_until(board, lambda m: m["type"] == "learner" and not m["connected"]))[-1]
+        away = (
+            await receive_until(board, lambda m: m["type"] == "learner" and not m["connected"])
+        )[-1]
 
         learner = learner_socket(class_session, alice)
         await learner.connect()
@@ -210,7 +236,9 @@ def test_only_the_instructor_or_the_owner_opens_the_board(live_class, make_user,
 
     if who == "instructor2":
         user = make_user("ivan")
-        Membership.objects.create(user=user, studio=live_class["studio"], role=Membership.Role.INSTRUCTOR)
+        Membership.objects.create(
+            user=user, studio=live_class["studio"], role=Membership.Role.INSTRUCTOR
+        )
     else:
         user = live_class[who] if who else None
     cookie = session_cookie(user) if user else None

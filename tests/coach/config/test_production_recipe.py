@@ -37,7 +37,9 @@ def production_env():
     documented = readme_production_env()
     assert documented["SECRET_KEY"].startswith("REPLACE")  # a placeholder, never a real secret
     env.update(
-        documented, SECRET_KEY=secrets.token_urlsafe(50), DJANGO_SETTINGS_MODULE="coach.config.settings"
+        documented,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_SETTINGS_MODULE="coach.config.settings",
     )
     return env
 

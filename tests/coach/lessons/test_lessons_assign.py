@@ -35,8 +35,13 @@ def lesson_setup(studio_people, django_capture_on_commit_callbacks):
     routine = make_routine(people["instructor"])
     with django_capture_on_commit_callbacks(execute=True):
         lesson = lessons.assign_lesson(
-            people["studio"], people["instructor"], routine, students=[people["alice"], people["bob"]],
-            title="Box step", due_at=timezone.now() + timedelta(days=3), target_score=70.0,
+            people["studio"],
+            people["instructor"],
+            routine,
+            students=[people["alice"], people["bob"]],
+            title="Box step",
+            due_at=timezone.now() + timedelta(days=3),
+            target_score=70.0,
             notes="Watch your frame.",
         )
     return {**people, "routine": routine, "lesson": lesson}
@@ -44,7 +49,10 @@ def lesson_setup(studio_people, django_capture_on_commit_callbacks):
 
 def test_assigning_creates_one_assignment_per_student_and_mails_those_with_an_address(lesson_setup):
     lesson = lesson_setup["lesson"]
-    assert sorted(lesson.assignments.values_list("student__username", flat=True)) == ["alice", "bob"]
+    assert sorted(lesson.assignments.values_list("student__username", flat=True)) == [
+        "alice",
+        "bob",
+    ]
     assert len(mail.outbox) == 1  # bob has no address
     message = mail.outbox[0]
     assert message.to == ["alice@example.com"] and message.subject == "New lesson: Box step"
@@ -64,27 +72,50 @@ def test_an_attempt_reaching_the_target_completes_the_assignment(lesson_setup):
     good = Attempt.objects.create(routine=routine, learner=alice)
     assert [a.pk for a in scored(good, 70.0)] == [assignment.pk]
     assignment.refresh_from_db()
-    assert assignment.status == LessonAssignment.Status.DONE and assignment.completed_by_attempt == good
+    assert (
+        assignment.status == LessonAssignment.Status.DONE
+        and assignment.completed_by_attempt == good
+    )
     # Bob's assignment is his own: alice's attempt does not touch it.
-    assert LessonAssignment.objects.get(student=lesson_setup["bob"]).status == LessonAssignment.Status.TODO
+    assert (
+        LessonAssignment.objects.get(student=lesson_setup["bob"]).status
+        == LessonAssignment.Status.TODO
+    )
 
 
 def test_attempts_of_another_routine_or_from_before_the_lesson_do_not_count(lesson_setup):
     alice, lesson = lesson_setup["alice"], lesson_setup["lesson"]
     other = make_routine(lesson_setup["instructor"])
     assert scored(Attempt.objects.create(routine=other, learner=alice), 99.0) == []
-    before = Attempt.objects.create(routine=lesson.routine, learner=alice,
-                                    started_at=lesson.created_at - timedelta(minutes=5))
+    before = Attempt.objects.create(
+        routine=lesson.routine, learner=alice, started_at=lesson.created_at - timedelta(minutes=5)
+    )
     assert scored(before, 99.0) == []
 
 
 def test_the_dashboard_groups_lessons_as_to_do_overdue_and_done(client, lesson_setup):
-    alice, studio, instructor = lesson_setup["alice"], lesson_setup["studio"], lesson_setup["instructor"]
-    late = Lesson.objects.create(studio=studio, routine=lesson_setup["routine"], instructor=instructor,
-                                 title="Late one", due_at=timezone.now() - timedelta(days=1), target_score=50)
+    alice, studio, instructor = (
+        lesson_setup["alice"],
+        lesson_setup["studio"],
+        lesson_setup["instructor"],
+    )
+    late = Lesson.objects.create(
+        studio=studio,
+        routine=lesson_setup["routine"],
+        instructor=instructor,
+        title="Late one",
+        due_at=timezone.now() - timedelta(days=1),
+        target_score=50,
+    )
     LessonAssignment.objects.create(lesson=late, student=alice)
-    finished = Lesson.objects.create(studio=studio, routine=lesson_setup["routine"], instructor=instructor,
-                                     title="Finished one", due_at=timezone.now() + timedelta(days=1), target_score=50)
+    finished = Lesson.objects.create(
+        studio=studio,
+        routine=lesson_setup["routine"],
+        instructor=instructor,
+        title="Finished one",
+        due_at=timezone.now() + timedelta(days=1),
+        target_score=50,
+    )
     lessons.mark_done(LessonAssignment.objects.create(lesson=finished, student=alice), instructor)
     grouped = lessons.lessons_of_student(alice)
     assert [a.lesson.title for a in grouped.todo] == ["Box step"]
@@ -122,11 +153,19 @@ def test_the_instructor_marks_done_and_reopens(client, lesson_setup):
 
 def form_data(people, **extra):
     due = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    return {"title": "Waltz basics", "students": [people["alice"].pk], "due_at": due, "target_score": "75",
-            "notes": "", **extra}
+    return {
+        "title": "Waltz basics",
+        "students": [people["alice"].pk],
+        "due_at": due,
+        "target_score": "75",
+        "notes": "",
+        **extra,
+    }
 
 
-def test_the_lesson_form_assigns_an_existing_routine(client, studio_people, django_capture_on_commit_callbacks):
+def test_the_lesson_form_assigns_an_existing_routine(
+    client, studio_people, django_capture_on_commit_callbacks
+):
     routine = make_routine(studio_people["instructor"])
     client.force_login(studio_people["instructor"])
     url = reverse("lesson_new", args=[studio_people["studio"].id])
@@ -135,7 +174,9 @@ def test_the_lesson_form_assigns_an_existing_routine(client, studio_people, djan
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, form_data(studio_people, routine=routine.pk))
     lesson = Lesson.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("lesson", args=[lesson.id])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "lesson", args=[lesson.id]
+    )
     assert lesson.routine == routine and lesson.target_score == 75
     assert list(lesson.assignments.values_list("student__username", flat=True)) == ["alice"]
 
@@ -157,7 +198,9 @@ def test_the_lesson_form_refuses_bad_input(client, studio_people):
     assert not Lesson.objects.exists()
 
 
-def test_generating_a_routine_for_the_lesson_assigns_it_once_the_job_succeeds(client, studio_people):
+def test_generating_a_routine_for_the_lesson_assigns_it_once_the_job_succeeds(
+    client, studio_people
+):
     instructor = studio_people["instructor"]
     song = make_song(instructor)
     client.force_login(instructor)
@@ -165,7 +208,12 @@ def test_generating_a_routine_for_the_lesson_assigns_it_once_the_job_succeeds(cl
     data = form_data(studio_people, song=song.pk, style="waltz", level="beginner")
     waiting = client.post(url, data)
     job = GenerationJob.objects.get()
-    assert (job.song, job.style, job.level, job.requested_by) == (song, "waltz", "beginner", instructor)
+    assert (job.song, job.style, job.level, job.requested_by) == (
+        song,
+        "waltz",
+        "beginner",
+        instructor,
+    )
     page = waiting.content.decode()
     assert 'id="lesson-job"' in page and f'value="{job.id}"' in page and not Lesson.objects.exists()
     # Pressed again while the job runs: still waiting, no second job.
@@ -182,11 +230,19 @@ def test_generating_a_routine_for_the_lesson_assigns_it_once_the_job_succeeds(cl
 def test_a_failed_job_is_reported_on_the_form(client, studio_people):
     instructor = studio_people["instructor"]
     song = make_song(instructor)
-    job = GenerationJob.objects.create(song=song, requested_by=instructor, style="waltz", level="beginner",
-                                       status=GenerationJob.Status.FAILED, error="No beat found.")
+    job = GenerationJob.objects.create(
+        song=song,
+        requested_by=instructor,
+        style="waltz",
+        level="beginner",
+        status=GenerationJob.Status.FAILED,
+        error="No beat found.",
+    )
     client.force_login(instructor)
     url = reverse("lesson_new", args=[studio_people["studio"].id])
-    page = client.post(url, form_data(studio_people, song=song.pk, style="waltz", level="beginner", job=job.pk))
+    page = client.post(
+        url, form_data(studio_people, song=song.pk, style="waltz", level="beginner", job=job.pk)
+    )
     assert "No beat found." in page.content.decode() and not Lesson.objects.exists()
 
 
@@ -194,8 +250,14 @@ def test_someone_elses_job_cannot_be_used(client, studio_people):
     other = studio_people["owner"]
     song = make_song(other)
     routine = make_routine(other, song=song)
-    job = GenerationJob.objects.create(song=song, requested_by=other, style="waltz", level="beginner",
-                                       status=GenerationJob.Status.SUCCEEDED, routine=routine)
+    job = GenerationJob.objects.create(
+        song=song,
+        requested_by=other,
+        style="waltz",
+        level="beginner",
+        status=GenerationJob.Status.SUCCEEDED,
+        routine=routine,
+    )
     client.force_login(studio_people["instructor"])
     url = reverse("lesson_new", args=[studio_people["studio"].id])
     assert client.post(url, form_data(studio_people, job=job.pk)).status_code == 200

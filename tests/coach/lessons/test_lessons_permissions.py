@@ -25,8 +25,13 @@ def world(studio_people, make_user):
     people = studio_people
     routine = make_routine(people["instructor"])
     lesson = lessons.assign_lesson(
-        people["studio"], people["instructor"], routine, students=[people["alice"]], title="Solo",
-        due_at=timezone.now() + timedelta(days=1), target_score=60.0,
+        people["studio"],
+        people["instructor"],
+        routine,
+        students=[people["alice"]],
+        title="Solo",
+        due_at=timezone.now() + timedelta(days=1),
+        target_score=60.0,
     )
     other_owner = make_user("otto")
     create_studio(other_owner, "Elsewhere")
@@ -48,16 +53,32 @@ def urls(w):
         "student_review": ("get", reverse("student_review", args=[studio, w["alice"].id])),
         "lesson": ("get", reverse("lesson", args=[w["lesson"].id])),
         "lesson_results_csv": ("get", reverse("lesson_results_csv", args=[w["lesson"].id])),
-        "assignment_mark": ("post", reverse("assignment_mark", args=[w["lesson"].id, w["assignment"].id])),
+        "assignment_mark": (
+            "post",
+            reverse("assignment_mark", args=[w["lesson"].id, w["assignment"].id]),
+        ),
         "attempt_review": ("get", reverse("attempt_review", args=[w["attempt"].id])),
-        "member_role": ("post", reverse("member_role", args=[studio, w["studio"].memberships.get(user=w["bob"]).id])),
+        "member_role": (
+            "post",
+            reverse("member_role", args=[studio, w["studio"].memberships.get(user=w["bob"]).id]),
+        ),
         "api_lesson": ("get", reverse("api-lesson-detail", args=[w["lesson"].id])),
         "api_lesson_results": ("get", reverse("api-lesson-results", args=[w["lesson"].id])),
     }
 
 
-TEACHER_PAGES = {"studio_lessons", "lesson_new", "studio_review", "student_review", "lesson", "lesson_results_csv",
-                 "assignment_mark", "attempt_review", "api_lesson", "api_lesson_results"}
+TEACHER_PAGES = {
+    "studio_lessons",
+    "lesson_new",
+    "studio_review",
+    "student_review",
+    "lesson",
+    "lesson_results_csv",
+    "assignment_mark",
+    "attempt_review",
+    "api_lesson",
+    "api_lesson_results",
+}
 # Who gets through to each page; everyone else who is signed in gets 404.
 ALLOWED = {
     "owner": TEACHER_PAGES | {"member_role"},
@@ -70,7 +91,9 @@ ALLOWED = {
 
 
 def fetch(client, method, url):
-    return client.post(url, {"role": "student", "done": "1"}) if method == "post" else client.get(url)
+    return (
+        client.post(url, {"role": "student", "done": "1"}) if method == "post" else client.get(url)
+    )
 
 
 @pytest.mark.parametrize("who", sorted(ALLOWED))
@@ -111,8 +134,14 @@ def test_students_see_only_their_own_lessons_and_attempts(client, world):
 def test_teachers_see_only_their_studios_lessons(client, world):
     elsewhere_routine = make_routine(world["elsewhere"])
     studio = owned_studios(world["elsewhere"]).get()
-    foreign = Lesson.objects.create(studio=studio, routine=elsewhere_routine, instructor=world["elsewhere"],
-                                    title="Theirs", due_at=timezone.now() + timedelta(days=1), target_score=50)
+    foreign = Lesson.objects.create(
+        studio=studio,
+        routine=elsewhere_routine,
+        instructor=world["elsewhere"],
+        title="Theirs",
+        due_at=timezone.now() + timedelta(days=1),
+        target_score=50,
+    )
     assert list(lessons_taught_by(world["instructor"])) == [world["lesson"]]
     assert list(lessons_taught_by(world["elsewhere"])) == [foreign]
     client.force_login(world["instructor"])
@@ -122,6 +151,11 @@ def test_teachers_see_only_their_studios_lessons(client, world):
     # Assigning to someone outside the studio is refused by the service too.
     with pytest.raises(lessons.LessonError):
         lessons.assign_lesson(
-            world["studio"], world["instructor"], world["lesson"].routine, students=[world["outsider"]],
-            title="Sneaky", due_at=timezone.now() + timedelta(days=1), target_score=50.0,
+            world["studio"],
+            world["instructor"],
+            world["lesson"].routine,
+            students=[world["outsider"]],
+            title="Sneaky",
+            due_at=timezone.now() + timedelta(days=1),
+            target_score=50.0,
         )

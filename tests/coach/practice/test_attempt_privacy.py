@@ -61,7 +61,9 @@ def test_own_practice_made_before_joining_stays_private(client, make_user, studi
 
 def test_a_class_attempt_is_seen_by_its_studio_only(client, two_studios):
     alice, otto = two_studios["alice"], two_studios["otto"]
-    class_session = classes.open_class(otto, two_studios["second"], make_routine(otto), title="Friday")
+    class_session = classes.open_class(
+        otto, two_studios["second"], make_routine(otto), title="Friday"
+    )
     attempt = classes.join_class(alice, class_session).attempt
     assert attempt.studio == two_studios["second"]
     add_comment(attempt, otto, "Bend your knees")

@@ -41,6 +41,8 @@ def test_bad_images_are_refused():
         decode_jpeg("%%% not base64 %%%")
     with pytest.raises(PoseTrackingError, match="decoded"):
         decode_jpeg(base64.b64encode(b"plain text, not a picture").decode())
-    big = base64.b64encode(cv2.imencode(".jpg", np.zeros((600, 800, 3), np.uint8))[1].tobytes()).decode()
+    big = base64.b64encode(
+        cv2.imencode(".jpg", np.zeros((600, 800, 3), np.uint8))[1].tobytes()
+    ).decode()
     with pytest.raises(PoseTrackingError, match="limited"):
         decode_jpeg(big)

@@ -121,7 +121,9 @@ def test_clock_and_calibration_messages_are_taken_or_refused_with_a_reason(
 ):
     session = session_for(attempts, "mediapipe33")
     try:
-        clock = record_clock(session, sent_server_ms=sent, client_ms=client, received_server_ms=server_time_ms())
+        clock = record_clock(
+            session, sent_server_ms=sent, client_ms=client, received_server_ms=server_time_ms()
+        )
     except PracticeError as error:
         assert error.code == "bad_message"
     else:

@@ -59,9 +59,15 @@ async def receive_until(socket, kind, timeout=10):
     while True:
         message = json.loads(await socket.receive_from(timeout=timeout))
         if message["type"] == "ping":
-            await socket.send_to(text_data=json.dumps(
-                {"type": "pong", "server_time_ms": message["server_time_ms"], "client_time_ms": 1.0e12}
-            ))
+            await socket.send_to(
+                text_data=json.dumps(
+                    {
+                        "type": "pong",
+                        "server_time_ms": message["server_time_ms"],
+                        "client_time_ms": 1.0e12,
+                    }
+                )
+            )
             continue
         seen.append(message)
         if message["type"] == kind:
@@ -76,7 +82,9 @@ def batches(recording, start=0, stop=None):
             break
         if first >= start:
             yield {
-                "type": "frames", "seq": seq, "format": "coco17",
+                "type": "frames",
+                "seq": seq,
+                "format": "coco17",
                 "timestamps_ms": times[first : first + BATCH].tolist(),
                 "frames": frames[first : first + BATCH].tolist(),
                 "image_size": [1920, 1080],
@@ -181,12 +189,28 @@ BAD_MESSAGES = [
     ("[1, 2, 3]", "bad_message"),
     (json.dumps({"type": "dance"}), "bad_message"),
     (json.dumps({"type": "frames", "seq": "zero"}), "bad_message"),
-    (json.dumps({"type": "frames", "seq": 5, "timestamps_ms": [0], "frames": [[[0, 0, 1]] * 17]}), "out_of_order"),
-    (json.dumps({"type": "frames", "seq": 0, "timestamps_ms": [0, 1], "frames": [[[0, 0, 1]] * 17]}), "bad_frames"),
-    (json.dumps({"type": "frames", "seq": 0, "timestamps_ms": [0], "frames": [[[0, 0, 1]] * 5]}), "bad_frames"),
+    (
+        json.dumps(
+            {"type": "frames", "seq": 5, "timestamps_ms": [0], "frames": [[[0, 0, 1]] * 17]}
+        ),
+        "out_of_order",
+    ),
+    (
+        json.dumps(
+            {"type": "frames", "seq": 0, "timestamps_ms": [0, 1], "frames": [[[0, 0, 1]] * 17]}
+        ),
+        "bad_frames",
+    ),
+    (
+        json.dumps({"type": "frames", "seq": 0, "timestamps_ms": [0], "frames": [[[0, 0, 1]] * 5]}),
+        "bad_frames",
+    ),
     # NaN and infinity are not JSON: refused by the parser, before any validation.
     ('{"type": "frames", "seq": 0, "timestamps_ms": [0], "frames": [[[NaN, 0, 1]]]}', "bad_json"),
-    ('{"type": "frames", "seq": 0, "timestamps_ms": [1e999], "frames": [[[0, 0, 1]] * 17]}', "bad_json"),
+    (
+        '{"type": "frames", "seq": 0, "timestamps_ms": [1e999], "frames": [[[0, 0, 1]] * 17]}',
+        "bad_json",
+    ),
     (json.dumps({"type": "calibration", "audio_latency_ms": -5}), "bad_message"),
     ("x" * 70_000, "too_big"),
 ]
@@ -285,11 +309,17 @@ def test_camera_images_are_tracked_on_the_server(make_user):
         await socket.connect()
         await receive_until(socket, "ready")
         for seq, jpeg in enumerate(jpegs):
-            await socket.send_to(text_data=json.dumps(
-                {"type": "image", "seq": seq, "timestamp_ms": 1000 + 200 * seq, "jpeg": jpeg}
-            ))
+            await socket.send_to(
+                text_data=json.dumps(
+                    {"type": "image", "seq": seq, "timestamp_ms": 1000 + 200 * seq, "jpeg": jpeg}
+                )
+            )
             await receive_until(socket, "ack", timeout=30)
-        await socket.send_to(text_data=json.dumps({"type": "image", "seq": len(jpegs), "timestamp_ms": 9000, "jpeg": "eA=="}))
+        await socket.send_to(
+            text_data=json.dumps(
+                {"type": "image", "seq": len(jpegs), "timestamp_ms": 9000, "jpeg": "eA=="}
+            )
+        )
         error = (await receive_until(socket, "error"))[-1]
         await socket.disconnect()
         return error
@@ -317,12 +347,21 @@ def test_a_batch_that_reaches_a_flush_time_gets_its_beat_back_at_once(attempt, r
         for flush in flush_at[:5]:
             reached = int(np.searchsorted(times, flush))  # the first frame at or after it
             for stop in (reached, reached + 1):  # up to just before the flush time, then that frame
-                await socket.send_to(text_data=json.dumps({
-                    "type": "frames", "seq": seq, "format": "coco17",
-                    "timestamps_ms": times[first:stop].tolist(), "frames": frames[first:stop].tolist(),
-                    "image_size": [1920, 1080],
-                }))
-                replies.append([m["index"] for m in await receive_until(socket, "ack") if m["type"] == "beat"])
+                await socket.send_to(
+                    text_data=json.dumps(
+                        {
+                            "type": "frames",
+                            "seq": seq,
+                            "format": "coco17",
+                            "timestamps_ms": times[first:stop].tolist(),
+                            "frames": frames[first:stop].tolist(),
+                            "image_size": [1920, 1080],
+                        }
+                    )
+                )
+                replies.append(
+                    [m["index"] for m in await receive_until(socket, "ack") if m["type"] == "beat"]
+                )
                 first, seq = stop, seq + 1
         await socket.disconnect()
         return flush_at, replies
@@ -331,7 +370,10 @@ def test_a_batch_that_reaches_a_flush_time_gets_its_beat_back_at_once(attempt, r
     beats = aist_routine(DANCE)["beats"]
     assert len(flush_at) == len(beats)
     # Each flush time is its beat's last grid frame: one grid frame before the next beat.
-    assert all(0 < next_beat * 1000 - f <= 1000 / 30 + 0.1 for f, next_beat in zip(flush_at[:-1], beats[1:], strict=True))
+    assert all(
+        0 < next_beat * 1000 - f <= 1000 / 30 + 0.1
+        for f, next_beat in zip(flush_at[:-1], beats[1:], strict=True)
+    )
     assert replies == [[], [0], [], [1], [], [2], [], [3], [], [4]]
     # Each beat was stored with the batch that completed it; the attempt's own list is written
     # when it ends (the disconnect above interrupted it), and both agree.
@@ -355,7 +397,9 @@ def test_the_real_server_refuses_big_messages_and_closes_on_huge_ones(attempt, a
     headers = {"Cookie": session_cookie(attempt.learner).decode(), "Origin": asgi_live_server.url}
 
     async def send_big_then_huge():
-        async with websockets.connect(f"ws://{host}/ws/practice/{attempt.id}/", additional_headers=headers) as ws:
+        async with websockets.connect(
+            f"ws://{host}/ws/practice/{attempt.id}/", additional_headers=headers
+        ) as ws:
             assert json.loads(await ws.recv())["type"] == "ready"
             await ws.send("x" * 70_000)
             replies = []

@@ -54,7 +54,10 @@ def test_beats_so_far_of_an_attempt_in_progress_come_from_its_batches(make_user,
     routine.update(style="break", level="beginner", seed=0, model="recorded")
     learner = make_user("carol")
     attempt = practice.start_attempt(
-        learner, store_routine(make_song(learner), learner, routine), pose_format="coco17", mirror="off"
+        learner,
+        store_routine(make_song(learner), learner, routine),
+        pose_format="coco17",
+        mirror="off",
     )
     session = practice.open_session(learner, attempt.id)
     sent = []
@@ -67,6 +70,6 @@ def test_beats_so_far_of_an_attempt_in_progress_come_from_its_batches(make_user,
     assert attempt.status == attempt.Status.IN_PROGRESS and attempt.beat_results == []
     assert practice.beats_so_far(attempt) == sent
     # A new connection to the attempt starts from those beats.
-    assert {beat["index"] for beat in practice.open_session(learner, attempt.id).attempt.beat_results} == {
-        beat["index"] for beat in sent
-    }
+    assert {
+        beat["index"] for beat in practice.open_session(learner, attempt.id).attempt.beat_results
+    } == {beat["index"] for beat in sent}

@@ -32,21 +32,41 @@ def danced(studio_people, django_capture_on_commit_callbacks):
     """A routine made of a real AIST++ dance, assigned to alice and bob, and `practise(learner,
     shift_ms)` sending that dance's real 2D detections through the practice services."""
     instructor = studio_people["instructor"]
-    source = next(p for p in sorted((aistpp_dir() / "annotations").glob("*.npz")) if "keypoints2d" in np.load(p).files)
+    source = next(
+        p
+        for p in sorted((aistpp_dir() / "annotations").glob("*.npz"))
+        if "keypoints2d" in np.load(p).files
+    )
     clip = load_annotation(source)
     beats = np.arange(0.0, SONG_S, 0.5)
-    routine = store_routine(make_song(instructor, duration_s=SONG_S), instructor, {
-        "fps": clip.fps, "joints": JOINTS, "frames": clip.frames[: int(SONG_S * clip.fps)],
-        "beats": beats.tolist(), "downbeats": beats[::4].tolist(), "segments": [],
-        "style": clip.style, "level": "beginner", "seed": 0, "model": f"aistpp:{clip.name}", "tempo_bpm": 120.0,
-    })
+    routine = store_routine(
+        make_song(instructor, duration_s=SONG_S),
+        instructor,
+        {
+            "fps": clip.fps,
+            "joints": JOINTS,
+            "frames": clip.frames[: int(SONG_S * clip.fps)],
+            "beats": beats.tolist(),
+            "downbeats": beats[::4].tolist(),
+            "segments": [],
+            "style": clip.style,
+            "level": "beginner",
+            "seed": 0,
+            "model": f"aistpp:{clip.name}",
+            "tempo_bpm": 120.0,
+        },
+    )
     with np.load(source) as data:
         keypoints = np.nan_to_num(data["keypoints2d"][0, ::2][: int(SONG_S * 30)])
     with django_capture_on_commit_callbacks(execute=True):
         lesson = lessons.assign_lesson(
-            studio_people["studio"], instructor, routine,
-            students=[studio_people["alice"], studio_people["bob"]], title="AIST++ groove",
-            due_at=timezone.now() + timedelta(days=2), target_score=80.0,
+            studio_people["studio"],
+            instructor,
+            routine,
+            students=[studio_people["alice"], studio_people["bob"]],
+            title="AIST++ groove",
+            due_at=timezone.now() + timedelta(days=2),
+            target_score=80.0,
         )
 
     def practise(learner, shift_ms=0.0):
@@ -54,10 +74,17 @@ def danced(studio_people, django_capture_on_commit_callbacks):
         session = practice.open_session(learner, attempt.id)
         times = np.arange(len(keypoints)) * 1000.0 / 30 + shift_ms
         for seq, start in enumerate(range(0, len(keypoints), BATCH)):
-            practice.receive_frames(session, {
-                "type": "frames", "seq": seq, "format": "coco17", "timestamps_ms": times[start : start + BATCH].tolist(),
-                "frames": keypoints[start : start + BATCH].tolist(), "image_size": [1920, 1080],
-            })
+            practice.receive_frames(
+                session,
+                {
+                    "type": "frames",
+                    "seq": seq,
+                    "format": "coco17",
+                    "timestamps_ms": times[start : start + BATCH].tolist(),
+                    "frames": keypoints[start : start + BATCH].tolist(),
+                    "image_size": [1920, 1080],
+                },
+            )
         practice.finish(session)  # which completes the lesson when the target is reached
         return Attempt.objects.get(pk=attempt.id)
 
@@ -106,7 +133,9 @@ def test_lesson_results_and_csv(client, danced):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [r["student"] for r in table] == ["alice", "bob"]
-    assert float(table[1]["latest_overall"]) == late.summary["overall"] and table[1]["attempts"] == "1"
+    assert (
+        float(table[1]["latest_overall"]) == late.summary["overall"] and table[1]["attempts"] == "1"
+    )
     assert tuple(table[0]) == review.CSV_COLUMNS
 
 
@@ -117,7 +146,9 @@ def test_review_pages_show_students_progress_and_weak_spots(client, danced):
     page = client.get(reverse("studio_review", args=[danced["studio"].id]))
     assert page.status_code == 200
     series = page.context["progress"]
-    assert [s["learner"] for s in series] == ["alice", "bob"] and all(len(s["points"]) == 1 for s in series)
+    assert [s["learner"] for s in series] == ["alice", "bob"] and all(
+        len(s["points"]) == 1 for s in series
+    )
     assert page.context["weak"]["learners"] == 2
     text = page.content.decode()
     assert 'id="progress-data"' in text and 'data-student="alice"' in text
@@ -134,7 +165,11 @@ def test_a_comment_pinned_to_a_beat_shows_on_the_students_report(client, danced)
     assert client.post(url, {"beat": "999", "text": "Nowhere"}).status_code == 400
     assert client.post(url, {"text": "   "}).status_code == 400
     comment = AttemptComment.objects.get()
-    assert (comment.beat, comment.text, comment.author) == (2, "Arms higher here", danced["instructor"])
+    assert (comment.beat, comment.text, comment.author) == (
+        2,
+        "Arms higher here",
+        danced["instructor"],
+    )
     client.force_login(danced["alice"])
     report = client.get(reverse("attempt_report", args=[attempt.id])).content.decode()
     assert 'data-beat="2"' in report and "Arms higher here" in report

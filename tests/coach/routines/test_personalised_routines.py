@@ -47,15 +47,24 @@ def _record_attempt(learner, routine, good: set, weak_part: str, *, reliable=Tru
         parts = {part: overall + rng.normal(0, 3) for part in BODY_PARTS}
         parts[weak_part] -= 30.0
         seen = index % 7 != 3
-        beats.append({
-            "index": index, "time_s": time_s, "timing_offset_ms": 0.0,
-            "overall": round(overall, 1) if seen else None,
-            "parts": {p: round(v, 1) if seen else None for p, v in parts.items()},
-            "seen": seen, "fix": weak_part if seen else None,
-        })
+        beats.append(
+            {
+                "index": index,
+                "time_s": time_s,
+                "timing_offset_ms": 0.0,
+                "overall": round(overall, 1) if seen else None,
+                "parts": {p: round(v, 1) if seen else None for p, v in parts.items()},
+                "seen": seen,
+                "fix": weak_part if seen else None,
+            }
+        )
     return Attempt.objects.create(
-        routine=routine, learner=learner, status=Attempt.Status.COMPLETE, beat_results=beats,
-        summary={"overall": 60.0, "reliable": reliable}, finished_at=timezone.now(),
+        routine=routine,
+        learner=learner,
+        status=Attempt.Status.COMPLETE,
+        beat_results=beats,
+        summary={"overall": 60.0, "reliable": reliable},
+        finished_at=timezone.now(),
     )
 
 
@@ -67,7 +76,9 @@ def danced(studio_people):
     alice = studio_people["alice"]
     path = shared_dir() / "music" / "annotated" / "gmd_disco_120.ogg"
     song = create_song(alice, SimpleUploadedFile(path.name, path.read_bytes()), "Disco")
-    first = _generate(request_generation(song, alice, style=STYLE, level=LEVEL, seed=0, personalise=True))
+    first = _generate(
+        request_generation(song, alice, style=STYLE, level=LEVEL, seed=0, personalise=True)
+    )
     assert first.phrases == {}  # no history yet: an ordinary routine
     distinct = list(dict.fromkeys(s["phrase_id"] for s in first.segments))
     good = set(distinct[:3])
@@ -85,10 +96,14 @@ def test_next_routine_reuses_phrases_danced_well_and_leans_to_weakest_part(dance
     assert all(beat["overall"] is not None for attempt in history for beat in attempt["beats"])
     assert phrase_history(alice, "waltz") == []
 
-    job = request_generation(danced["song"], alice, style=STYLE, level=LEVEL, seed=1, personalise=True)
+    job = request_generation(
+        danced["song"], alice, style=STYLE, level=LEVEL, seed=1, personalise=True
+    )
     routine = _generate(job)
     phrases = routine.phrases
-    assert len(phrases["known"]) >= 2 and set(phrases["known"]) <= good  # not one phrase over and over
+    assert (
+        len(phrases["known"]) >= 2 and set(phrases["known"]) <= good
+    )  # not one phrase over and over
     distinct = len(phrases["known"]) + len(phrases["new"])
     assert len(phrases["new"]) <= max(1, distinct // 4)
     assert phrases["lean_part"] == "left_arm"
@@ -111,11 +126,20 @@ def test_next_routine_reuses_phrases_danced_well_and_leans_to_weakest_part(dance
 def test_a_lessons_focus_part_wins_over_the_weakest_part(danced, client):
     alice, first = danced["alice"], danced["first"]
     lesson = lessons.assign_lesson(
-        danced["studio"], danced["instructor"], first, students=[alice], title="Right leg week",
-        due_at=timezone.now() + timedelta(days=3), target_score=70.0, focus_part="right_leg",
+        danced["studio"],
+        danced["instructor"],
+        first,
+        students=[alice],
+        title="Right leg week",
+        due_at=timezone.now() + timedelta(days=3),
+        target_score=70.0,
+        focus_part="right_leg",
     )
     client.force_login(alice)
-    assert "focus <strong>right leg</strong>" in client.get(reverse("lesson", args=[lesson.id])).content.decode()
+    assert (
+        "focus <strong>right leg</strong>"
+        in client.get(reverse("lesson", args=[lesson.id])).content.decode()
+    )
     response = client.post(reverse("lesson_routine", args=[lesson.id]))
     job = GenerationJob.objects.get(requested_by=alice, focus_part="right_leg")
     assert response.url == reverse("job", args=[job.id])
@@ -127,13 +151,23 @@ def test_a_lessons_focus_part_wins_over_the_weakest_part(danced, client):
 def test_instructor_pins_a_focus_part_in_the_lesson_form(studio_people, client):
     instructor, alice = studio_people["instructor"], studio_people["alice"]
     studio = studio_people["studio"]
-    song = create_song(instructor, SimpleUploadedFile(
-        "disco.ogg", (shared_dir() / "music" / "annotated" / "gmd_disco_120.ogg").read_bytes()), "Disco")
+    song = create_song(
+        instructor,
+        SimpleUploadedFile(
+            "disco.ogg", (shared_dir() / "music" / "annotated" / "gmd_disco_120.ogg").read_bytes()
+        ),
+        "Disco",
+    )
     client.force_login(instructor)
     form = {
-        "title": "Arms", "song": song.id, "style": STYLE, "level": LEVEL, "students": [alice.id],
+        "title": "Arms",
+        "song": song.id,
+        "style": STYLE,
+        "level": LEVEL,
+        "students": [alice.id],
         "due_at": (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
-        "target_score": 70, "focus_part": "left_arm",
+        "target_score": 70,
+        "focus_part": "left_arm",
     }
     client.post(reverse("lesson_new", args=[studio.id]), form)
     job = GenerationJob.objects.get(requested_by=instructor)
@@ -146,18 +180,35 @@ def test_instructor_pins_a_focus_part_in_the_lesson_form(studio_people, client):
 
 def test_personalising_needs_the_phrase_family_and_a_known_part(make_user, client):
     alice = make_user("alice")
-    song = create_song(alice, SimpleUploadedFile(
-        "disco.ogg", (shared_dir() / "music" / "annotated" / "gmd_disco_120.ogg").read_bytes()), "Disco")
+    song = create_song(
+        alice,
+        SimpleUploadedFile(
+            "disco.ogg", (shared_dir() / "music" / "annotated" / "gmd_disco_120.ogg").read_bytes()
+        ),
+        "Disco",
+    )
     with pytest.raises(GenerationRequestError, match="Unknown body part 'tail'"):
         request_generation(song, alice, style=STYLE, level=LEVEL, focus_part="tail")
     with pytest.raises(GenerationRequestError, match="Only the phrases model"):
-        request_generation(song, alice, style=STYLE, level=LEVEL, architecture="gru", personalise=True)
+        request_generation(
+            song, alice, style=STYLE, level=LEVEL, architecture="gru", personalise=True
+        )
     assert not GenerationJob.objects.exists()
     client.force_login(alice)
     url = reverse("api-job-list")
-    refused = client.post(url, {"song": song.id, "style": STYLE, "level": LEVEL, "focus_part": "tail"})
+    refused = client.post(
+        url, {"song": song.id, "style": STYLE, "level": LEVEL, "focus_part": "tail"}
+    )
     assert refused.status_code == 400 and not GenerationJob.objects.exists()
-    made = client.post(url, {"song": song.id, "style": STYLE, "level": LEVEL, "personalise": True,
-                             "focus_part": "left_leg"})
+    made = client.post(
+        url,
+        {
+            "song": song.id,
+            "style": STYLE,
+            "level": LEVEL,
+            "personalise": True,
+            "focus_part": "left_leg",
+        },
+    )
     assert made.status_code == 202, made.content
     assert (made.json()["personalise"], made.json()["focus_part"]) == (True, "left_leg")

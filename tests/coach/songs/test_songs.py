@@ -33,7 +33,9 @@ def test_a_real_song_is_decoded_and_stored(make_user, wav_file, isolated_media):
         ({}, "song.txt", "Unsupported file type"),
     ],
 )
-def test_bad_songs_are_refused_and_nothing_is_saved(make_user, wav_file, isolated_media, make_kwargs, name, message):
+def test_bad_songs_are_refused_and_nothing_is_saved(
+    make_user, wav_file, isolated_media, make_kwargs, name, message
+):
     with pytest.raises(AudioError, match=message):
         create_song(make_user("alice"), upload(wav_file(**make_kwargs), name=name))
     assert Song.objects.count() == 0
@@ -58,6 +60,8 @@ def test_upload_page_shows_the_reason_for_a_refusal(client, make_user, wav_file)
 
 def test_upload_page_stores_the_song_and_lists_it(client, make_user, wav_file):
     client.force_login(make_user("alice"))
-    response = client.post(reverse("songs"), {"title": "Warm-up", "audio": upload(wav_file())}, follow=True)
+    response = client.post(
+        reverse("songs"), {"title": "Warm-up", "audio": upload(wav_file())}, follow=True
+    )
     assert response.status_code == 200
     assert "Warm-up" in client.get(reverse("songs")).content.decode()

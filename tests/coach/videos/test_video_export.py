@@ -79,7 +79,9 @@ def _finished_export(user, routine) -> VideoExport:
     return export
 
 
-def test_the_exported_mp4_has_the_song_length_the_routine_rate_and_the_music(routine, studio_people):
+def test_the_exported_mp4_has_the_song_length_the_routine_rate_and_the_music(
+    routine, studio_people
+):
     export = _finished_export(studio_people["alice"], routine)
     assert export.status == VideoExport.Status.SUCCEEDED, export.error
     assert export.progress == 1.0 and export.finished_at is not None
@@ -143,7 +145,10 @@ def test_download_is_an_attachment_for_those_who_see_the_routine_only(routine, s
         response = client.get(url)
         assert response.status_code == 200, name
         assert response["Content-Type"] == "video/mp4"
-        assert response["Content-Disposition"] == 'attachment; filename="disco-fever-120-waltz-beginner.mp4"'
+        assert (
+            response["Content-Disposition"]
+            == 'attachment; filename="disco-fever-120-waltz-beginner.mp4"'
+        )
         assert b"".join(response.streaming_content)[4:8] == b"ftyp"
     for name in ("bob", "outsider"):  # another student of the studio, and someone in no studio
         client = Client()
@@ -162,7 +167,10 @@ def test_asking_from_the_page_queues_one_export_and_reports_its_state(studio_peo
     client.force_login(alice)
     assert client.get(f"/routines/{routine.id}/video/").json() == {"status": None}
     page = client.get(f"/routines/{routine.id}/")
-    assert b"Download video" in page.content and f"/routines/{routine.id}/video/".encode() in page.content
+    assert (
+        b"Download video" in page.content
+        and f"/routines/{routine.id}/video/".encode() in page.content
+    )
     first = client.post(f"/routines/{routine.id}/video/", HTTP_ACCEPT="application/json")
     assert first.status_code == 202
     state = first.json()

@@ -23,14 +23,21 @@ class Command(BaseCommand):
     help = "Create demo people, a studio and a demo song (synthesised here, nothing downloaded)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-routine", action="store_true", help="Do not queue a demo routine.")
+        parser.add_argument(
+            "--no-routine", action="store_true", help="Do not queue a demo routine."
+        )
 
     def handle(self, *args, no_routine=False, **options):
         with transaction.atomic():
             studio, _ = Studio.objects.get_or_create(name=DEMO_STUDIO)
             people = {}
-            for username, role in [(INSTRUCTOR, Membership.Role.OWNER), *((s, Membership.Role.STUDENT) for s in STUDENTS)]:
-                user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.com"})
+            for username, role in [
+                (INSTRUCTOR, Membership.Role.OWNER),
+                *((s, Membership.Role.STUDENT) for s in STUDENTS),
+            ]:
+                user, created = User.objects.get_or_create(
+                    username=username, defaults={"email": f"{username}@example.com"}
+                )
                 if created:
                     user.set_password(DEMO_PASSWORD)
                     user.save()
@@ -44,7 +51,9 @@ class Command(BaseCommand):
                 student = people[username]
                 song = student.songs.filter(title="Demo groove").first()
                 if song is None:
-                    upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="audio/wav")
+                    upload = SimpleUploadedFile(
+                        path.name, path.read_bytes(), content_type="audio/wav"
+                    )
                     song = create_song(student, upload, "Demo groove")
                 if not no_routine and not song.jobs.exists():
                     request_generation(song, student, style="pop", level="beginner", seed=0)
