@@ -48,6 +48,23 @@ PHRASE_PLANS = {"beginner": "AABB", "intermediate": "ABAC", "advanced": "ABCD"}
 # beginners, a livelier one for advanced dancers, on top of the model's level conditioning.
 LEVEL_TEMPERATURE = {"beginner": 0.75, "intermediate": 1.0, "advanced": 1.25}
 TRANSITION_FRAMES = 8
+# The generation noise of each neural family, the config field it sets: noise fed back into an
+# autoregressive rollout (`sampling_noise`), the diffusion family's starting-noise scale
+# (`start_noise`); both are multiplied by the level temperature. A checkpoint's own value is
+# used unless the family has one in `GENERATION_NOISE`.
+GENERATION_NOISE_FIELD = {"diffusion": "start_noise"}
+# Chosen on the validation split (14 clips, level intermediate, seeds 0-1): the lowest
+# FID_k + FID_g whose foot skating is at most the real validation dances' 0.314 m/s + 10 %
+# (0.345). `python bench/bench_generation_noise.py --out bench/results/generation_noise.json`;
+# per family: chosen value (checkpoint value before), val FID_k / FID_g / skating m/s.
+GENERATION_NOISE = {
+    "lstm": 0.15,  # (0.2) 72.0 / 29.1 / 0.307
+    "gru": 0.25,  # (0.2) 68.2 / 28.4 / 0.318
+    "cnn": 0.2,  # (0.2) 71.6 / 27.3 / 0.302
+    "transformer": 0.35,  # (0.2) 66.6 / 25.3 / 0.322
+    "adversarial": 0.2,  # (0.7: 24.3 / 36.7 / 0.632, over the limit) 67.8 / 27.6 / 0.324
+    "diffusion": 0.6,  # (1.0: 54.8 / 18.6 / 0.532, over the limit) 75.6 / 30.3 / 0.343
+}
 # Phrase length when the music gives no beats (salsa data without music, silent tests), s.
 DEFAULT_PHRASE_S = 4.0
 # Longer phrases are split: the model was trained on 4 s windows.
@@ -106,11 +123,22 @@ def _stretch(vectors: np.ndarray, n_frames: int) -> np.ndarray:
     return ((1 - frac) * vectors[lower] + frac * vectors[upper]).astype(np.float32)
 
 
-class Choreographer:
-    """A loaded checkpoint, ready to generate."""
+def generation_noise_field(architecture: str) -> str:
+    """The config field that holds ``architecture``'s generation noise."""
+    return GENERATION_NOISE_FIELD.get(architecture, "sampling_noise")
 
-    def __init__(self, checkpoint: dict):
+
+class Choreographer:
+    """A loaded checkpoint, ready to generate; ``generation_noise`` (None: the family's
+    `GENERATION_NOISE`, else the checkpoint's) sets the generation noise."""
+
+    def __init__(self, checkpoint: dict, generation_noise: float | None = None):
         self.model = model_from_checkpoint(checkpoint)
+        architecture = checkpoint["architecture"]
+        if generation_noise is None:
+            generation_noise = GENERATION_NOISE.get(architecture)
+        if generation_noise is not None:
+            setattr(self.model.config, generation_noise_field(architecture), generation_noise)
         self.fps = float(checkpoint["fps"])
         self.pose_normaliser = Normaliser(
             checkpoint["pose_normaliser"]["mean"].numpy(),

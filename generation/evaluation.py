@@ -126,11 +126,17 @@ def baseline_rows(held_out: HeldOutSet, seed: int = 0) -> dict:
 
 
 def model_evaluation(
-    choreographer, held_out: HeldOutSet, level: str = "intermediate", seed: int = 0, progress=print
+    choreographer,
+    held_out: HeldOutSet,
+    level: str = "intermediate",
+    seed: int = 0,
+    progress=print,
+    compare_levels: bool = True,
 ) -> dict:
     """The ``model`` row (one routine per clip at ``level``, seed ``seed + clip index``) and
     ``difficulty``: the three levels compared on every clip with music (overall and per style)
-    with the real dances' difficulty beside them."""
+    with the real dances' difficulty beside them; without ``compare_levels`` only the row's
+    routines are made and ``difficulty`` is left out."""
     from generation.difficulty import difficulty_components, difficulty_score
     from generation.styles import LEVELS
 
@@ -147,21 +153,21 @@ def model_evaluation(
         progress(f"{held_out.split} clip {index + 1}/{len(held_out.clips)}: {clip.name}")
         n = len(clip.frames)
         # Without music the level comparison is skipped, so only the row's routine is made.
-        levels = LEVELS if clip_beats is not None else [level]
+        levels = LEVELS if clip_beats is not None and compare_levels else [level]
         for name in levels:
             frames, segments = choreographer.generate(music_, n, clip.style, name, seed + index)
             if name == level:
                 routines.append(frames)
                 starts = [segment["start_s"] * fps for segment in segments[1:]]
                 seams.append(seam_jumps(frames, fps, starts))
-            if clip_beats is None:
+            if clip_beats is None or not compare_levels:
                 continue
             median = reference[clip.style]["median"]
             style_levels = by_level.setdefault(clip.style, {k: [] for k in LEVELS})
             components = difficulty_components(frames, fps, clip_beats)
             style_levels[name].append(difficulty_score(components, median))
             repeats[name].append(np.mean([s["repeat_of"] is not None for s in segments]))
-        if clip_beats is not None:
+        if clip_beats is not None and compare_levels:
             components = difficulty_components(clip.frames, fps, clip_beats)
             median = reference[clip.style]["median"]
             real_difficulty.setdefault(clip.style, []).append(difficulty_score(components, median))
@@ -173,6 +179,8 @@ def model_evaluation(
         row["seams_within_bound"] = round(float(np.mean(jumps <= held_out.seam_bound)), 3)
         row["seam_jump_p95_m_s"] = round(float(np.percentile(jumps, 95)), 3)
     row["seam_bound_m_s"] = round(held_out.seam_bound, 3)
+    if not compare_levels:
+        return {"row": row}
     per_style = {
         style: {
             **{name: round(float(np.mean(v)), 3) for name, v in levels.items()},

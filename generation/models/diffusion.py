@@ -3,9 +3,10 @@ convolutions that sees a whole phrase at once, the noisy poses beside the clean 
 (marked by a mask channel), the encoded music, style and level, and the diffusion time; it
 predicts the clean poses (x0). Generation samples with a few deterministic DDIM steps
 (`DiffusionConfig.sampling_steps`) from seeded Gaussian noise, so each seed gives another
-routine and the same seed the same one; ``noise_scale`` scales the starting noise (the level
-temperature). The convolutions take any length, so a phrase of any length is one sample; the
-seed frames chain it to the phrase before (initial-pose chaining, as in the other families).
+routine and the same seed the same one; ``start_noise`` (the generation noise) times
+``noise_scale`` (the level temperature) scales the starting noise. The convolutions take any
+length, so a phrase of any length is one sample; the seed frames chain it to the phrase before
+(initial-pose chaining, as in the other families).
 
 Unlike the autoregressive families it does not regress each next pose to the mean of its
 possible futures, which is what damps their motion.
@@ -34,6 +35,9 @@ class DiffusionConfig(ConditioningConfig):
     sampling_steps: int = 8
     # Seed frames a training window starts with (`generation.features.SEED_FRAMES`).
     seed_frames: int = 10
+    # The generation noise: the starting noise's scale (times the level temperature); the
+    # value generation uses is `generation.choreograph.GENERATION_NOISE`'s.
+    start_noise: float = 1.0
 
 
 def cosine_alpha_bar(steps: int) -> torch.Tensor:
@@ -125,9 +129,9 @@ class DiffusionChoreographer(ConditionedModel):
         noise_scale: float,
     ) -> torch.Tensor:
         """See `ConditionedModel.generate_after`: all frames at once by DDIM (η = 0) from
-        ``noise_scale`` × seeded Gaussian noise."""
+        ``start_noise * noise_scale`` × seeded Gaussian noise."""
         shape = (seed.shape[0], conditions.shape[1] - seed.shape[1], seed.shape[2])
-        x = noise_scale * torch.randn(shape, generator=generator)
+        x = self.config.start_noise * noise_scale * torch.randn(shape, generator=generator)
         steps = torch.linspace(self.config.diffusion_steps, 0, self.config.sampling_steps + 1)
         steps = steps.round().long().tolist()
         for now, after in zip(steps[:-1], steps[1:], strict=True):
