@@ -64,6 +64,7 @@ class GenerationJobViewSet(
                 architecture=data["architecture"],
                 personalise=data["personalise"],
                 focus_part=data.get("focus_part", ""),
+                half_time=data["half_time"],
             )
         except GenerationRequestError as error:
             raise ValidationError(str(error)) from error

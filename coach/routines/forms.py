@@ -27,6 +27,13 @@ class GenerateForm(forms.Form):
         "body part you miss most (the phrases model only).",
     )
 
+    half_time = forms.BooleanField(
+        label="Half time",
+        required=False,
+        help_text="Each move at half speed, still on the beat: for learning a routine slowly "
+        "(the phrases model only).",
+    )
+
     def __init__(self, *args, **kwargs):
         from generation.families import DEFAULT_ARCHITECTURE, available_architectures
 

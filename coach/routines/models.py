@@ -85,6 +85,9 @@ class GenerationJob(models.Model):
     personalise = models.BooleanField(
         default=False, help_text="Build on the requester's attempts in the style (phrase family)."
     )
+    half_time = models.BooleanField(
+        default=False, help_text="Each phrase danced over 16 beats, at half speed (phrase family)."
+    )
     focus_part = models.CharField(
         max_length=12,
         blank=True,

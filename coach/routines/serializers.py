@@ -59,6 +59,12 @@ class GenerationJobSerializer(serializers.ModelSerializer):
         "leaning toward the part you miss most (the phrases model only).",
     )
 
+    half_time = serializers.BooleanField(
+        default=False,
+        help_text="Each phrase danced over 16 beats, every move at half speed and on a beat "
+        "(the phrases model only; meant for beginners).",
+    )
+
     status_label = serializers.CharField(
         source="get_status_display",
         read_only=True,
@@ -76,6 +82,7 @@ class GenerationJobSerializer(serializers.ModelSerializer):
             "architecture",
             "personalise",
             "focus_part",
+            "half_time",
             "status",
             "status_label",
             "progress",

@@ -36,6 +36,7 @@ def request_generation(
     architecture: str = "",
     personalise: bool = False,
     focus_part: str = "",
+    half_time: bool = False,
 ) -> GenerationJob:
     """Queue a routine for `song`; the job is sent to the `gpu` queue once it is committed.
     `architecture` picks a model family with an installed checkpoint; empty means the default.
@@ -44,7 +45,8 @@ def request_generation(
     read when the job runs, so the latest attempts count): phrases they dance well come back,
     one new in four, leaning toward the part they miss most, or toward ``focus_part`` (a
     `scoring.skeleton.BODY_PARTS` name, e.g. a lesson's focus) when given. Both need the
-    phrase family."""
+    phrase family. ``half_time`` (phrase family, meant for beginners) dances each phrase over 16
+    beats instead of 8, every move at half speed and still on a beat."""
     from coach.routines.tasks import generate_routine_task
 
     if style not in STYLES:
@@ -67,6 +69,10 @@ def request_generation(
         raise GenerationRequestError(
             f"Only the {PHRASE_FAMILY} model builds a routine on your attempts or a focus part."
         )
+    if half_time and (architecture or DEFAULT_ARCHITECTURE) != PHRASE_FAMILY:
+        raise GenerationRequestError(
+            f"Only the {PHRASE_FAMILY} model dances a routine in half time."
+        )
     with transaction.atomic():
         job = GenerationJob.objects.create(
             song=song,
@@ -77,6 +83,7 @@ def request_generation(
             architecture=architecture,
             personalise=personalise,
             focus_part=focus_part,
+            half_time=half_time,
         )
         queue_on_commit(generate_routine_task, job)
     return job

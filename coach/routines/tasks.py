@@ -46,6 +46,7 @@ def generate_routine_task(job_id: str) -> str:
             progress=progress,
             architecture=job.architecture or None,
             preferences=preferences,
+            half_time=job.half_time,
         )
         if preferences is not None:
             # Which phrases the learner knows only means something with a history; the lean

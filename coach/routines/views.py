@@ -9,6 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from coach.common.file_responses import CACHE_CONTROL, stored_file_response
+from coach.routines.models import GenerationJob
 from coach.routines.selectors import jobs_for, routines_for
 from coach.routines.services import personal_phrases
 from coach.routines.services import routine_bvh as make_routine_bvh
@@ -25,7 +26,11 @@ def job(request, job_id):
 @login_required
 def routine(request, routine_id):
     routine = get_object_or_404(routines_for(request.user), pk=routine_id)
-    context = {"routine": routine, "personal": personal_phrases(routine)}
+    context = {
+        "routine": routine,
+        "personal": personal_phrases(routine),
+        "half_time": GenerationJob.objects.filter(routine=routine, half_time=True).exists(),
+    }
     return render(request, "routines/detail.html", context)
 
 

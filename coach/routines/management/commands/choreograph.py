@@ -29,6 +29,11 @@ class Command(BaseCommand):
             help="model family: generation/checkpoints/<arch>.pt (default: the shipped model)",
         )
         parser.add_argument("--checkpoint", help="checkpoint path (overrides --arch)")
+        parser.add_argument(
+            "--half-time",
+            action="store_true",
+            help="each phrase over 16 beats, every move at half speed (phrases model only)",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -40,6 +45,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 checkpoint_path=options["checkpoint"],
                 architecture=options["arch"],
+                half_time=options["half_time"],
                 progress=lambda fraction, message: self.stderr.write(f"{fraction:4.0%} {message}"),
             )
         except (AudioError, ValueError, FileNotFoundError) as error:
