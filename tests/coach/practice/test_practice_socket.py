@@ -10,15 +10,14 @@ import json
 
 import numpy as np
 import pytest
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 
-from coach.config.asgi import application
 from coach.practice.models import Attempt, PoseBatch
 from coach.practice.services import beats_so_far, start_attempt
 from coach.routines.services import store_routine
 from scoring.validate import SAME_BPM, aist_attempt, aist_routine
 from tests.coach.factories import make_song
+from tests.coach.socket_helpers import communicator as socket_communicator
+from tests.coach.socket_helpers import receive_until, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DANCE = SAME_BPM[1]
@@ -40,38 +39,8 @@ def attempt(make_user):
     return start_attempt(learner, stored, pose_format="coco17", mirror="off")
 
 
-def session_cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
-
-
 def communicator(attempt_id, cookie):
-    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
-    if cookie is not None:
-        headers.append((b"cookie", cookie))
-    return WebsocketCommunicator(application, f"/ws/practice/{attempt_id}/", headers=headers)
-
-
-async def receive_until(socket, kind, timeout=10):
-    """Messages up to and including the first of `kind` (answering the server's clock pings)."""
-    seen = []
-    while True:
-        message = json.loads(await socket.receive_from(timeout=timeout))
-        if message["type"] == "ping":
-            await socket.send_to(
-                text_data=json.dumps(
-                    {
-                        "type": "pong",
-                        "server_time_ms": message["server_time_ms"],
-                        "client_time_ms": 1.0e12,
-                    }
-                )
-            )
-            continue
-        seen.append(message)
-        if message["type"] == kind:
-            return seen
+    return socket_communicator(f"/ws/practice/{attempt_id}/", cookie)
 
 
 def batches(recording, start=0, stop=None):
