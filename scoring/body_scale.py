@@ -14,7 +14,7 @@ from scoring.sums import pairwise_sum
 _PELVIS = JOINT_INDEX["pelvis"]
 _NECK = JOINT_INDEX["neck"]
 # The segments whose lengths measure a learner seen from the waist up.
-_UPPER_BODY = [
+UPPER_BODY_SEGMENTS = [
     (JOINT_INDEX[a], JOINT_INDEX[b])
     for a, b in (
         ("left_shoulder", "right_shoulder"), ("left_shoulder", "left_elbow"),
@@ -32,7 +32,7 @@ class BodyScale:
 
     def __init__(self):
         self._torso = LengthQuantile(_NECK, _PELVIS)
-        self._upper = [LengthQuantile(a, b) for a, b in _UPPER_BODY]
+        self._upper = [LengthQuantile(a, b) for a, b in UPPER_BODY_SEGMENTS]
 
     @property
     def scale(self) -> float:

@@ -13,19 +13,11 @@ first `params.UPPER_BODY_CALIBRATION_S` seconds (live and offline alike).
 import numpy as np
 
 from scoring import params
+from scoring.body_scale import UPPER_BODY_SEGMENTS
 from scoring.skeleton import JOINT_INDEX
 
 _PELVIS = JOINT_INDEX["pelvis"]
 _NECK = JOINT_INDEX["neck"]
-# The lengths that measure an upper body: shoulder width, upper arms, forearms, neck to head.
-SEGMENTS = np.array([
-    (JOINT_INDEX[a], JOINT_INDEX[b])
-    for a, b in (
-        ("left_shoulder", "right_shoulder"), ("left_shoulder", "left_elbow"),
-        ("right_shoulder", "right_elbow"), ("left_elbow", "left_wrist"),
-        ("right_elbow", "right_wrist"), ("neck", "head"),
-    )
-])  # fmt: skip
 CALIBRATION_FRAMES = round(params.UPPER_BODY_CALIBRATION_S * params.GRID_FPS)
 
 
@@ -49,12 +41,13 @@ def hung_from_neck(joints: np.ndarray) -> np.ndarray:
 
 
 def size_ratio(learner: np.ndarray, weights: np.ndarray, reference: np.ndarray) -> float:
-    """How much larger the reference's upper body is than the learner's: the sum over `SEGMENTS`
+    """How much larger the reference's upper body is than the learner's: the sum over
+    `scoring.body_scale.UPPER_BODY_SEGMENTS`
     of the ``SCALE_QUANTILE`` of the reference's 2D lengths ``(n, J, 2)`` over the sum of the
     learner's ``(n, J, 2)`` (time-matched frames, learner segments counted where both ends are
     seen in ``weights`` ``(n, J)``). 1.0 when either has nothing to measure."""
     ours, theirs = 0.0, 0.0
-    for a, b in SEGMENTS:
+    for a, b in UPPER_BODY_SEGMENTS:
         seen = (weights[:, a] > 0) & (weights[:, b] > 0)
         if seen.sum() < 2:
             continue
