@@ -29,6 +29,7 @@ _PART_SIZES = _PART_MATRIX.sum(axis=0)
 _TORSO = list(_PART_JOINTS).index("torso")
 _HEAD = list(_PART_JOINTS).index("head")
 _FLOORS = np.array([params.SPREAD_FLOOR[part] for part in _PART_JOINTS])
+_SPREAD_WEIGHT = params.SPREAD_WEIGHT
 
 
 def label(overall: float | None) -> str:
@@ -89,7 +90,7 @@ def score_beat(
         return _result(index, time_s, offset_ms, None, None, None, dict.fromkeys(names), None, [])
     # Each part's error relative to how much the reference moves it around the beat: moving
     # a part half as far as the reference is half wrong however big the move.
-    error = part_distance / np.sqrt(spread * spread + _FLOORS * _FLOORS)
+    error = part_distance / np.sqrt((_SPREAD_WEIGHT * spread) ** 2 + _FLOORS * _FLOORS)
     # Range of motion counts: a part moved less than the reference moved it within the beat
     # is wrong by the share it fell short, even where the positions are near.
     learner_range, reference_range = ranges

@@ -50,6 +50,8 @@ def view_features(reference: np.ndarray) -> np.ndarray:
 # the learner's features (w u, w v, w, w u^2, w v^2, then the same of the mirrored learner).
 _SUM_ROWS = np.array([0, 1, 3, 4, 5, 7, 7, 6, 2])
 _SUM_COLUMNS = np.array([0, 0, 2, 2, 2, 3, 4, 2, 1]) + np.array([[0], [5]])
+# ... and the weight sum w (the constant feature against w), per hypothesis.
+_WEIGHT_COLUMNS = np.array([2, 7])
 
 
 @njit(cache=True)
@@ -76,17 +78,32 @@ def _view_columns(learner, weights, mirror):
 
 
 class ViewEstimator:
-    """Least-squares camera yaw and mirror choice from time-matched frame pairs.
+    """Least-squares camera yaw and mirror choice from time-matched frame pairs, robust to
+    stretches where the learner dances something else.
 
     For each hypothesis (learner as is, learner mirrored) it accumulates weighted sums so that
     the yaw minimising ``sum w * |learner - project(reference, yaw)|^2`` and its residual come
-    in closed form: ``u ~ a x + b z`` gives ``yaw = atan2(b, a)``. Work per frame is O(J), in
-    one matrix product per batch.
+    in closed form: ``u ~ a x + b z`` gives ``yaw = atan2(b, a)``. The sums are kept per block
+    of `params.VIEW_BLOCK_FRAMES` frames (counted from the first frame added), so that `solve`
+    can weigh the blocks down where the learner is far from the reference under the plain fit
+    (a body part from another dance, a wrong move): each block gets the Cauchy weight
+    ``1 / (1 + (r / (VIEW_OUTLIER_SCALE * median r))^2)`` of its mean residual ``r`` per
+    joint, and the fit is solved again with those weights. Work per frame is O(J); `solve` is
+    O(blocks).
     """
 
-    # Order of the accumulated sums: xu, zu, xx, zz, xz, uu, vv, yy, vy.
+    # Order of the accumulated sums: xu, zu, xx, zz, xz, uu, vv, yy, vy, then the weight w.
     def __init__(self):
-        self.sums = np.zeros((2, 9))
+        self._blocks = np.zeros((16, 2, 10))
+        self._frames = 0
+
+    @property
+    def sums(self) -> np.ndarray:
+        """``(2, 9)``: the unweighted sums over every frame added, per hypothesis."""
+        return self._used_blocks().sum(axis=0)[:, :9]
+
+    def _used_blocks(self) -> np.ndarray:
+        return self._blocks[: -(-self._frames // params.VIEW_BLOCK_FRAMES)]
 
     def add(self, reference: np.ndarray, learner: np.ndarray, weights: np.ndarray) -> None:
         """Accumulate pairs: reference ``(n, J, 3 or 2)`` root-centred, learner ``(n, J, 2)``
@@ -96,28 +113,72 @@ class ViewEstimator:
     def add_features(self, features: np.ndarray, learner: np.ndarray, weights: np.ndarray):
         """`add` with the reference's `view_features` ``(n, J, 8)`` (a live scorer takes them
         from the `scoring.Reference`, computed once)."""
-        products = features.reshape(-1, 8).T @ _view_columns(learner, weights, MIRROR)
-        self.sums += products[_SUM_ROWS[None], _SUM_COLUMNS]
-
-    def _fit(self, h: int) -> tuple[float, float]:
-        xu, zu, xx, zz, xz, uu, vv, yy, vy = self.sums[h].tolist()  # Python floats: faster
-        det = xx * zz - xz * xz
-        if det > 1e-9:
-            a, b = (zz * xu - xz * zu) / det, (xx * zu - xz * xu) / det
-        else:
-            a, b = xu, 0.0
-        yaw = math.atan2(b, a) if (a or b) else 0.0
-        c, s = math.cos(yaw), math.sin(yaw)
-        residual = uu - 2 * (c * xu + s * zu) + c * c * xx + 2 * c * s * xz + s * s * zz
-        return yaw, residual + vv - 2 * vy + yy
+        n, joints = weights.shape
+        if n == 0:
+            return
+        block = params.VIEW_BLOCK_FRAMES
+        last = (self._frames + n - 1) // block
+        if last >= len(self._blocks):
+            grown = np.zeros((max(last + 1, 2 * len(self._blocks)), 2, 10))
+            grown[: len(self._blocks)] = self._blocks
+            self._blocks = grown
+        columns = _view_columns(learner, weights, MIRROR)
+        flat = features.reshape(-1, 8)
+        lo = 0
+        while lo < n:
+            index = (self._frames + lo) // block
+            hi = min(n, (index + 1) * block - self._frames)
+            products = flat[lo * joints : hi * joints].T @ columns[lo * joints : hi * joints]
+            self._blocks[index, :, :9] += products[_SUM_ROWS[None], _SUM_COLUMNS]
+            self._blocks[index, :, 9] += products[7, _WEIGHT_COLUMNS]
+            lo = hi
+        self._frames += n
 
     def solve(self, mirror: str) -> tuple[float, bool]:
         """Best ``(yaw radians, mirrored)`` for mirror mode ``"auto" | "on" | "off"``."""
-        plain, mirrored = self._fit(0), self._fit(1)
-        if mirror == "on":
-            use_mirror = True
-        elif mirror == "off":
-            use_mirror = False
-        else:
-            use_mirror = mirrored[1] < params.MIRROR_RESIDUAL_RATIO * plain[1]
-        return (mirrored if use_mirror else plain)[0], bool(use_mirror)
+        blocks = self._used_blocks()
+        if not len(blocks):
+            return 0.0, mirror == "on"
+        totals = blocks.sum(axis=0)
+        fits = [_fit(totals[h]) for h in range(2)]
+        h = _choice(fits, mirror)
+        yaw = fits[h][0]
+        # Each block's mean squared distance per joint under the plain fit.
+        weight = blocks[:, h, 9]
+        seen = weight > 0
+        residual = np.zeros(len(blocks))
+        residual[seen] = np.maximum(_residuals(blocks[seen, h], yaw), 0.0) / weight[seen]
+        scale = params.VIEW_OUTLIER_SCALE * float(np.median(residual[seen])) if seen.any() else 0
+        trust = 1.0 / (1.0 + (residual / max(scale, 1e-12)) ** 2)
+        weighted = np.tensordot(trust, blocks, axes=1)
+        fits = [_fit(weighted[h]) for h in range(2)]
+        h = _choice(fits, mirror)
+        return fits[h][0], bool(h)
+
+
+def _choice(fits: list[tuple[float, float]], mirror: str) -> int:
+    """1 (mirrored) or 0 from the two hypotheses' ``(yaw, residual)`` and the mirror mode."""
+    if mirror == "on":
+        return 1
+    if mirror == "off":
+        return 0
+    return int(fits[1][1] < params.MIRROR_RESIDUAL_RATIO * fits[0][1])
+
+
+def _residuals(sums: np.ndarray, yaw: float) -> np.ndarray:
+    """``sum w * |learner - project(reference, yaw)|^2`` of sums ``(..., 9 or 10)``."""
+    xu, zu, xx, zz, xz, uu, vv, yy, vy = (sums[..., k] for k in range(9))
+    c, s = math.cos(yaw), math.sin(yaw)
+    return uu - 2 * (c * xu + s * zu) + c * c * xx + 2 * c * s * xz + s * s * zz + vv - 2 * vy + yy
+
+
+def _fit(sums: np.ndarray) -> tuple[float, float]:
+    """The least-squares ``(yaw, residual)`` of one hypothesis's sums ``(9 or 10,)``."""
+    xu, zu, xx, zz, xz = sums[:5].tolist()  # Python floats: faster
+    det = xx * zz - xz * xz
+    if det > 1e-9:
+        a, b = (zz * xu - xz * zu) / det, (xx * zu - xz * xu) / det
+    else:
+        a, b = xu, 0.0
+    yaw = math.atan2(b, a) if (a or b) else 0.0
+    return yaw, float(_residuals(sums, yaw))
