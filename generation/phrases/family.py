@@ -308,7 +308,7 @@ class PhraseChoreographer:
             target = np.arange(first, last, dtype=np.float64)
             phrase = warp(clip, self.memory.beat_frames[p].astype(np.float64), slot, target)
             if len(routine) >= 2:
-                phrase = attach(routine, phrase)
+                phrase = attach(routine, phrase, self.fps)
             elif len(routine) == 0:
                 phrase = phrase.copy()
                 phrase[..., 0] -= phrase[0, 0, 0]

@@ -15,6 +15,7 @@ from generation.difficulty import difficulty_components, difficulty_score, motio
 from generation.features import music_from_analysis
 from generation.metrics import real_velocity_change_bound, seam_jumps
 from generation.models import checkpoint_path
+from generation.phrases.compose import two_bone_ik
 from generation.phrases.memory import PART_NAMES, build_memory
 from generation.phrases.personalise import phrase_summary, preferences_from_history
 from generation.styles import LEVELS
@@ -72,15 +73,35 @@ def test_levels_strictly_ordered(choreographer, song, style):
 
 
 def test_seams_within_real_bound(choreographer, song):
+    """Every style, level and seed 0-2 (135 routines, about 2 s): before the feet's lock fades
+    were fitted to their distance and the IK knee kept bending forward, ballet-jazz beginner
+    seams reached 0.98 m/s on this song."""
     memory = choreographer.memory
     real = [memory.clip_frames(c) for c in range(len(memory.clip_names))]
     bound = real_velocity_change_bound(real, memory.fps)
-    for style in STYLES:
+    for style in choreographer.styles:
         for level in LEVELS:
-            frames, segments = _routine(choreographer, song, style, level, 0)
-            jumps = seam_jumps(frames, 30.0, [s["start_s"] * 30.0 for s in segments[1:]])
-            assert len(jumps) >= 3
-            assert jumps.max() <= bound, (style, level, jumps.max(), bound)
+            for seed in range(3):
+                frames, segments = _routine(choreographer, song, style, level, seed)
+                jumps = seam_jumps(frames, 30.0, [s["start_s"] * 30.0 for s in segments[1:]])
+                assert len(jumps) >= 3
+                assert jumps.max() <= bound, (style, level, seed, jumps.max(), bound)
+
+
+def test_ik_knee_bends_forward_and_keeps_its_bones():
+    """A straight, slightly overstretched leg whose ankle is pulled back and up toward the hip:
+    the knee bends forward (``forward``, +z here), the
+    ankle reaches its target, thigh and shin keep their lengths."""
+    hip = np.array([[0.1, 0.9, 0.0]])
+    knee = np.array([[0.1, 0.5, 0.01]])  # 1 cm behind the hip-ankle line
+    ankle = np.array([[0.1, 0.1, 0.0]])
+    target = np.array([[0.1, 0.2, -0.2]])
+    forward = np.array([[0.0, 0.0, 1.0]])
+    new_knee, new_ankle = two_bone_ik(hip, knee, ankle, target, forward)
+    assert np.allclose(new_ankle, target, atol=1e-3)
+    assert (new_knee - hip)[0] @ forward[0] > 0.05
+    assert np.isclose(np.linalg.norm(new_knee - hip), np.linalg.norm(knee - hip))
+    assert np.isclose(np.linalg.norm(new_ankle - new_knee), np.linalg.norm(ankle - knee))
 
 
 def _recorded_history(segments, beat_times, good: set, weak_part: str) -> list[dict]:
