@@ -93,3 +93,24 @@ def test_without_hips_the_body_size_comes_from_the_upper_body(attempt):
     assert (seen[:, JOINT_INDEX["pelvis"]] == 0).all() and (
         seen[:, JOINT_INDEX["left_wrist"]] > 0
     ).any()
+
+
+def test_a_stretch_danced_from_another_view_does_not_turn_the_fitted_yaw(reference):
+    """A quarter of the frames seen from 90 degrees further round (as a body part from another
+    dance, or a wrong move, looks to the fit): the robust refit keeps the camera's yaw, where a
+    plain least-squares fit is pulled toward the stretch."""
+    view_2d = project(reference.joints, math.radians(30.0))
+    stretch = slice(len(view_2d) // 3, len(view_2d) // 3 + len(view_2d) // 4)
+    view_2d[stretch] = project(reference.joints[stretch], math.radians(120.0))
+    weights = np.ones(view_2d.shape[:2], dtype=np.float32)
+    view = ViewEstimator()
+    for lo in range(0, len(view_2d), 7):  # in batches that do not line up with the blocks
+        view.add(reference.joints[lo : lo + 7], view_2d[lo : lo + 7], weights[lo : lo + 7])
+    found, _ = view.solve("off")
+    assert abs(math.degrees(found) - 30.0) < 3.0, math.degrees(found)
+    plain = ViewEstimator()
+    plain.add(reference.joints, view_2d, weights)
+    xu, zu, xx, zz, xz = plain.sums[0, :5]
+    a, b = np.linalg.solve([[xx, xz], [xz, zz]], [xu, zu])
+    plain_deg = math.degrees(math.atan2(b, a))
+    assert abs(plain_deg - 30.0) > 6.0, plain_deg  # what the plain fit would say
