@@ -24,7 +24,12 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generation.data import load_clips  # noqa: E402
-from generation.phrases.build import phrase_pairs, retrieval, train_matcher  # noqa: E402
+from generation.phrases.build import (  # noqa: E402
+    cross_clip_auc,
+    phrase_pairs,
+    retrieval,
+    train_matcher,
+)
 from generation.phrases.memory import build_memory  # noqa: E402
 
 VARIANTS = {
@@ -35,6 +40,7 @@ VARIANTS = {
     "hard negatives 1.0, temperature 0.5": {"within_clip_share": 1.0, "temperature": 0.5},
 }
 KEYS = ("mean_rank_fraction", "recall_at_1", "recall_at_5")
+AUC_KEYS = ("auc", "auc_tempo_matched", "auc_audio", "auc_tempo_matched_audio")
 
 
 def main(argv=None) -> None:
@@ -42,6 +48,9 @@ def main(argv=None) -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=600)
     parser.add_argument("--out", default="")
+    parser.add_argument(
+        "--variant", action="append", choices=list(VARIANTS), help="only this one (repeatable)"
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     train_clips, val_clips = load_clips("train"), load_clips("val")
@@ -52,7 +61,8 @@ def main(argv=None) -> None:
     pairs = phrase_pairs(memory, {c.name: c for c in train_clips}, analyses)
     val_pairs = phrase_pairs(validation, {c.name: c for c in val_clips}, analyses)
     rows = {}
-    for name, options in VARIANTS.items():
+    for name in args.variant or list(VARIANTS):
+        options = VARIANTS[name]
         runs = []
         for seed in range(args.seeds):
             started = time.perf_counter()
@@ -70,6 +80,15 @@ def main(argv=None) -> None:
                 {
                     "seed": seed,
                     "val": retrieval(model, val_pairs[0], val_pairs[1], validation.phrase_styles),
+                    "val_cross_clip": cross_clip_auc(
+                        model,
+                        val_pairs[0],
+                        val_pairs[1],
+                        validation.phrase_styles,
+                        validation.tempo_bpm,
+                        pairs[1],
+                        memory,
+                    ),
                     "train_mean_rank_fraction": retrieval(
                         model, pairs[0], pairs[1], memory.phrase_styles
                     )["mean_rank_fraction"],
@@ -79,9 +98,13 @@ def main(argv=None) -> None:
         rows[name] = {
             "options": options,
             "val_mean": {k: round(float(np.mean([r["val"][k] for r in runs])), 3) for k in KEYS},
+            "val_cross_clip_mean": {
+                k: round(float(np.mean([r["val_cross_clip"][k] for r in runs])), 3)
+                for k in AUC_KEYS
+            },
             "runs": runs,
         }
-        print(name, rows[name]["val_mean"], flush=True)
+        print(name, rows[name]["val_mean"], rows[name]["val_cross_clip_mean"], flush=True)
     chance = {k: runs[0]["val"][f"{k}_chance"] for k in ("recall_at_1", "recall_at_5")}
     result = {
         "steps": args.steps,
@@ -89,7 +112,8 @@ def main(argv=None) -> None:
         "train_phrases": len(memory),
         "val_phrases": len(validation),
         "val_clips": len(validation.clip_names),
-        "chance": {"mean_rank_fraction": 0.5, **chance},
+        "chance": {"mean_rank_fraction": 0.5, **chance, "auc": 0.5},
+        "auc_tempo_term": runs[0]["val_cross_clip"]["auc_tempo_term"],
         "variants": rows,
     }
     print(json.dumps({k: v for k, v in result.items() if k != "variants"}, indent=1))

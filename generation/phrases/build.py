@@ -81,6 +81,61 @@ def retrieval(model: MusicMotionMatcher, music, motion, styles: np.ndarray) -> d
     }
 
 
+def cross_clip_auc(
+    model: MusicMotionMatcher,
+    music: np.ndarray,
+    motion: np.ndarray,
+    styles: np.ndarray,
+    tempo_bpm: np.ndarray,
+    memory_motion: np.ndarray,
+    memory: PhraseMemory,
+) -> dict:
+    """How the matcher tells a held-out phrase's own motion from the memory's: per held-out
+    phrase (``music``/``motion`` inputs, ``styles``, ``tempo_bpm``), the share of the memory's
+    phrases of its style (other clips, other dancers; ``memory_motion`` their inputs) whose
+    motion scores below its own for its music (ties count half; 0.5 = chance). That is the
+    choice the search makes for a new song. Beside it: the same against only memory phrases
+    within 5 % of its tempo (where tempo cannot help), and the search's explicit tempo term
+    alone (-|log tempo ratio|) as a baseline; ``audio`` keys are over the phrases with audio."""
+    with torch.no_grad():
+        a = model.embed_music(torch.from_numpy(music)).numpy()
+        b = model.embed_motion(torch.from_numpy(motion)).numpy()
+        m = model.embed_motion(torch.from_numpy(memory_motion)).numpy()
+    memory_styles = memory.phrase_styles
+    has_audio = music[:, 0, -2] > 0
+    rows = []
+    for i in range(len(a)):
+        idx = np.flatnonzero(memory_styles == styles[i])
+        own, others = float(a[i] @ b[i]), m[idx] @ a[i]
+        distance = np.abs(np.log(memory.tempo_bpm[idx] / tempo_bpm[i]))
+        near = distance < np.log(1.05)
+        rows.append(
+            (
+                _auc(own, others),
+                _auc(own, others[near]) if near.any() else np.nan,
+                _auc(0.0, -distance),
+            )
+        )
+    rows = np.array(rows)
+
+    def mean(values: np.ndarray) -> float:
+        return round(float(np.nanmean(values)), 3) if np.isfinite(values).any() else None
+
+    return {
+        "auc": mean(rows[:, 0]),
+        "auc_tempo_matched": mean(rows[:, 1]),
+        "auc_tempo_term": mean(rows[:, 2]),
+        "auc_audio": mean(rows[has_audio, 0]),
+        "auc_tempo_matched_audio": mean(rows[has_audio, 1]),
+        "phrases": len(rows),
+        "phrases_with_tempo_matched": int(np.isfinite(rows[:, 1]).sum()),
+    }
+
+
+def _auc(own: float, others: np.ndarray) -> float:
+    return float((others < own).mean() + 0.5 * (others == own).mean())
+
+
 def train_matcher(
     music: np.ndarray,
     motion: np.ndarray,
