@@ -44,6 +44,8 @@ def _table(result: dict) -> str:
         f"overall {s['overall']}  timing {s['timing']}  accuracy {s['accuracy']}  "
         f"smoothness {s['smoothness']}  mirrored {s['mirrored']}  weakest parts {s['weakest_parts']}"
     )
+    if not s["reliable"]:
+        lines.append(f"not a verdict: {s['unreliable_reason']}")
     return "\n".join(lines)
 
 

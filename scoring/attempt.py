@@ -95,6 +95,8 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
     ]  # fmt: skip
     times = stream.times_s
     summary = summarise(
-        beats, tracking_rate(len(times), times[0], times[-1]) if len(times) else None
+        beats,
+        tracking_rate(len(times), times[0], times[-1]) if len(times) else None,
+        None if reference.is_3d else view.recording_turn_deg(),
     )
     return {"beats": beats, "summary": {**summary, **view_summary(yaw, mirrored)}}

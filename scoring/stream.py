@@ -187,7 +187,11 @@ class StreamingScorer:
                 lag = self._aligner.best_lag(max_reference=end)
                 path = self._aligner.backtrack(lag, stop_reference=waiting[0][1])
                 beats += [self._score(span, path) for span in waiting]
-        summary = summarise(beats, self.tracking_fps)
+        summary = summarise(
+            beats,
+            self.tracking_fps,
+            None if self.reference.is_3d else self._view.recording_turn_deg(),
+        )
         return {"beats": beats, "summary": {**summary, **view_summary(self._yaw, self._mirrored)}}
 
     @property

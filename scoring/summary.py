@@ -10,13 +10,18 @@ _SCORES = ("timing", "accuracy", "smoothness", "overall")
 _LEGS = {"left_leg", "right_leg"}
 
 
-def summarise(beats: list[dict], tracking_fps: float | None = None) -> dict:
+def summarise(
+    beats: list[dict], tracking_fps: float | None = None, recording_turn_deg: float | None = None
+) -> dict:
     """Summary of an attempt's beat results (dicts as `score_attempt` returns them).
 
     Averages, labels' weakest beats and parts count only the beats the camera saw, and each
     part only where it was seen. ``reliable`` is false, with ``unreliable_reason`` a sentence
     for the learner, when tracking ran slower than `params.MIN_TRACKING_FPS` or fewer than
-    `params.MIN_SEEN_BEATS` of the beats were seen: then the numbers are not a verdict.
+    `params.MIN_SEEN_BEATS` of the beats were seen, or (against a recorded 2D reference,
+    ``recording_turn_deg``) the learner was filmed from more than
+    `params.MAX_RECORDING_TURN_DEG` away from the recording's side: then the numbers are not
+    a verdict.
     ``parts_seen``: the parts seen in at least half the seen beats; ``scope``: ``full body``,
     ``upper body`` (legs never seen) or ``partial``. ``consistency`` is ``100 -
     CONSISTENCY_SCALE * std(overall)`` over the seen beats, clipped to 0-100, and None when
@@ -27,7 +32,7 @@ def summarise(beats: list[dict], tracking_fps: float | None = None) -> dict:
     for beat in beats:
         labels[beat["label"]] += 1
     seen = [b for b in beats if b["overall"] is not None]
-    reliable, reason = _reliability(len(beats), len(seen), tracking_fps)
+    reliable, reason = _reliability(len(beats), len(seen), tracking_fps, recording_turn_deg)
     common = {
         "beats": len(beats),
         "beats_seen": len(seen),
@@ -77,7 +82,9 @@ def summarise(beats: list[dict], tracking_fps: float | None = None) -> dict:
     }
 
 
-def _reliability(beats: int, seen: int, tracking_fps: float | None) -> tuple[bool, str | None]:
+def _reliability(
+    beats: int, seen: int, tracking_fps: float | None, recording_turn_deg: float | None = None
+) -> tuple[bool, str | None]:
     if tracking_fps is not None and tracking_fps < params.MIN_TRACKING_FPS:
         return False, (
             f"tracking ran at {tracking_fps:.1f} fps (it needs {params.MIN_TRACKING_FPS:g}): "
@@ -89,6 +96,11 @@ def _reliability(beats: int, seen: int, tracking_fps: float | None) -> tuple[boo
         return False, (
             f"the camera saw you on {seen} of {beats} beats: stay in the picture, "
             "the whole body if you can"
+        )
+    if recording_turn_deg is not None and recording_turn_deg > params.MAX_RECORDING_TURN_DEG:
+        return False, (
+            f"you were filmed about {recording_turn_deg:.0f}° from the side the reference was "
+            "recorded from: film yourself from the same side"
         )
     return True, None
 

@@ -25,6 +25,11 @@ OFFSET_BIAS_MAX_MS = 1000.0 / params.GRID_FPS  # one grid frame
 UNSEEN_WITHIN = 5.0  # parts out of frame: each part still seen, against the full view
 DRIFT_ERROR_MAX_MS = 1000.0 / 30.0  # timing that drifts: one grid frame, on average
 UPPER_BODY_WITHIN = 5.0  # legs and hips out of frame: the median overall, against the full view
+# A recorded (2D) reference: a learner filmed from within this many degrees of the recording's
+# side scores like the same dance; from further than RECORDING_FLAGGED_DEG the result says it
+# cannot tell (between the two, either).
+RECORDING_SAME_DEG = 15.0
+RECORDING_FLAGGED_DEG = 35.0
 RELIABLE_RATES_FPS = (30.0, 15.0, 10.0)
 UNRELIABLE_RATES_FPS = (5.0,)
 
@@ -66,6 +71,7 @@ def check_targets(rows: list[dict]) -> list[dict]:
         out += _unseen(mine, split)
         out += _no_pelvis(mine, split)
         out += _rates(mine, split)
+        out += _recordings(mine, split)
     return out
 
 
@@ -288,6 +294,27 @@ def _rates(rows, split):
               "; ".join(wrong_reliable + wrong_unreliable)),
         _line(f"tracking at 10-30 fps scores >= {SAME_DANCE_MIN:.0f}", split, len(low), 0, not low,
               "; ".join(r["case"] for r in low)),
+    ]  # fmt: skip
+
+
+def _recordings(rows, split):
+    """Against a recorded (2D) reference, which has no depth to turn to the learner's camera:
+    filmed from the recording's side, the same dance scores as such; filmed from well to the
+    side, the result is flagged unreliable instead of failing the learner."""
+    cases = _by(rows, kind="recording")
+    if not cases:
+        return []
+    near = [r for r in cases if r["step"] <= RECORDING_SAME_DEG]
+    low = [r for r in near if not r["reliable"] or r["overall"] < SAME_DANCE_MIN]
+    far = [r for r in cases if r["step"] > RECORDING_FLAGGED_DEG]
+    judged = [r for r in far if r["reliable"]]
+    return [
+        _line(f"recorded reference, filmed within {RECORDING_SAME_DEG:.0f} deg of its side: "
+              f"reliable and >= {SAME_DANCE_MIN:.0f}", split, len(low), 0, not low,
+              "; ".join(f"{r['case']}: {r['overall']}" for r in low) or f"{len(near)} cases"),
+        _line(f"recorded reference, filmed over {RECORDING_FLAGGED_DEG:.0f} deg from its side: "
+              "unreliable, no verdict", split, len(judged), 0, not judged,
+              "; ".join(f"{r['case']}: {r['overall']}" for r in judged) or f"{len(far)} cases"),
     ]  # fmt: skip
 
 

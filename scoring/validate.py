@@ -126,7 +126,7 @@ class Case:
 
     split: str
     source: str  # the recording the learner is made from
-    kind: str  # same, camera, mirror, jitter, different, motion, part, freeze, late, early, ...
+    kind: str  # camera, recording, mirror, jitter, different, motion, part, freeze, late, ...
     step: float  # the severity on its ladder (0 = undamaged)
     case: str
     track: Track
@@ -197,6 +197,29 @@ def camera_angles(name: str) -> tuple[float, ...]:
         cos = to_camera @ facing / (np.linalg.norm(to_camera) * np.linalg.norm(facing))
         angles.append(round(math.degrees(math.acos(np.clip(cos, -1.0, 1.0))), 1))
     return tuple(angles)
+
+
+@cache
+def camera_turns(name: str, camera: int) -> tuple[float, ...]:
+    """Per camera, the angle in degrees (0-180) between its direction to the dancer and that of
+    ``camera``, in the floor plane."""
+    data = _aist(name)
+    mapping = (shared_dir() / "datasets" / "aistpp" / "cameras" / "mapping.txt").read_text()
+    setting_name = dict(line.split() for line in mapping.splitlines() if line.strip())[name]
+    cameras = json.loads(
+        (shared_dir() / "datasets" / "aistpp" / "cameras" / f"{setting_name}.json").read_text()
+    )
+    dancer = np.median(data["keypoints3d_optim"][:, [11, 12]].mean(axis=1), axis=0)[[0, 2]]
+    directions = []
+    for c in cameras:
+        rotation = _rotation(np.array(c["rotation"], dtype=np.float64))
+        centre = -rotation.T @ np.array(c["translation"], dtype=np.float64)
+        direction = centre[[0, 2]] - dancer
+        directions.append(direction / np.linalg.norm(direction))
+    return tuple(
+        round(math.degrees(math.acos(float(np.clip(d @ directions[camera], -1.0, 1.0)))), 1)
+        for d in directions
+    )
 
 
 def _rotation(vector: np.ndarray) -> np.ndarray:
@@ -556,6 +579,25 @@ def cases(split: str = "tune") -> list[Case]:
                      references[name], extra={"camera": camera})
             )  # fmt: skip
         front[name] = int(np.argmin(angles))
+    # A recorded (2D) reference: the front camera's detections, with the beats; the learner
+    # each other camera.
+    for name in aist:
+        front_camera = int(np.argmin(camera_angles(name)))
+        recording = Reference.from_attempt(
+            {**aist_attempt(name, front_camera), "beats": aist_routine(name)["beats"]}
+        )
+        turns = camera_turns(name, front_camera)
+        for camera in range(9):
+            if camera == front_camera:
+                continue
+            case = (
+                f"{name} c0{camera + 1} against c0{front_camera + 1}'s recording "
+                f"({turns[camera]:.0f} deg apart)"
+            )
+            out.append(
+                Case(split, name, "recording", turns[camera], case, aist_track(name, camera),
+                     recording, extra={"camera": camera})
+            )  # fmt: skip
     # Damage is applied to the camera nearest the dancer's front.
     for name, donor_name in zip(aist, aist[::-1], strict=True):
         track = aist_track(name, front[name])
