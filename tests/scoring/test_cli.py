@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from scoring.validate import SAME_BPM, aist_attempt, aist_routine
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -47,6 +49,19 @@ def test_cli_accepts_a_recording_as_reference(files, attempt):
     done = _run(files / "attempt.json", "--reference", files / "recording.json", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["summary"]["accuracy"] > 95
+
+
+def test_cli_gives_no_verdict_against_a_recording_filmed_from_another_side(files):
+    """A recording of the same dance from camera c01, the learner from c02 (about 40 degrees
+    round): not a fail but no verdict, and the table says why."""
+    name = SAME_BPM[1]
+    recording = {**aist_attempt(name, 0), "beats": aist_routine(name)["beats"]}
+    (files / "front.json").write_text(json.dumps(recording))
+    (files / "side.json").write_text(json.dumps(aist_attempt(name, 1)))
+    done = _run(files / "side.json", "--reference", files / "front.json")
+    assert done.returncode == 0, done.stderr
+    assert "not a verdict: you were filmed about" in done.stdout
+    assert "film yourself from the same side" in done.stdout
 
 
 @pytest.mark.parametrize(
