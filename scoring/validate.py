@@ -179,43 +179,42 @@ def aist_attempt(name: str, camera: int, offset_ms: float = 0.0, mirrored: bool 
 def camera_angles(name: str) -> tuple[float, ...]:
     """Per camera, the angle in degrees (0-180) between its view and the dancer's front (the
     median over the sequence of the direction the hips face, in the floor plane)."""
-    data = _aist(name)
+    k3 = _aist(name)["keypoints3d_optim"]
+    hips = k3[:, 11] - k3[:, 12]  # right hip -> left hip
+    facing = np.stack([-hips[:, 2], hips[:, 0]], axis=-1)  # up x hips, in the (x, z) plane
+    facing = np.median(facing / np.linalg.norm(facing, axis=-1, keepdims=True), axis=0)
+    return tuple(
+        round(
+            math.degrees(math.acos(float(np.clip(d @ facing / np.linalg.norm(facing), -1, 1)))), 1
+        )
+        for d in _to_cameras(name)
+    )
+
+
+@cache
+def _to_cameras(name: str) -> tuple[np.ndarray, ...]:
+    """Per camera of a sequence's setting, the unit direction from the dancer (the median of
+    the hips' midpoint) to the camera, in the floor plane (x, z)."""
     mapping = (shared_dir() / "datasets" / "aistpp" / "cameras" / "mapping.txt").read_text()
     setting_name = dict(line.split() for line in mapping.splitlines() if line.strip())[name]
     cameras = json.loads(
         (shared_dir() / "datasets" / "aistpp" / "cameras" / f"{setting_name}.json").read_text()
     )
-    k3 = data["keypoints3d_optim"]
-    hips = k3[:, 11] - k3[:, 12]  # right hip -> left hip
-    facing = np.stack([-hips[:, 2], hips[:, 0]], axis=-1)  # up x hips, in the (x, z) plane
-    facing = np.median(facing / np.linalg.norm(facing, axis=-1, keepdims=True), axis=0)
-    angles = []
+    dancer = np.median(_aist(name)["keypoints3d_optim"][:, [11, 12]].mean(axis=1), axis=0)
+    out = []
     for camera in cameras:
         rotation = _rotation(np.array(camera["rotation"], dtype=np.float64))
         centre = -rotation.T @ np.array(camera["translation"], dtype=np.float64)
-        to_camera = centre[[0, 2]] - np.median(k3[:, [11, 12]].mean(axis=1), axis=0)[[0, 2]]
-        cos = to_camera @ facing / (np.linalg.norm(to_camera) * np.linalg.norm(facing))
-        angles.append(round(math.degrees(math.acos(np.clip(cos, -1.0, 1.0))), 1))
-    return tuple(angles)
+        direction = centre[[0, 2]] - dancer[[0, 2]]
+        out.append(direction / np.linalg.norm(direction))
+    return tuple(out)
 
 
 @cache
 def camera_turns(name: str, camera: int) -> tuple[float, ...]:
     """Per camera, the angle in degrees (0-180) between its direction to the dancer and that of
     ``camera``, in the floor plane."""
-    data = _aist(name)
-    mapping = (shared_dir() / "datasets" / "aistpp" / "cameras" / "mapping.txt").read_text()
-    setting_name = dict(line.split() for line in mapping.splitlines() if line.strip())[name]
-    cameras = json.loads(
-        (shared_dir() / "datasets" / "aistpp" / "cameras" / f"{setting_name}.json").read_text()
-    )
-    dancer = np.median(data["keypoints3d_optim"][:, [11, 12]].mean(axis=1), axis=0)[[0, 2]]
-    directions = []
-    for c in cameras:
-        rotation = _rotation(np.array(c["rotation"], dtype=np.float64))
-        centre = -rotation.T @ np.array(c["translation"], dtype=np.float64)
-        direction = centre[[0, 2]] - dancer
-        directions.append(direction / np.linalg.norm(direction))
+    directions = _to_cameras(name)
     return tuple(
         round(math.degrees(math.acos(float(np.clip(d @ directions[camera], -1.0, 1.0)))), 1)
         for d in directions
