@@ -1,15 +1,18 @@
-"""Retrieval of the phrase family's music-motion matcher on the validation phrases, for the
-shipped training recipe and for variants of it, over several training seeds (issue 15).
+"""The phrase family's music-motion matcher on the validation phrases, for the shipped training
+recipe and for variants of it, over several training seeds (issue 15).
 
-    python bench/bench_matcher.py [--seeds 3] [--steps 600] [--out bench/results/matcher_retrieval.json]
+    python bench/bench_matcher.py [--seeds 3] [--steps 1500] [--variant NAME ...] [--out FILE]
 
 The phrases are cut as `python -m generation.phrases.build` cuts them (training clips for the
 memory, validation clips only to measure; never a test clip). For each variant and seed a
-matcher is trained on the training phrases (`train_matcher`) and each validation phrase's
-music ranks its style's validation phrases (`retrieval`: mean rank fraction, 0.5 = chance;
-recall at 1 and 5 beside their chance levels). Variants: the shipped recipe (random batches
-within a style, temperature 0.1), hard negatives (half or all of the batches whole clips of the
-style, so the other phrases of the same song and dancer are negatives) and a softer temperature.
+matcher is trained on the training phrases (`train_matcher`) and measured on the validation
+phrases two ways: `retrieval` (each phrase's music ranks its style's validation phrases: mean
+rank fraction, 0.5 = chance; recall at 1 and 5 beside their chance levels) and `cross_clip_auc`
+(each phrase's own motion against the memory's phrases of its style: 0.5 = chance; also
+against only those within 5 % of its tempo, and the search's tempo term alone as a baseline).
+Variants: the shipped recipe, and each of its choices changed (early stopping, one member instead
+of an ensemble of three, no whole-beat shifts, a larger encoder, hard negatives from the same
+clip, a softer temperature), and an untrained matcher as the chance reference.
 """
 
 import argparse
@@ -29,15 +32,25 @@ from generation.phrases.build import (  # noqa: E402
     phrase_pairs,
     retrieval,
     train_matcher,
+    training_holdout,
 )
+from generation.phrases.matcher import MatcherConfig  # noqa: E402
 from generation.phrases.memory import build_memory  # noqa: E402
 
+# Options of `train_matcher`: "config" holds `MatcherConfig` fields; "holdout" True stops each
+# member early on `training_holdout` (left out of its training); "steps" 0 is an untrained
+# matcher, the measures' chance level with their real spread.
 VARIANTS = {
-    "shipped (temperature 0.1, random batches)": {},
-    "hard negatives 0.5": {"within_clip_share": 0.5},
-    "temperature 0.5": {"temperature": 0.5},
-    "hard negatives 0.5, temperature 0.5": {"within_clip_share": 0.5, "temperature": 0.5},
-    "hard negatives 1.0, temperature 0.5": {"within_clip_share": 1.0, "temperature": 0.5},
+    "shipped (ensemble of 3)": {},
+    "ensemble of 3, early stopping on a training-clip hold-out": {"holdout": True},
+    "one member": {"config": {"members": 1}},
+    "one member, no beat shifts": {"shifts": False, "config": {"members": 1}},
+    "one member, larger (hidden 16, 4 per step, kernel 5)": {
+        "config": {"members": 1, "hidden": 16, "step_embedding": 4, "kernel": 5}
+    },
+    "one member, hard negatives 0.5": {"within_clip_share": 0.5, "config": {"members": 1}},
+    "one member, temperature 0.5": {"config": {"members": 1, "temperature": 0.5}},
+    "untrained (chance reference)": {"steps": 0},
 }
 KEYS = ("mean_rank_fraction", "recall_at_1", "recall_at_5")
 AUC_KEYS = ("auc", "auc_tempo_matched", "auc_audio", "auc_tempo_matched_audio")
@@ -46,7 +59,7 @@ AUC_KEYS = ("auc", "auc_tempo_matched", "auc_audio", "auc_tempo_matched_audio")
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--out", default="")
     parser.add_argument(
         "--variant", action="append", choices=list(VARIANTS), help="only this one (repeatable)"
@@ -60,38 +73,46 @@ def main(argv=None) -> None:
     analyses: dict = {}
     pairs = phrase_pairs(memory, {c.name: c for c in train_clips}, analyses)
     val_pairs = phrase_pairs(validation, {c.name: c for c in val_clips}, analyses)
+    styles = memory.phrase_styles
+    holdout = training_holdout(memory)
     rows = {}
     for name in args.variant or list(VARIANTS):
         options = VARIANTS[name]
         runs = []
         for seed in range(args.seeds):
             started = time.perf_counter()
-            clips = memory.phrase_clip if options.get("within_clip_share") else None
             model = train_matcher(
                 *pairs,
-                memory.phrase_styles,
-                args.steps,
+                styles,
+                options.get("steps", args.steps),
                 seed,
                 progress=quiet,
-                clips=clips,
-                **options,
+                holdout=holdout if options.get("holdout") else None,
+                clips=memory.phrase_clip,
+                within_clip_share=options.get("within_clip_share", 0.0),
+                shifts=options.get("shifts", True),
+                config=MatcherConfig(**options.get("config", {})),
             )
+            trained = ~holdout if options.get("holdout") else np.ones(len(styles), bool)
             runs.append(
                 {
                     "seed": seed,
-                    "val": retrieval(model, val_pairs[0], val_pairs[1], validation.phrase_styles),
+                    "val": retrieval(
+                        model, val_pairs[0][0], val_pairs[1][0], validation.phrase_styles
+                    ),
                     "val_cross_clip": cross_clip_auc(
                         model,
-                        val_pairs[0],
-                        val_pairs[1],
+                        val_pairs[0][0],
+                        val_pairs[1][0],
                         validation.phrase_styles,
                         validation.tempo_bpm,
-                        pairs[1],
+                        pairs[1][0],
                         memory,
                     ),
                     "train_mean_rank_fraction": retrieval(
-                        model, pairs[0], pairs[1], memory.phrase_styles
+                        model, pairs[0][0, trained], pairs[1][0, trained], styles[trained]
                     )["mean_rank_fraction"],
+                    "stopped_at_steps": model.stopped_at_steps,
                     "train_s": round(time.perf_counter() - started, 1),
                 }
             )
@@ -110,6 +131,7 @@ def main(argv=None) -> None:
         "steps": args.steps,
         "seeds": args.seeds,
         "train_phrases": len(memory),
+        "holdout_phrases": int(holdout.sum()),
         "val_phrases": len(validation),
         "val_clips": len(validation.clip_names),
         "chance": {"mean_rank_fraction": 0.5, **chance, "auc": 0.5},

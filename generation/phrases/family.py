@@ -28,7 +28,13 @@ from generation.difficulty import motion_beats
 from generation.features import ClipMusic
 from generation.metrics import beat_align_score
 from generation.phrases.compose import attach, plant_feet, slot_ranges, song_slots, warp
-from generation.phrases.matcher import BEATS, MatcherConfig, MusicMotionMatcher, music_input
+from generation.phrases.matcher import (
+    BEATS,
+    MatcherConfig,
+    MusicMotionMatcher,
+    beat_spectrum,
+    music_input,
+)
 from generation.phrases.memory import PART_NAMES, facing_normalised, memory_from_dict
 from generation.phrases.search import beam_search
 from generation.styles import LEVELS
@@ -244,7 +250,12 @@ class PhraseChoreographer:
         similar = (
             [None] * len(slots)
             if level == "advanced"
-            else self._music_repeats(music, forced, intro, len(plan))
+            else self._music_repeats(
+                np.stack([beat_spectrum(clip_music.features, clip_music.known, s) for s in heard]),
+                forced,
+                intro,
+                len(plan),
+            )
         )
         if preferences is not None and known.any():
             free = sum(f is None for f in forced)
@@ -275,18 +286,19 @@ class PhraseChoreographer:
         return frames, segments
 
     def _music_repeats(
-        self, music: np.ndarray, forced: list[int | None], intro: int, block: int
+        self, spectrum: np.ndarray, forced: list[int | None], intro: int, block: int
     ) -> list[int | None]:
         """For each free slot, the slot at the same place of an earlier block of the plan whose
-        music it repeats most, if any (a repeated chorus gets its block's phrases again)."""
-        spectral = music[:, :, :-2].reshape(len(music), -1)
+        music (``spectrum (K, S, C)``, `beat_spectrum` per slot) it repeats most, if any (a
+        repeated chorus gets its block's phrases again)."""
+        spectral = spectrum.reshape(len(spectrum), -1)
         if not np.any(spectral):
-            return [None] * len(music)
+            return [None] * len(spectrum)
         centred = spectral - spectral.mean(axis=0)
         centred /= np.linalg.norm(centred, axis=1, keepdims=True) + 1e-9
         correlation = centred @ centred.T
         similar: list[int | None] = []
-        for k in range(len(music)):
+        for k in range(len(spectrum)):
             earlier = [
                 j
                 for j in range(intro, k)

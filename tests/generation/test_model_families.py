@@ -161,7 +161,7 @@ def test_compare_command_end_to_end(tmp_path, capsys):
         "wrong_music_any_style",
     ]
     model = rows[DEFAULT_ARCHITECTURE]
-    assert model["parameters"] > 10_000 and model["s_per_1024_frames"] > 0
+    assert model["parameters"] > 1_000 and model["s_per_1024_frames"] > 0
     assert model["metrics"]["fid_k"]["n"] == 2 and model["metrics"]["fid_k"]["mean"] > 0
     assert rows["real"]["metrics"]["fid_k"]["mean"] == pytest.approx(0.0, abs=1e-6)
     assert set(model["difficulty"]) == {"beginner", "intermediate", "advanced"}
