@@ -65,6 +65,18 @@ def test_the_token_endpoint_locks_a_guessed_username_out(client, make_user):
     assert response.status_code in (403, 429) and "token" not in response.json()
 
 
+def test_the_token_endpoint_refuses_a_username_too_long_for_any_account(client):
+    """Found by the API fuzz test on PostgreSQL: a 300-character username reached django-axes,
+    whose failed-login record holds 255 characters, and the database refused it (a 500).
+    Now it is a 400 on the username before any login is tried, and nothing is recorded."""
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("api_token"), {"username": "x" * 300, "password": "not-it"})
+    assert response.status_code == 400
+    assert "username" in response.json()
+    assert not AccessAttempt.objects.exists()
+
+
 def test_sign_up_is_throttled(client):
     statuses = []
     for i in range(30):
