@@ -128,10 +128,10 @@ SPREAD_FLOOR = {
 # moves: on the tune split the learner's range falls short of the reference's by up to 0.03
 # (95th percentile) for parts the reference moves 0.05-0.1 within the beat, which against a
 # floor of 0.05 cost the same dance seen from 44 degrees a tenth of its arm beats. Swept on
-# the tune split (0.05 / 0.1 / 0.125 / 0.15): same dance within 45 degrees 83.0 / 86.1 / 86.9 /
-# 87.6 (82.9 at 0.05 before the view was robust), only the arms moving 9.0 / 27.4 / 36.6 / 43.8 (target below 60), the range-of-motion
-# ladder's smallest step 21.2 / 17.7 / 16.3 / 15.0; 0.1 is the smallest that meets the
-# same-dance target.
+# the tune split with the robust view, before SPREAD_WEIGHT (0.05 / 0.1 / 0.125 / 0.15): same
+# dance within 45 degrees 83.0 / 86.1 / 86.9 / 87.6 (82.7 at 0.05 before the robust view), only
+# the arms moving 9.0 / 27.4 / 36.6 / 43.8 (target below 60), the range-of-motion ladder's
+# smallest step 21.2 / 17.7 / 16.3 / 15.0; 0.1 is the smallest that meets the same-dance target.
 RANGE_WEIGHT = 2.0
 RANGE_FLOOR = 0.1
 PART_CURVE = ((0.0, 100.0), (0.55, 100.0), (0.88, 60.0), (1.32, 0.0))

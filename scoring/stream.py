@@ -35,9 +35,6 @@ from scoring.upper_body import (
 from scoring.view import ViewEstimator, project
 
 EMIT_DELAY_FRAMES = round(params.EMIT_DELAY_S * params.GRID_FPS)
-# The viewpoint (yaw, mirror) is re-estimated at most every `params.VIEW_BLOCK_FRAMES`: its
-# sums are cheap to add in blocks, and the estimate barely moves frame to frame once a few
-# seconds are in.
 # At most this many received frames wait to be normalised and aligned.
 MAX_WAITING_FRAMES = 32
 
@@ -239,8 +236,9 @@ class StreamingScorer:
 
     def _update_view(self, end_row: int) -> None:
         """Add learner rows up to ``end_row`` to the view estimate and re-solve it. Updates
-        come after 1, 2, 4, 8... then every `params.VIEW_BLOCK_FRAMES` aligned frames, whatever the
-        batch sizes, so results do not depend on how frames were batched."""
+        come after 1, 2, 4, 8... then every `params.VIEW_BLOCK_FRAMES` aligned frames, whatever
+        the batch sizes, so results do not depend on how frames were batched (the estimate
+        barely moves frame to frame once a few seconds are in)."""
         first_aligned = self._aligner.first - self.first_frame
         self._view_next = end_row + min(params.VIEW_BLOCK_FRAMES, max(1, end_row - first_aligned))
         lo = self.first_frame + self._view_rows

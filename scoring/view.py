@@ -96,7 +96,7 @@ class ViewEstimator:
     def __init__(self):
         self._blocks = np.zeros((16, 2, 10))
         self._frames = 0
-        self._across = 1.0
+        self._solved = np.zeros(10)  # the weighted sums `solve` chose, for `recording_turn_deg`
 
     @property
     def sums(self) -> np.ndarray:
@@ -138,25 +138,17 @@ class ViewEstimator:
     def solve(self, mirror: str) -> tuple[float, bool]:
         """Best ``(yaw radians, mirrored)`` for mirror mode ``"auto" | "on" | "off"``."""
         blocks = self._used_blocks()
-        self._across = 1.0
+        self._solved = np.zeros(10)
         if not len(blocks):
             return 0.0, mirror == "on"
         totals = blocks.sum(axis=0)
         fits = [_fit(totals[h]) for h in range(2)]
         h = _choice(fits, mirror)
         yaw = fits[h][0]
-        # Each block's mean squared distance per joint under the plain fit.
-        weight = blocks[:, h, 9]
-        seen = weight > 0
-        residual = np.zeros(len(blocks))
-        residual[seen] = np.maximum(_residuals(blocks[seen, h], yaw), 0.0) / weight[seen]
-        scale = params.VIEW_OUTLIER_SCALE * float(np.median(residual[seen])) if seen.any() else 0
-        trust = 1.0 / (1.0 + (residual / max(scale, 1e-12)) ** 2)
-        weighted = np.tensordot(trust, blocks, axes=1)
+        weighted = _trusted_sums(blocks, h, yaw, params.VIEW_OUTLIER_SCALE)
         fits = [_fit(weighted[h]) for h in range(2)]
         h = _choice(fits, mirror)
-        xu, xx, uu = weighted[h, 0], weighted[h, 2], weighted[h, 5]
-        self._across = float(xu / math.sqrt(xx * uu)) if xx > 0 and uu > 0 else 1.0
+        self._solved = weighted[h]
         return fits[h][0], bool(h)
 
     def recording_turn_deg(self) -> float:
@@ -166,7 +158,9 @@ class ViewEstimator:
         so the learner's and the reference's left-right positions, as two vectors over all
         joints and frames, lie about ``t`` apart: ``acos(sum w u x / sqrt(sum w x^2 sum w u^2))``
         (on AIST++: 0-13 degrees from the recording's own side, 31-180 from 40-180 away)."""
-        return math.degrees(math.acos(min(max(self._across, -1.0), 1.0)))
+        xu, xx, uu = self._solved[[0, 2, 5]].tolist()
+        across = xu / math.sqrt(xx * uu) if xx > 0 and uu > 0 else 1.0
+        return math.degrees(math.acos(min(max(across, -1.0), 1.0)))
 
 
 def _choice(fits: list[tuple[float, float]], mirror: str) -> int:
@@ -178,20 +172,45 @@ def _choice(fits: list[tuple[float, float]], mirror: str) -> int:
     return int(fits[1][1] < params.MIRROR_RESIDUAL_RATIO * fits[0][1])
 
 
-def _residuals(sums: np.ndarray, yaw: float) -> np.ndarray:
-    """``sum w * |learner - project(reference, yaw)|^2`` of sums ``(..., 9 or 10)``."""
-    xu, zu, xx, zz, xz, uu, vv, yy, vy = (sums[..., k] for k in range(9))
-    c, s = math.cos(yaw), math.sin(yaw)
+@njit(cache=True)
+def _residual(sums, c, s):
+    """``sum w * |learner - project(reference, yaw)|^2`` from one hypothesis's sums (the first
+    9 of them) at ``c = cos(yaw)``, ``s = sin(yaw)``."""
+    xu, zu, xx, zz, xz, uu, vv, yy, vy = sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8]  # fmt: skip
     return uu - 2 * (c * xu + s * zu) + c * c * xx + 2 * c * s * xz + s * s * zz + vv - 2 * vy + yy
+
+
+@njit(cache=True)
+def _trusted_sums(blocks, h, yaw, outlier_scale):
+    """The block sums ``(blocks, 2, 10)`` added up ``(2, 10)`` with each block's Cauchy weight
+    ``1 / (1 + (r / (outlier_scale * median r))^2)``, ``r`` its mean squared distance per
+    joint under hypothesis ``h``'s plain fit at ``yaw`` (blocks with no weight: ``r = 0``)."""
+    n = blocks.shape[0]
+    c, s = math.cos(yaw), math.sin(yaw)
+    residual = np.zeros(n)
+    seen = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        if blocks[i, h, 9] > 0:
+            residual[i] = max(_residual(blocks[i, h], c, s), 0.0) / blocks[i, h, 9]
+            seen[i] = True
+    scale = outlier_scale * np.median(residual[seen]) if seen.any() else 0.0
+    scale = max(scale, 1e-12)
+    out = np.zeros((blocks.shape[1], blocks.shape[2]))
+    for i in range(n):
+        trust = 1.0 / (1.0 + (residual[i] / scale) ** 2)
+        for a in range(blocks.shape[1]):
+            for k in range(blocks.shape[2]):
+                out[a, k] += trust * blocks[i, a, k]
+    return out
 
 
 def _fit(sums: np.ndarray) -> tuple[float, float]:
     """The least-squares ``(yaw, residual)`` of one hypothesis's sums ``(9 or 10,)``."""
-    xu, zu, xx, zz, xz = sums[:5].tolist()  # Python floats: faster
+    xu, zu, xx, zz, xz = sums[:5].tolist()  # Python floats: faster than numpy's scalars
     det = xx * zz - xz * xz
     if det > 1e-9:
         a, b = (zz * xu - xz * zu) / det, (xx * zu - xz * xu) / det
     else:
         a, b = xu, 0.0
     yaw = math.atan2(b, a) if (a or b) else 0.0
-    return yaw, float(_residuals(sums, yaw))
+    return yaw, float(_residual(sums, math.cos(yaw), math.sin(yaw)))

@@ -41,7 +41,7 @@ from scoring.resample import resample_rows
 from scoring.skeleton import JOINT_INDEX, MIRROR
 from scoring.stream import _band_costs
 from scoring.sums import pairwise_sum, pairwise_sum_columns
-from scoring.view import _view_columns, mirror_2d, project
+from scoring.view import ViewEstimator, _trusted_sums, _view_columns, mirror_2d, project
 
 _SAME = np.arange(15)  # the joints in their own order
 
@@ -408,3 +408,35 @@ def test_beat_parts_are_the_numpy_part_measures(learner_track, reference, mirror
         )
         for a, b in zip(got, expected, strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def _trusted_sums_numpy(blocks, h, yaw, outlier_scale):
+    """`ViewEstimator`'s robust refit weights as numpy computes them."""
+    c, s = np.cos(yaw), np.sin(yaw)
+    xu, zu, xx, zz, xz, uu, vv, yy, vy = blocks[:, h, :9].T
+    residual_sum = uu - 2 * (c * xu + s * zu) + c * c * xx + 2 * c * s * xz + s * s * zz
+    residual_sum = residual_sum + vv - 2 * vy + yy
+    seen = blocks[:, h, 9] > 0
+    residual = np.where(seen, np.maximum(residual_sum, 0.0) / np.where(seen, blocks[:, h, 9], 1), 0)
+    scale = max(outlier_scale * np.median(residual[seen]) if seen.any() else 0.0, 1e-12)
+    trust = 1.0 / (1.0 + (residual / scale) ** 2)
+    return np.einsum("i,iak->ak", trust, blocks)
+
+
+def test_view_trusted_sums_are_the_numpy_weights(learner_track, reference):
+    """The robust refit's weighted block sums on a real learner, some blocks danced elsewhere."""
+    learner, weights = learner_track
+    n = min(len(learner), len(reference.joints))
+    view = ViewEstimator()
+    view.add(reference.joints[:n], learner[:n], weights[:n])
+    shifted = ViewEstimator()  # a second stretch, time-shifted: far from the reference
+    shifted.add(reference.joints[:n], np.roll(learner[:n], 40, axis=0), weights[:n])
+    blocks = np.concatenate([view._used_blocks(), shifted._used_blocks()])
+    for h in (0, 1):
+        for yaw in (0.0, -0.3, 2.0):
+            np.testing.assert_allclose(
+                _trusted_sums(blocks, h, yaw, 4.0),
+                _trusted_sums_numpy(blocks, h, yaw, 4.0),
+                rtol=1e-9,
+                atol=1e-9,
+            )
