@@ -10,6 +10,7 @@ from scoring.beats import score_span
 from scoring.formats import PoseInputError, parse_attempt
 from scoring.normalise import LearnerNormaliser
 from scoring.reference import Reference
+from scoring.size_match import SizeMatch
 from scoring.summary import summarise, tracking_rate
 from scoring.upper_body import (
     CALIBRATION_FRAMES,
@@ -64,7 +65,9 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
     if mirrored:
         learner, weights = mirror_2d(learner, weights)
     reference_2d = project(reference.joints, yaw)
-    if from_neck:  # the learner's size matched to the reference's upper body
+    if not from_neck:  # the learner's size matched to the reference's over the last seconds
+        learner[ours], _ = SizeMatch().push(reference.joints[theirs], learner[ours], weights[ours])
+    else:  # ... or, seen from the waist up, to the reference's upper body
         count = min(CALIBRATION_FRAMES, hi - lo)
         ratio = size_ratio(
             learner[ours.start : ours.start + count],

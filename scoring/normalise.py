@@ -4,7 +4,9 @@ Steps, per learner: resample onto the `params.GRID_FPS` song-clock grid (`scorin
 drop-outs get weight 0), divide by a running torso length (`scoring.body_scale`), One Euro filter
 (`scoring.one_euro`, tracker jitter), subtract the pelvis (translation). A learner seen from the waist up (a webcam that never shows
 the hips) is measured from the neck instead (`scoring.upper_body`). The reference is made
-comparable by `scoring.view` (its 3D joints seen from the learner's camera).
+comparable by `scoring.view` (its 3D joints seen from the learner's camera), and then the
+learner's size is matched to the reference's over the last seconds (`scoring.size_match`: a
+learner who walks towards the camera or away from it grows or shrinks in the picture).
 """
 
 import math

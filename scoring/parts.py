@@ -157,7 +157,10 @@ def beat_parts(learner, weights, rows, order, negate, reference, cols, window_lo
     ``(parts,)`` float64: the summed local weights (a joint's weight is the lower of its own and
     its `WEIGHT_ANCHOR`'s, after `_unmerge`), the weighted mean distance between the local poses, the
     reference's motion spread over its rows ``[window_lo, window_hi)``, and the learner's and
-    the reference's motion spread over the pairs (how far each moved within the beat)."""
+    the reference's motion spread over the pairs (how far each moved within the beat), both
+    weighted by the learner's local weights: a range is compared over the frames where the
+    learner was seen (the reference's taken over all of them made a learner who moved exactly
+    as a recording had, but was seen less in part of a beat, look short of its range)."""
     pairs = len(rows)
     ours = np.empty((pairs, _J, 2))
     theirs = np.empty((pairs, _J, 2))
@@ -193,5 +196,5 @@ def beat_parts(learner, weights, rows, order, negate, reference, cols, window_lo
     part_distance = part_sum / np.maximum(part_weight, 1e-9)
     spread = _spread(window, local_weights, False)
     learner_range = _spread(ours, local_weights, True)
-    reference_range = _spread(theirs, local_weights, False)
+    reference_range = _spread(theirs, local_weights, True)
     return part_weight, part_distance, spread, learner_range, reference_range

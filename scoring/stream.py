@@ -22,6 +22,7 @@ from scoring.beats import reference_window, score_span
 from scoring.formats import CheckedFrames, check_pose_frames, map_to_canonical
 from scoring.normalise import LearnerNormaliser
 from scoring.reference import Reference
+from scoring.size_match import SizeMatch
 from scoring.skeleton import MIRROR
 from scoring.summary import summarise, tracking_rate
 from scoring.sums import pairwise_sum_columns
@@ -64,6 +65,11 @@ class StreamingScorer:
         self._learner = np.zeros((256, *reference.joints.shape[1:2], 2), dtype=np.float32)
         self._weights = np.zeros((256, reference.joints.shape[1]), dtype=np.float32)
         self._frames = 0
+        # The rows as aligned and scored: sized to the reference (`SizeMatch`) from the first
+        # aligned row up to `_sized_rows`; the view is fitted on the rows as seen (`_learner`).
+        self._sized = np.zeros_like(self._learner)
+        self._size = SizeMatch()
+        self._sized_rows = 0
         self._last_time: float | None = None
         self._first_time: float | None = None
         self._received = 0  # learner frames received
@@ -152,7 +158,7 @@ class StreamingScorer:
                     self.reference.end,
                     params.ALIGN_STEP_PENALTY,
                 )
-                self._view_rows = self._view_next = row
+                self._view_rows = self._view_next = self._sized_rows = row
             if row >= self._view_next:
                 self._update_view(row + 1)
                 if self._from_neck and not self._size_final:
@@ -161,6 +167,8 @@ class StreamingScorer:
             due = self._next_due_frame()
             if due is not None:
                 stop = min(stop, max(due - self.first_frame + 1, row + 1))
+            if not self._from_neck:
+                self._match_local_size(end_row)
             self._step(row, stop)
             emitted += self._emit_ready(self.first_frame + stop - 1)
             row = stop
@@ -203,6 +211,7 @@ class StreamingScorer:
         if needed > len(self._learner):
             size = max(needed, 2 * len(self._learner))
             self._learner = np.resize(self._learner, (size, *self._learner.shape[1:]))
+            self._sized = np.resize(self._sized, self._learner.shape)
             self._weights = np.resize(self._weights, (size, self._weights.shape[1]))
         if self._from_neck:
             joints = hung_from_neck(joints)
@@ -233,6 +242,26 @@ class StreamingScorer:
         )
         self._size_ratio = ratio
         self._size_final = final or count == CALIBRATION_FRAMES
+
+    def _match_local_size(self, end_row: int) -> None:
+        """Size learner rows up to ``end_row`` to the reference at the same grid frames, as
+        `score_attempt` sizes them after the view's fit (`scoring.size_match`)."""
+        lo, self._sized_rows = self._sized_rows, max(self._sized_rows, end_row)
+        if lo >= end_row:
+            return
+        rows = slice(lo, end_row)
+        start = self.first_frame - self.reference.start
+        self._sized[rows], _ = self._size.push(
+            self.reference.joints[lo + start : end_row + start],
+            self._learner[rows],
+            self._weights[rows],
+        )
+
+    @property
+    def _aligned(self) -> np.ndarray:
+        """The learner rows alignment and scoring read: sized to the reference, or for a
+        learner seen from the waist up, as sized by the upper body."""
+        return self._learner if self._from_neck else self._sized
 
     def _update_view(self, end_row: int) -> None:
         """Add learner rows up to ``end_row`` to the view estimate and re-solve it. Updates
@@ -265,7 +294,7 @@ class StreamingScorer:
         # numpy multiplied the float32 planes by the float32 nearest cos and sin.
         costs = _band_costs(
             *self.reference.planes, lo, valid_lo, valid_hi, np.float32(math.cos(self._yaw)),
-            np.float32(math.sin(self._yaw)), self._learner[row:stop], self._shown(stop, row),
+            np.float32(math.sin(self._yaw)), self._aligned[row:stop], self._shown(stop, row),
             MIRROR, self._mirrored, aligner.band,
         )  # fmt: skip
         aligner.step_band(costs)
@@ -322,7 +351,7 @@ class StreamingScorer:
             self._yaw,
         )
         return score_span(
-            span, self.reference.beats[index], path, self._learner, self._weights,
+            span, self.reference.beats[index], path, self._aligned, self._weights,
             self.first_frame, reference, ref_lo, self._mirrored, mirror_learner=self._mirrored,
         )  # fmt: skip
 

@@ -48,7 +48,9 @@ def test_cli_accepts_a_recording_as_reference(files, attempt):
     (files / "recording.json").write_text(json.dumps(recording))
     done = _run(files / "attempt.json", "--reference", files / "recording.json", "--json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["summary"]["accuracy"] > 95
+    # The learner is the recording itself: every part as recorded. (Ranges were compared with
+    # the reference's over frames where the learner was not seen: 94.8, a left arm at 0.)
+    assert json.loads(done.stdout)["summary"]["accuracy"] > 99
 
 
 def test_cli_gives_no_verdict_against_a_recording_filmed_from_another_side(files):

@@ -404,7 +404,7 @@ def test_beat_parts_are_the_numpy_part_measures(learner_track, reference, mirror
             (distance * w).sum(axis=0) @ part / np.maximum(part_weight, 1e-9),
             _spread_numpy(_local_pose_numpy(projected[window[0] : window[1]].astype(np.float64))),
             _spread_numpy(ours, w),
-            _spread_numpy(theirs),
+            _spread_numpy(theirs, w),
         )
         for a, b in zip(got, expected, strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)

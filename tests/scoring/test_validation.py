@@ -17,8 +17,7 @@ pytestmark = pytest.mark.slow
 NOT_YET_MET = {
     # target prefix: {split: the level measured now, which must not get worse}; met on the
     # other splits.
-    "damaged part: span accuracy falls": {"held-out": 15.0},
-    "damaged part: fix names it": {"more": 0.45},
+    "damaged part: fix names it": {"more": 0.5},
     "different dance: no Perfect": {"more": 1},
 }
 # Targets where a smaller measured value is better.
@@ -45,6 +44,7 @@ def _lines(targets, prefix):
         "freeze ladder",
         "late ladder",
         "early ladder",
+        "damaged part: span accuracy falls",
         "damaged part: untouched beats",
         "different dance: overall",
         "different dance: >=",
