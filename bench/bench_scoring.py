@@ -14,7 +14,6 @@ except the ``_quiet`` ones: from the sum over pushes of each push's fastest time
 c01 detections of a 32 s street-jazz dance (and its 3D routine), repeated to 3 minutes.
 """
 
-import importlib.util
 import json
 import os
 import time
@@ -137,8 +136,6 @@ def main() -> None:
                     float(np.median([bench_offline(reference, attempt) for _ in range(REPEATS)])),
                     1,
                 ),
-                # align_offline asks for it (use_c=True) and fails without it.
-                "offline_dtw_in_c": importlib.util.find_spec("dtaidistance.dtw_cc") is not None,
                 "streaming": streaming,
                 "emit_delay_s": params.EMIT_DELAY_S,
                 "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],

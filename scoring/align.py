@@ -1,11 +1,14 @@
 """Dynamic time warping of learner frames against reference frames on the same song clock.
 
-Both aligners use the same cost (squared Euclidean distance between feature rows), the same
-band (``|learner frame - reference frame| <= band``), the same penalty on non-diagonal steps,
-a fixed start (the first learner frame matches the reference frame at the same song time: a
-free start lets a still opening swallow the first beats) and an open end (dtaidistance's psi
-relaxation at the end, ``band`` frames). `align_offline` runs dtaidistance's C code over a whole
-attempt; `StreamingAligner` adds learner frames as they come in O(band) work each (numba).
+`StreamingAligner` aligns every attempt, live and offline: it adds learner frames as they come
+in, O(band) work each (numba), from their costs against the reference frames of their band
+(`scoring.costs`), with a band (``|learner frame - reference frame| <= band``), a penalty on
+non-diagonal steps, a fixed start (the first learner frame matches the reference frame at the
+same song time: a free start lets a still opening swallow the first beats) and an open end
+(the cheapest cell of the last row). `align_offline` runs dtaidistance's C code on squared
+Euclidean costs between feature rows, with the same band, penalty, start and end (its psi
+relaxation at the end, ``band`` frames): the reference the aligner's paths are checked against
+(``tests/scoring/test_align.py``).
 """
 
 import numpy as np

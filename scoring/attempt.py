@@ -1,16 +1,16 @@
 """Offline scoring of a whole attempt (the CLI and the after-practice report)."""
 
-import math
-
 import numpy as np
 
 from scoring import params
-from scoring.align import align_offline
+from scoring.align import StreamingAligner
 from scoring.beats import score_span
+from scoring.costs import band_costs, learner_local, reference_local
 from scoring.formats import PoseInputError, parse_attempt
 from scoring.normalise import LearnerNormaliser
 from scoring.reference import Reference
 from scoring.size_match import SizeMatch
+from scoring.skeleton import MIRROR
 from scoring.summary import summarise, tracking_rate
 from scoring.upper_body import (
     CALIBRATION_FRAMES,
@@ -19,7 +19,7 @@ from scoring.upper_body import (
     seen_from_waist_up,
     size_ratio,
 )
-from scoring.view import ViewEstimator, mirror_2d, project
+from scoring.view import ViewEstimator, mirror_2d, project, view_turn
 
 MIRROR_MODES = ("auto", "on", "off")
 BAND_FRAMES = round(params.ALIGN_BAND_S * params.GRID_FPS)
@@ -28,12 +28,6 @@ BAND_FRAMES = round(params.ALIGN_BAND_S * params.GRID_FPS)
 def check_mirror(mirror: str) -> None:
     if mirror not in MIRROR_MODES:
         raise PoseInputError(f"mirror must be one of {', '.join(MIRROR_MODES)}, got {mirror!r}")
-
-
-def features(frames: np.ndarray) -> np.ndarray:
-    """Alignment features ``(n, J * 2)`` float64 from root-centred 2D joints ``(n, J, 2)``
-    (any subset of the joints)."""
-    return frames.reshape(len(frames), -1).astype(np.float64)
 
 
 def view_summary(yaw: float, mirrored: bool) -> dict:
@@ -81,15 +75,18 @@ def score_attempt(attempt: dict, reference: Reference, mirror: str = "auto") -> 
     shown = (weights[ours] > 0).mean(axis=0) >= 0.5
     if not shown.any():  # never a body to align (no torso seen): the beats come out not seen
         shown[:] = True
-    path = (
-        align_offline(
-            features(learner[ours][:, shown]),
-            features(reference_2d[theirs][:, shown]),
-            BAND_FRAMES,
-            math.sqrt(params.ALIGN_STEP_PENALTY),
-        )
-        + lo
-    )
+    # The path: the live aligner's, over every frame at once, on the same costs
+    # (`scoring.costs`).
+    n, band = hi - lo, BAND_FRAMES
+    cos, sin = view_turn(yaw if reference.is_3d else 0.0)
+    rows = theirs.start - band
+    theirs_local = reference_local(*reference.planes, rows, n + 2 * band, theirs.start,
+                                   theirs.stop, cos, sin)  # fmt: skip
+    costs = band_costs(learner_local(learner[ours], MIRROR, False), shown.astype(np.float32),
+                       theirs_local, band, band + n, band)  # fmt: skip
+    aligner = StreamingAligner(band, lo, hi, params.ALIGN_STEP_PENALTY)
+    aligner.step_band(costs)
+    path = aligner.backtrack(aligner.best_lag(), stop_reference=lo)
     beats = [
         score_span(span, reference.beats[span[0]], path, learner, weights, first, reference_2d,
                    reference.start, mirrored)

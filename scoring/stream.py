@@ -13,19 +13,18 @@ same as if each push were processed at once.
 import math
 
 import numpy as np
-from numba import njit
 
 from scoring import params
 from scoring.align import StreamingAligner
 from scoring.attempt import BAND_FRAMES, check_mirror, view_summary
 from scoring.beats import reference_window, score_span
+from scoring.costs import band_costs, learner_local, reference_local
 from scoring.formats import CheckedFrames, check_pose_frames, map_to_canonical
 from scoring.normalise import LearnerNormaliser
 from scoring.reference import Reference
 from scoring.size_match import SizeMatch
 from scoring.skeleton import MIRROR
 from scoring.summary import summarise, tracking_rate
-from scoring.sums import pairwise_sum_columns
 from scoring.upper_body import (
     CALIBRATION_FRAMES,
     hung_from_neck,
@@ -33,7 +32,7 @@ from scoring.upper_body import (
     seen_from_waist_up,
     size_ratio,
 )
-from scoring.view import ViewEstimator, project
+from scoring.view import ViewEstimator, project, view_turn
 
 EMIT_DELAY_FRAMES = round(params.EMIT_DELAY_S * params.GRID_FPS)
 # At most this many received frames wait to be normalised and aligned.
@@ -283,24 +282,25 @@ class StreamingScorer:
 
     def _step(self, row: int, stop: int) -> None:
         """Align learner rows ``[row, stop)``: their costs against their bands' reference
-        frames as one ``(rows, 2 * band + 1)`` array, then the DTW steps."""
-        aligner = self._aligner
-        frame = self.first_frame + row
-        # Reference frames outside the alignment's range get zeros, whose costs the aligner
-        # does not read.
-        lo = frame - aligner.band - self.reference.start
-        valid_lo = max(frame - aligner.band, aligner.first) - self.reference.start
-        valid_hi = min(frame + stop - row + aligner.band, self.reference.end) - self.reference.start
-        # numpy multiplied the float32 planes by the float32 nearest cos and sin.
-        costs = _band_costs(
-            *self.reference.planes, lo, valid_lo, valid_hi, np.float32(math.cos(self._yaw)),
-            np.float32(math.sin(self._yaw)), self._aligned[row:stop], self._shown(stop, row),
-            MIRROR, self._mirrored, aligner.band,
+        frames as one ``(rows, 2 * band + 1)`` array (`scoring.costs`), then the DTW steps."""
+        aligner, band = self._aligner, self._aligner.band
+        frame, count = self.first_frame + row, stop - row
+        # Reference frames outside the alignment's range cost 0, which the aligner does not read.
+        start = self.reference.start
+        lo = frame - band - start
+        valid_lo = max(frame - band, aligner.first) - start
+        valid_hi = min(frame + count + band, self.reference.end) - start
+        theirs = reference_local(
+            *self.reference.planes, lo, count + 2 * band, valid_lo, valid_hi,
+            *view_turn(self._yaw if self.reference.is_3d else 0.0),
         )  # fmt: skip
-        aligner.step_band(costs)
+        ours = learner_local(self._aligned[row:stop], MIRROR, self._mirrored)
+        aligner.step_band(
+            band_costs(ours, self._shown(stop), theirs, valid_lo - lo, valid_hi - lo, band)
+        )
 
-    def _shown(self, stop: int, row: int) -> np.ndarray:
-        """``(stop - row, J)`` float32: 1 for the joints the camera showed in at least half of the
+    def _shown(self, stop: int) -> np.ndarray:
+        """``(J,)`` float32: 1 for the joints the camera showed in at least half of the
         learner's frames up to ``stop``, else 0 (as `score_attempt` leaves out of the alignment
         the joints it did not show in most of the attempt)."""
         if stop > self._counted:
@@ -309,7 +309,7 @@ class StreamingScorer:
         shown = self._seen_counts >= 0.5 * stop
         if not shown.any():  # never a body to align (no torso seen): the beats come out not seen
             shown[:] = True
-        return np.broadcast_to(shown.astype(np.float32), (stop - row, len(shown)))
+        return shown.astype(np.float32)
 
     def due_frames(self) -> list[int]:
         """Per beat of the reference, the grid frame whose arrival makes its result due: the
@@ -354,43 +354,3 @@ class StreamingScorer:
             span, self.reference.beats[index], path, self._aligned, self._weights,
             self.first_frame, reference, ref_lo, self._mirrored, mirror_learner=self._mirrored,
         )  # fmt: skip
-
-
-@njit(cache=True)
-def _band_costs(
-    x, y, z, lo, valid_lo, valid_hi, cos, sin, learner, weights, mirror, mirrored, band
-):
-    """Costs ``(n, 2 * band + 1)`` float64 of learner rows ``(n, J, 2)`` against their bands:
-    cell ``m`` of row ``k`` is the squared distance, summed over joints, between row ``k`` and
-    the reference frame at row ``lo + k + m`` of the planes ``x, y, z`` ``(T, J)`` float32 seen
-    at yaw (``cos``, ``sin`` float32): ``u = x cos + z sin``, ``v = y``; rows outside
-    ``[valid_lo, valid_hi)`` are zeros. A joint the learner row does not show (``weights``
-    ``(n, J)`` 0) adds nothing: a held guess of it would pull the path. A mirrored learner has
-    joints exchanged by ``mirror`` and x negated. Adds in float32, per coordinate over joints in numpy's pairwise order, then
-    ``u + v``, as ``sum((reference - learner) ** 2, axis=joints)`` over ``(..., [u, v], J)``."""
-    n, joints = learner.shape[0], learner.shape[1]
-    width = 2 * band + 1
-    # (coordinate, joint, frame): each joint's frames in a row, the band's cells side by side.
-    reference = np.zeros((2, joints, n + 2 * band), dtype=np.float32)
-    for r in range(valid_lo, valid_hi):
-        for j in range(joints):
-            reference[0, j, r - lo] = x[r, j] * cos + z[r, j] * sin
-            reference[1, j, r - lo] = y[r, j]
-    zero = np.float32(0.0)
-    squares = np.empty((joints, width), dtype=np.float32)
-    sums = np.empty((2, width), dtype=np.float32)
-    costs = np.empty((n, width))
-    for k in range(n):
-        for c in range(2):
-            for j in range(joints):
-                ours = learner[k, mirror[j], c] if mirrored else learner[k, j, c]
-                seen = (weights[k, mirror[j]] if mirrored else weights[k, j]) > 0
-                if mirrored and c == 0:
-                    ours = -ours
-                for m in range(width):
-                    step = reference[c, j, k + m] - ours
-                    squares[j, m] = step * step if seen else zero
-            pairwise_sum_columns(squares, zero, sums[c])
-        for m in range(width):
-            costs[k, m] = sums[0, m] + sums[1, m]
-    return costs

@@ -22,8 +22,13 @@ def project(reference: np.ndarray, yaw: float) -> np.ndarray:
     camera turned ``yaw`` radians about the vertical axis; a 2D reference is returned as is."""
     if reference.shape[-1] == 2:
         return reference
-    # numpy multiplied the float32 joints by the float32 nearest cos and sin.
-    return _project_3d(reference, np.float32(math.cos(yaw)), np.float32(math.sin(yaw)))
+    return _project_3d(reference, *view_turn(yaw))
+
+
+def view_turn(yaw: float) -> tuple[np.float32, np.float32]:
+    """The float32 cos and sin a view at ``yaw`` radians is projected with (numpy multiplied
+    the float32 joints by the float32 nearest cos and sin)."""
+    return np.float32(math.cos(yaw)), np.float32(math.sin(yaw))
 
 
 @njit(cache=True)

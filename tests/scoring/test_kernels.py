@@ -14,10 +14,12 @@ from scoring.beats import (
     frame_jerks,
 )
 from scoring.body_scale import LengthQuantile
+from scoring.costs import band_costs, learner_local, reference_local
 from scoring.formats import _SOURCES, _map_image
 from scoring.normalise import LearnerNormaliser
 from scoring.one_euro import planar_length
 from scoring.params import (
+    ALIGN_JOINT_CAP,
     GRID_FPS,
     MAX_GAP_S,
     MERGED_LIMBS,
@@ -39,9 +41,15 @@ from scoring.parts import (
 )
 from scoring.resample import resample_rows
 from scoring.skeleton import JOINT_INDEX, MIRROR
-from scoring.stream import _band_costs
 from scoring.sums import pairwise_sum, pairwise_sum_columns
-from scoring.view import ViewEstimator, _trusted_sums, _view_columns, mirror_2d, project
+from scoring.view import (
+    ViewEstimator,
+    _trusted_sums,
+    _view_columns,
+    mirror_2d,
+    project,
+    view_turn,
+)
 
 _SAME = np.arange(15)  # the joints in their own order
 
@@ -67,52 +75,58 @@ def test_pairwise_sum_is_numpys_sum_to_the_bit(attempt, dtype):
     assert math.copysign(1.0, pairwise_sum(np.full(20, -0.0, dtype), 0, 20, zero)) == 1.0
 
 
-def _band_costs_numpy(reference, learner, weights, yaw, mirrored, band, valid):
-    """The live scorer's costs as numpy computed them: reference rows ``(n + 2 band, J, 3)``
-    projected at ``yaw`` (rows outside ``valid`` zero), each learner row against the sliding
-    window of its band."""
-    n = len(learner)
-    projected = np.zeros((n + 2 * band, 2, reference.shape[1]), dtype=np.float32)
-    x, y, z = (np.ascontiguousarray(reference[valid, :, c]) for c in range(3))
-    np.add(x * math.cos(yaw), z * math.sin(yaw), out=projected[valid, 0])
-    projected[valid, 1] = y
-    bands = np.lib.stride_tricks.sliding_window_view(projected, 2 * band + 1, axis=0)
-    bands = bands.transpose(0, 3, 1, 2)  # (n, cell, [u, v], joint)
-    if mirrored:
-        ours = learner[:, MIRROR].transpose(0, 2, 1) * np.array([[-1.0], [1.0]], np.float32)
-        seen = weights[:, MIRROR] > 0
-    else:
-        ours = np.ascontiguousarray(learner.transpose(0, 2, 1))
-        seen = weights > 0
-    step = np.subtract(bands, ours[:, None], out=np.empty(bands.shape, np.float32))
-    squares = np.multiply(step, step, out=step) * seen[:, None, None, :].astype(np.float32)
-    both = np.add.reduce(squares, axis=-1)
-    return (both[..., 0] + both[..., 1]).astype(np.float64)
+def _band_costs_numpy(reference, learner, shown, yaw, mirrored, band, valid):
+    """The alignment's costs (`scoring.costs`) as numpy computes them: reference rows
+    ``(n + 2 band, J, 3)`` projected at ``yaw`` (rows outside ``valid`` zero) and the learner's
+    rows (mirrored first) as local poses; per part the squared distances of its shown joints
+    summed, capped at `ALIGN_JOINT_CAP` per shown joint; the parts added in order."""
+    n, width = len(learner), 2 * band + 1
+    projected = np.zeros((n + 2 * band, reference.shape[1], 2), dtype=np.float32)
+    projected[valid] = project(reference[valid], yaw)
+    theirs = _local_pose_numpy(projected.astype(np.float64))
+    ours = learner[:, MIRROR] * np.array([-1.0, 1.0], np.float32) if mirrored else learner
+    ours = _local_pose_numpy(ours.astype(np.float64))
+    cells = np.lib.stride_tricks.sliding_window_view(theirs, width, axis=0)
+    cells = cells.transpose(0, 3, 1, 2)  # (n, cell, joint, [x, y])
+    squares = ((cells - ours[:, None]) ** 2).sum(axis=-1) * shown  # (n, cell, joint)
+    costs = np.zeros((n, width))
+    for k in range(len(PART_SIZES)):
+        mine = JOINT_PART == k
+        costs += np.minimum(squares[..., mine].sum(axis=-1), ALIGN_JOINT_CAP * shown[mine].sum())
+    rows = np.arange(n)[:, None] + np.arange(width)[None, :]
+    costs[(rows < valid.start) | (rows >= valid.stop)] = 0.0
+    return costs
 
 
 @pytest.mark.parametrize("mirrored", [False, True])
 def test_band_costs_are_the_numpy_costs_to_the_bit(attempt, reference, mirrored):
     """Windows inside the reference and cut by its start and end, at several yaws, with joints
     the learner does not show."""
-    learner, weights = _learner(attempt)
-    weights = weights.copy()
-    weights[:, [3, 5]] = 0.0  # the left leg out of the picture
-    weights[105:110, 11:] = 0.0
+    learner, _ = _learner(attempt)
+    shown = np.ones(len(JOINT_INDEX), dtype=np.float32)
+    shown[[3, 5]] = 0.0  # the left leg out of the picture
     planes = reference.planes
     band, total = 21, len(reference.joints)
     for lo, n in ((0, 15), (40, 15), (100, 1), (200, 32), (total - 2 * band - 20, 20)):
         valid = slice(max(lo, 10) - lo, min(lo + n + 2 * band, total - 3) - lo)
         window = reference.joints[lo : lo + n + 2 * band]
         for yaw in (0.0, 0.7, -2.9):
-            got = _band_costs(
-                *planes, lo, lo + valid.start, lo + valid.stop, np.float32(math.cos(yaw)),
-                np.float32(math.sin(yaw)), learner[lo : lo + n], weights[lo : lo + n], MIRROR,
-                mirrored, band,
-            )  # fmt: skip
+            theirs = reference_local(
+                *planes, lo, n + 2 * band, lo + valid.start, lo + valid.stop, *view_turn(yaw)
+            )
+            ours = learner_local(learner[lo : lo + n], MIRROR, mirrored)
+            got = band_costs(ours, shown, theirs, valid.start, valid.stop, band)
             expected = _band_costs_numpy(
-                window, learner[lo : lo + n], weights[lo : lo + n], yaw, mirrored, band, valid
+                window, learner[lo : lo + n], shown, yaw, mirrored, band, valid
             )
             assert np.array_equal(got, expected), (lo, n, yaw)
+            # A part is capped: the left arm far off costs no more than its cap.
+            far = learner[lo : lo + n].copy()
+            far[:, MIRROR[[JOINT_INDEX["left_elbow"], JOINT_INDEX["left_wrist"]]]] += 50.0
+            farther = band_costs(
+                learner_local(far, MIRROR, mirrored), shown, theirs, valid.start, valid.stop, band
+            )
+            assert np.all(farther <= got + 2 * ALIGN_JOINT_CAP + 1e-9), (lo, n, yaw)
 
 
 def _frame_jerks_numpy(track, weights):
