@@ -1,8 +1,9 @@
 """Compile (or load from numba's cache) the scoring engine's kernels before a learner needs them.
 
 The kernels compile on first use: about half a minute for all of them on a fresh checkout,
-after which numba keeps them in ``scoring/__pycache__`` (or ``NUMBA_CACHE_DIR``) and a new
-process loads them in well under a second. Both would stall the first live learner of a server
+after which numba keeps them in ``scoring/__pycache__/kernels-<digest of the engine's
+sources>`` (under ``NUMBA_CACHE_DIR`` when it is set; `scoring.kernel_cache`) and a new process
+loads them in well under a second; a changed engine compiles afresh. Both would stall the first live learner of a server
 process, so a server calls `warm_up` when it starts, and a deploy step can fill the cache with
 ``python -m scoring.warm_up``.
 
