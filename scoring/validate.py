@@ -792,6 +792,13 @@ def agreement_markdown(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _plain(value):
+    """A numpy number as the Python number `json` can write."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m scoring.validate", description=__doc__.splitlines()[0]
@@ -813,7 +820,7 @@ def main(argv=None) -> int:
         for row in table:
             row.pop("beats")
     if args.json:
-        print(json.dumps(table))
+        print(json.dumps(table, default=_plain))
     return 0
 
 

@@ -5,6 +5,8 @@ and on more training captures.
 Every target is asserted as stated, on every split.
 """
 
+import json
+
 import pytest
 
 from scoring.targets import check_targets
@@ -55,3 +57,12 @@ def _lines(targets, prefix):
 def test_target_is_met_on_every_split(targets, prefix):
     for line in _lines(targets, prefix):
         assert line["passed"], line
+
+
+def test_json_rows_are_written(capsys):
+    from scoring.validate import main
+
+    assert main(["--split", "tune", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert {r["split"] for r in rows} == {"tune"}
+    assert all(isinstance(r["overall"], (int, float)) for r in rows if r["overall"] is not None)
