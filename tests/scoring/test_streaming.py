@@ -4,9 +4,9 @@ Tolerance (stated here, checked below): at the end of an attempt, per beat the o
 differs by at most 5 points on at least 80 % of beats, the timing offset is the same within
 one grid frame (34 ms) on at least 85 % of beats, and the attempt's mean overall differs by at
 most 2 points. On the 32 s dance seen from all 9 cameras (pooled: some views are much harder
-than others), the overall within 5 on at least 75 % of beats and on at least 60 % from every
-camera; the offset within a frame on at least 85 % (measured: 77.8 % and 67 % for the worst
-view, c07; offsets 89 %). Differences come from the streaming view estimate (yaw and mirror
+than others), the overall within 5 on at least 85 % of beats and on at least 80 % from every
+camera; the offset within a frame on at least 95 % (measured in session 10: 91.8 %, and 87.5 %
+for the worst views, c06 and c09; offsets 98.4 %. Session 7's code: 77.8 %, 67 %, 89 %). Differences come from the streaming view estimate (yaw and mirror
 from the frames seen so far) and from committing each beat's path `EMIT_DELAY_S` after the
 beat: a path a frame off inside a beat moves the part scores, which judge a part against how
 far the reference moves it.
@@ -62,11 +62,11 @@ def test_streaming_agrees_with_offline_on_a_long_dance_from_every_camera():
             score_attempt(attempt, reference), _stream(reference, attempt, 1 + camera % 3)[0]
         )
         assert len(ours) > 50
-        assert np.mean(ours <= 5.0) >= 0.6, camera
+        assert np.mean(ours <= 5.0) >= 0.8, camera
         overall.append(ours)
         offset.append(theirs)
-    assert np.mean(np.concatenate(overall) <= 5.0) >= 0.75
-    assert np.mean(np.concatenate(offset) <= 34.0) >= 0.85
+    assert np.mean(np.concatenate(overall) <= 5.0) >= 0.85
+    assert np.mean(np.concatenate(offset) <= 34.0) >= 0.95
 
 
 def test_beats_are_emitted_shortly_after_they_end(reference, attempt):
