@@ -6,10 +6,10 @@ one grid frame (34 ms) on at least 85 % of beats, and the attempt's mean overall
 most 2 points. On the 32 s dance seen from all 9 cameras (pooled: some views are much harder
 than others), the overall within 5 on at least 85 % of beats and on at least 80 % from every
 camera; the offset within a frame on at least 95 % (measured in session 10: 91.8 %, and 87.5 %
-for the worst views, c06 and c09; offsets 98.4 %. Session 7's code: 77.8 %, 67 %, 89 %). Differences come from the streaming view estimate (yaw and mirror
-from the frames seen so far) and from committing each beat's path `EMIT_DELAY_S` after the
-beat: a path a frame off inside a beat moves the part scores, which judge a part against how
-far the reference moves it.
+for the worst views, c06 and c09; offsets 98.4 %. Session 7's code: 77.8 %, 67 %, 89 %).
+Differences come from the streaming view estimate (yaw and mirror from the frames seen so far)
+and from committing each beat's path `EMIT_DELAY_S` after the beat: a path a frame off inside a
+beat moves the part scores, which judge a part against how far the reference moves it.
 """
 
 import numpy as np

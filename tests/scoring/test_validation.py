@@ -10,7 +10,7 @@ import json
 import pytest
 
 from scoring.targets import check_targets
-from scoring.validate import figures
+from scoring.validate import figures, main
 
 pytestmark = pytest.mark.slow
 
@@ -60,8 +60,6 @@ def test_target_is_met_on_every_split(targets, prefix):
 
 
 def test_json_rows_are_written(capsys):
-    from scoring.validate import main
-
     assert main(["--split", "tune", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert {r["split"] for r in rows} == {"tune"}
