@@ -12,6 +12,7 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from coach.studios.models import Membership
 from coach.studios.services import create_studio
 from tests.ports import free_port, wait_for_port
+from tests.waiting import wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -95,6 +96,19 @@ def pytest_collection_modifyitems(config, items):
 # ---- a WebSocket-speaking live server ------------------------------------------------------
 
 
+_STARTED_SERVERS: list = []
+
+
+@pytest.fixture(autouse=True)
+def live_server_settles():
+    """After each test (its pages and sockets closed), let the web server finish what it does when
+    a socket closes (the attempt marked incomplete, in the server's thread) before the test's
+    database is flushed: a flush during that write's transaction fails, and leaves the test's rows
+    behind for the next test."""
+    yield
+    wait_for(lambda: not any(server.server_state.tasks for server in _STARTED_SERVERS))
+
+
 @pytest.fixture(scope="session")
 def asgi_live_server():
     """The product's server (coach.config.serve) serving coach.config.asgi (HTTP, static files and WebSockets)
@@ -115,6 +129,8 @@ def asgi_live_server():
     thread.start()
     if not wait_for_port(port):
         raise RuntimeError("the web server did not start")
+    _STARTED_SERVERS.append(server)
     yield SimpleNamespace(url=f"http://127.0.0.1:{port}")  # shaped like pytest-django's live_server
     server.should_exit = True
     thread.join(timeout=10)
+    _STARTED_SERVERS.remove(server)

@@ -18,6 +18,7 @@ from scoring.validate import SAME_BPM, aist_attempt, aist_routine
 from tests.coach.factories import make_song
 from tests.coach.socket_helpers import communicator as socket_communicator
 from tests.coach.socket_helpers import receive_until, session_cookie
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DANCE = SAME_BPM[1]
@@ -385,4 +386,7 @@ def test_the_real_server_refuses_big_messages_and_closes_on_huge_ones(attempt, a
     refusal, close_code = run(send_big_then_huge())
     assert refusal["type"] == "error" and refusal["code"] == "too_big"
     assert close_code == 1009
+    # The server marks the attempt incomplete after the close, in its own thread; waiting for it
+    # also keeps this test's database flush from racing that write.
+    assert wait_for(lambda: Attempt.objects.get(pk=attempt.pk).status == Attempt.Status.INCOMPLETE)
     assert not PoseBatch.objects.filter(attempt=attempt).exists()

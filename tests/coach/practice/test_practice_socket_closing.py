@@ -10,7 +10,6 @@ import asyncio
 import gc
 import json
 import logging
-import time
 
 import numpy as np
 import pytest
@@ -25,17 +24,9 @@ from coach.practice.services import start_attempt
 from tests.coach.factories import make_routine
 from tests.coach.practice.test_pose_fallback import video_jpegs
 from tests.coach.socket_helpers import close_code, communicator, receive_until, session_cookie
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_for(condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def status_of(attempt):
